@@ -1,0 +1,9 @@
+"""cemethod: the cross-entropy method for optimization and rare-event estimation.
+
+See https://doi.org/10.1007/s10479-005-5724-z (de Boer, Kroese, Mannor & Rubinstein
+2005, "A tutorial on the cross-entropy method") for the method this package implements.
+"""
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["__version__"]
