@@ -1,0 +1,23 @@
+"""Each benchmark script runs in its --quick mode, so none can rot."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = sorted(
+    (Path(__file__).resolve().parents[1] / "benchmarks").glob("bench_*.py")
+)
+
+
+@pytest.mark.parametrize("script", BENCHMARKS, ids=lambda p: p.name)
+def test_benchmark_runs_quick(script):
+    proc = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "|" in proc.stdout  # it printed its table
