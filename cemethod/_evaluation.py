@@ -27,6 +27,7 @@ failing rows are lost.
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import math
 import numbers
 
@@ -210,7 +211,7 @@ class BatchEvaluator:
             n_chunks = n  # one task per row on an external backend
         n_chunks = max(1, min(n, int(n_chunks)))
         bounds = np.linspace(0, n, n_chunks + 1).round().astype(int)
-        return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
     def _map(self, task: _ChunkCall, chunks: list[np.ndarray]) -> list:
         workers = self.workers
