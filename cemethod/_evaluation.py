@@ -71,17 +71,17 @@ class _ChunkCall:
         self.catch = catch
         self.kwargs = kwargs
 
-    def _vector(self, chunk: np.ndarray) -> np.ndarray:
-        out = np.asarray(self.fun(chunk, **self.kwargs), dtype=np.float64)
-        if out.shape != (chunk.shape[0],):
+    def _checked_vector(self, out, m: int) -> np.ndarray:
+        out = np.asarray(out, dtype=np.float64)
+        if out.shape != (m,):
             raise ValueError(
                 "A vectorized objective must return an array of shape (n,) for a "
-                f"batch of n = {chunk.shape[0]} rows. Got shape {out.shape} instead."
+                f"batch of n = {m} rows. Got shape {out.shape} instead."
             )
         return out
 
-    def _row(self, row: np.ndarray) -> float:
-        out = np.asarray(self.fun(row, **self.kwargs), dtype=np.float64)
+    def _checked_row(self, out) -> float:
+        out = np.asarray(out, dtype=np.float64)
         if out.ndim != 0:
             raise ValueError(
                 "The objective must return a real number for one candidate. "
@@ -89,34 +89,34 @@ class _ChunkCall:
             )
         return float(out)
 
+    def _call(self, x):
+        # Only the call itself is guarded: a wrong return type or shape is a
+        # bug in the objective and is raised whatever on_error says.
+        if not self.catch:
+            return self.fun(x, **self.kwargs), True
+        try:
+            return self.fun(x, **self.kwargs), True
+        except Exception:
+            return None, False
+
     def __call__(self, chunk: np.ndarray) -> np.ndarray:
+        m = chunk.shape[0]
         if self.vectorized:
-            if not self.catch:
-                return self._vector(chunk)
-            try:
-                return self._vector(chunk)
-            except ValueError as exc:  # a shape error is a bug, not a failure
-                if "vectorized objective must return" in str(exc):
-                    raise
-            except Exception:
-                pass
+            out, ok = self._call(chunk)
+            if ok:
+                return self._checked_vector(out, m)
             # Isolate the failing rows: one-row batches.
-            values = np.empty(chunk.shape[0])
-            for i in range(chunk.shape[0]):
-                try:
-                    values[i] = self._vector(chunk[i : i + 1])[0]
-                except Exception:
-                    values[i] = math.nan
+            values = np.full(m, math.nan)
+            for i in range(m):
+                out, ok = self._call(chunk[i : i + 1])
+                if ok:
+                    values[i] = self._checked_vector(out, 1)[0]
             return values
-        values = np.empty(chunk.shape[0])
+        values = np.full(m, math.nan)
         for i, row in enumerate(chunk):
-            if self.catch:
-                try:
-                    values[i] = self._row(row)
-                except Exception:
-                    values[i] = math.nan
-            else:
-                values[i] = self._row(row)
+            out, ok = self._call(row)
+            if ok:
+                values[i] = self._checked_row(out)
         return values
 
 
@@ -249,7 +249,7 @@ class BatchEvaluator:
         if n_failures and not catch:
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"The objective returned {values[i]!r} for sample {i} "
+                f"The objective returned {float(values[i])!r} for sample {i} "
                 f"(x = {format_value(X[i])}). Pass on_error='worst' to give such "
                 "candidates the worst value and continue."
             )

@@ -113,8 +113,8 @@ def validate_options(
         elite_fraction,
         param="elite_fraction",
         func=func,
-        low=0.0,
-        high=1.0,
+        low=0,
+        high=1,
         low_inclusive=False,
     )
     n_elite = check_int(
@@ -125,15 +125,15 @@ def validate_options(
         # ceil(rho * N); the epsilon absorbs rounding (0.1 * 30 = 3.0000000000000004).
         n_elite = max(1, math.ceil(elite_fraction * n_samples - 1e-9))
     smoothing = check_real(
-        smoothing, param="smoothing", func=func, low=0.0, high=1.0, low_inclusive=False
+        smoothing, param="smoothing", func=func, low=0, high=1, low_inclusive=False
     )
     if std_smoothing is not None:
         std_smoothing = check_real(
             std_smoothing,
             param="std_smoothing",
             func=func,
-            low=0.0,
-            high=1.0,
+            low=0,
+            high=1,
             low_inclusive=False,
         )
         if not accepts_keyword(family.smooth, "std_alpha"):
@@ -148,7 +148,7 @@ def validate_options(
         std_smoothing_power,
         param="std_smoothing_power",
         func=func,
-        low=0.0,
+        low=0,
         low_inclusive=False,
         high=math.inf,
         high_inclusive=False,
@@ -158,9 +158,9 @@ def validate_options(
     else:
         n_keep = check_int(elitism, param="elitism", func=func, low=0, high=n_elite)
     patience = check_int(patience, param="patience", func=func, low=1, allow_none=True)
-    tol = check_real(tol, param="tol", func=func, low=0.0, high_inclusive=False)
+    tol = check_real(tol, param="tol", func=func, low=0, high_inclusive=False)
     degenerate_tol = check_real(
-        degenerate_tol, param="degenerate_tol", func=func, low=0.0
+        degenerate_tol, param="degenerate_tol", func=func, low=0
     )
     maxiter = check_int(maxiter, param="maxiter", func=func, low=1, allow_none=True)
     max_evaluations = check_int(
@@ -178,7 +178,7 @@ def validate_options(
         )
     if time_limit is not None:
         time_limit = check_real(
-            time_limit, param="time_limit", func=func, low=0.0, low_inclusive=False
+            time_limit, param="time_limit", func=func, low=0, low_inclusive=False
         )
     if callback is not None and not callable(callback):
         raise TypeError(
@@ -199,7 +199,7 @@ def validate_options(
         sample_growth,
         param="sample_growth",
         func=func,
-        low=1.0,
+        low=1,
         high=math.inf,
         high_inclusive=False,
     )
