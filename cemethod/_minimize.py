@@ -92,6 +92,7 @@ def _run(
     constraints,
     replications,
     noise_seed,
+    reevaluate_elite,
     options,
 ):
     for name in options:
@@ -124,15 +125,19 @@ def _run(
         ) as evaluate:
             while not opt.stop():
                 X = opt.ask()
-                values = _evaluate(evaluate, X, opt, replications, noise_seed)
+                n = X.shape[0]
+                kept = opt.kept_points if reevaluate_elite else None
+                batch = X if kept is None else np.concatenate([X, kept])
+                values = _evaluate(evaluate, batch, opt, replications, noise_seed)
                 violation = None
                 if constraints is not None:
                     violation = np.asarray(constraints(X), dtype=np.float64)
                 opt.tell(
                     X,
-                    values,
+                    values[:n],
                     violation=violation,
-                    n_evaluations=X.shape[0] * replications,
+                    n_evaluations=batch.shape[0] * replications,
+                    kept_values=None if kept is None else values[n:],
                 )
                 if checkpoint is not None:
                     _write_checkpoint(opt, checkpoint)
@@ -207,6 +212,12 @@ _DOC_PARAMETERS = """
     noise_seed : bool, default=False
         Call ``fun(x, seed=s)``: per iteration ``replications`` seeds are drawn
         from ``rng`` and shared by all candidates (common random numbers).
+        Without it, replications rely on ``fun``'s own randomness.
+    reevaluate_elite : bool, default=False
+        Evaluate the points carried by ``elitism`` again in every iteration
+        (noisy objectives): a lucky noise draw then cannot keep a point in the
+        elite, and ``result.x`` is the best point of the last pool by its fresh
+        value (``history.best`` is then not monotone).
     **options
         Settings of :class:`CrossEntropyOptimizer`: ``n_samples``,
         ``elite_fraction``, ``n_elite``, ``smoothing``, ``std_smoothing``,
@@ -234,6 +245,7 @@ def minimize(
     constraints=None,
     replications=1,
     noise_seed=False,
+    reevaluate_elite=False,
     **options,
 ):
     return _run(
@@ -251,6 +263,7 @@ def minimize(
         constraints=constraints,
         replications=replications,
         noise_seed=noise_seed,
+        reevaluate_elite=reevaluate_elite,
         options=options,
     )
 
@@ -269,6 +282,7 @@ def maximize(
     constraints=None,
     replications=1,
     noise_seed=False,
+    reevaluate_elite=False,
     **options,
 ):
     return _run(
@@ -286,6 +300,7 @@ def maximize(
         constraints=constraints,
         replications=replications,
         noise_seed=noise_seed,
+        reevaluate_elite=reevaluate_elite,
         options=options,
     )
 

@@ -97,14 +97,16 @@ class CrossEntropyOptimizer:
     Examples
     --------
     >>> import numpy as np
-    >>> from cemethod.families import Gaussian  # doctest: +SKIP
+    >>> from cemethod.families import Gaussian
     >>> opt = CrossEntropyOptimizer(Gaussian([3.0, -2.0], [2.0, 2.0]), rng=0)
-    ... # doctest: +SKIP
-    >>> while not opt.stop():  # doctest: +SKIP
+    >>> while not opt.stop():
     ...     X = opt.ask()
-    ...     opt.tell(X, np.sum(X**2, axis=1))
-    >>> bool(np.allclose(opt.result().x, 0.0, atol=1e-3))  # doctest: +SKIP
-    True
+    ...     opt.tell(X, np.sum((X - 1.0) ** 2, axis=1))
+    >>> res = opt.result()
+    >>> res.success, bool(np.allclose(res.x, 1.0, atol=1e-3))
+    (True, True)
+    >>> list(opt.stop())
+    ['stalled']
     """
 
     def __init__(self, family, **options):
@@ -161,6 +163,11 @@ class CrossEntropyOptimizer:
         """Number of completed iterations."""
         return self._nit
 
+    @property
+    def kept_points(self):
+        """The best points carried into the next elite (elitism), or None."""
+        return None if self._keep is None else self._keep[0].copy()
+
     def ask(self) -> np.ndarray:
         """Draw the next batch, shape ``(n_samples, ...)``, from the current family."""
         self._t_ask = time.perf_counter()
@@ -197,7 +204,27 @@ class CrossEntropyOptimizer:
                 )
         return X, scores, v, int(bad.sum())
 
-    def tell(self, X, values, *, violation=None, n_evaluations=None):
+    def _check_kept(self, kept_values):
+        if kept_values is None:
+            return self._keep, 0
+        m = 0 if self._keep is None else len(self._keep[0])
+        kv = np.asarray(kept_values, dtype=np.float64)
+        if m == 0 or kv.shape != (m,):
+            raise ValueError(
+                "The 'kept_values' parameter of CrossEntropyOptimizer.tell must have "
+                f"one value per kept point ({m}). Got shape {kv.shape} instead."
+            )
+        bad = ~np.isfinite(kv)
+        if bad.any() and self._settings["on_error"] == "raise":
+            raise ValueError(
+                "The 'kept_values' parameter of CrossEntropyOptimizer.tell must be "
+                f"finite with on_error='raise'. Got {format_value(kv)} instead."
+            )
+        ks = self._sign * kv
+        ks[bad] = math.inf
+        return (self._keep[0], ks, self._keep[2]), int(bad.sum())
+
+    def tell(self, X, values, *, violation=None, n_evaluations=None, kept_values=None):
         """Update the family from a batch and its objective values.
 
         Parameters
@@ -211,14 +238,23 @@ class CrossEntropyOptimizer:
             feasibility first: feasible samples by value, then infeasible ones
             by violation (then value).
         n_evaluations : int, optional
-            Objective evaluations this batch cost (default ``n``; more with
-            replications).
+            Objective evaluations this batch cost (default ``n``, plus the
+            kept points if re-evaluated; more with replications).
+        kept_values : array, shape (len(kept_points),), optional
+            Fresh values of :attr:`kept_points` (noisy objectives): they replace
+            the stale values in the elite selection, and the best point becomes
+            the best of this iteration's pool by its fresh value instead of the
+            best value ever observed (which a lucky noise draw would bias).
         """
         t_start = time.perf_counter() if self._t_ask is None else self._t_ask
         X, scores, v, n_bad = self._check_tell(X, values, violation)
+        keep, n_bad_kept = self._check_kept(kept_values)
         n = X.shape[0]
+        n_bad += n_bad_kept
         self._nit += 1
-        self._nfev += n if n_evaluations is None else int(n_evaluations)
+        if n_evaluations is None:
+            n_evaluations = n + (0 if kept_values is None else len(keep[0]))
+        self._nfev += int(n_evaluations)
         self._n_failures += n_bad
 
         # Step 2: the level gamma_t from the current sample only; lexsort's last
@@ -229,25 +265,31 @@ class CrossEntropyOptimizer:
         previous_gamma = self._gammas[-1] if self._gammas else math.inf
         self._gammas.append(gamma)
 
-        # Best so far, in the same feasibility-first order.
-        i = order[0]
-        if (v[i] > 0, v[i], scores[i]) < (
-            self._best_violation > 0,
-            self._best_violation,
-            self._best_score,
-        ):
-            self._best_x = np.array(X[i], copy=True)
-            self._best_score = float(scores[i])
-            self._best_violation = float(v[i])
-
         # Step 3: the elite, with the best points so far carried in (elitism).
-        if self._keep is not None:
-            X_pool = np.concatenate([X, self._keep[0]])
-            s_pool = np.concatenate([scores, self._keep[1]])
-            v_pool = np.concatenate([v, self._keep[2]])
+        if keep is not None:
+            X_pool = np.concatenate([X, keep[0]])
+            s_pool = np.concatenate([scores, keep[1]])
+            v_pool = np.concatenate([v, keep[2]])
             pool_order = np.lexsort((s_pool, v_pool, v_pool > 0))
         else:
             X_pool, s_pool, v_pool, pool_order = X, scores, v, order
+
+        # Best so far, in the same feasibility-first order; with fresh values
+        # of the kept points, simply the best of the current pool.
+        if kept_values is not None:
+            j = pool_order[0]
+            x_b, s_b, v_b = X_pool[j], s_pool[j], v_pool[j]
+            better = True
+        else:
+            j = order[0]
+            x_b, s_b, v_b = X[j], scores[j], v[j]
+            best_key = (self._best_violation > 0, self._best_violation)
+            better = (v_b > 0, v_b, s_b) < (*best_key, self._best_score)
+        if better:
+            self._best_x = np.array(x_b, copy=True)
+            self._best_score = float(s_b)
+            self._best_violation = float(v_b)
+
         elite = pool_order[: self._n_elite]
         n_keep = self._settings["n_keep"]
         if n_keep:

@@ -213,3 +213,46 @@ def test_tell_checks(fam):
     with pytest.raises(ValueError, match="finite with on_error='raise'"):
         opt.tell(X, np.full(len(X), np.nan))
     assert opt.nit == 0  # a refused batch leaves the state untouched
+
+
+def test_kept_values_replace_stale_ones(toy_gaussian):
+    opt = ce.CrossEntropyOptimizer(
+        toy_gaussian([0.0], [1.0]), n_samples=4, n_elite=1, smoothing=1.0, rng=0
+    )
+    opt.tell(np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0.0, 1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(opt.kept_points, [[0.0]])
+    # Re-measured, the kept point is now bad: it leaves the elite and is no
+    # longer reported as the best.
+    opt.tell(
+        np.array([[5.0], [6.0], [7.0], [8.0]]),
+        np.array([5.0, 6.0, 7.0, 8.0]),
+        kept_values=np.array([100.0]),
+    )
+    assert opt.family.mean[0] == 5.0
+    res = opt.result()
+    assert res.x[0] == 5.0 and res.fun == 5.0 and res.nfev == 9
+    np.testing.assert_array_equal(res.history.best, [0.0, 5.0])
+    with pytest.raises(ValueError, match="'kept_values'"):
+        opt.tell(np.zeros((4, 1)), np.zeros(4), kept_values=np.zeros(3))
+
+
+def test_reevaluate_elite_in_minimize(fam):
+    sizes = []
+
+    def noisy(X, seed):
+        sizes.append(len(X))
+        return sphere(X) + np.random.default_rng(seed).normal(size=len(X))
+
+    res = ce.minimize(
+        noisy,
+        fam,
+        vectorized=True,
+        noise_seed=True,
+        reevaluate_elite=True,
+        elitism=2,
+        n_samples=50,
+        maxiter=5,
+        rng=0,
+    )
+    assert sizes == [50, 52, 52, 52, 52]
+    assert res.nfev == sum(sizes)
