@@ -30,6 +30,7 @@ import concurrent.futures
 import itertools
 import math
 import numbers
+import pickle
 
 import numpy as np
 
@@ -184,6 +185,7 @@ class BatchEvaluator:
             on_error, ("raise", "worst"), param="on_error", func=func
         )
         self.worst = float(worst)
+        self.func = func
         self._pool = None
 
     def __enter__(self):
@@ -213,12 +215,24 @@ class BatchEvaluator:
         bounds = np.linspace(0, n, n_chunks + 1).round().astype(int)
         return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
+    def _check_picklable(self, task) -> None:
+        try:
+            pickle.dumps(task.fun)
+        except Exception as exc:
+            raise TypeError(
+                f"The 'workers' parameter of {self.func} is an int, which runs the "
+                "objective in other processes, so the objective must be picklable "
+                "(a module-level function or a functools.partial of one). "
+                f"Pickling {format_value(task.fun)} failed: {exc}"
+            ) from None
+
     def _map(self, task: _ChunkCall, chunks: list[np.ndarray]) -> list:
         workers = self.workers
         if workers is None or workers == 1:
             return [task(c) for c in chunks]
         if isinstance(workers, int):
             if self._pool is None:
+                self._check_picklable(task)
                 self._pool = concurrent.futures.ProcessPoolExecutor(workers)
             return list(self._pool.map(task, chunks))
         if isinstance(workers, concurrent.futures.Executor):

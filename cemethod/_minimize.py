@@ -12,7 +12,7 @@ import numpy as np
 
 from ._evaluation import BatchEvaluator
 from ._optimizer import CrossEntropyOptimizer
-from ._options import OPTION_NAMES, check_int
+from ._options import OPTION_NAMES, check_bool, check_int
 from ._validation import format_value
 
 __all__ = ["maximize", "minimize"]
@@ -99,6 +99,18 @@ def _run(
         if name not in OPTION_NAMES or name in ("direction", "callback", "rng"):
             raise TypeError(f"{func}() got an unexpected keyword argument {name!r}")
     replications = check_int(replications, param="replications", func=func, low=1)
+    for name, flag in [
+        ("vectorized", vectorized),
+        ("progress", progress),
+        ("noise_seed", noise_seed),
+        ("reevaluate_elite", reevaluate_elite),
+    ]:
+        check_bool(flag, param=name, func=func)
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise TypeError(
+            f"The 'checkpoint' parameter of {func} must be None or a path. "
+            f"Got {format_value(checkpoint)} instead."
+        )
     if constraints is not None and not callable(constraints):
         raise TypeError(
             f"The 'constraints' parameter of {func} must be None or a callable "

@@ -15,7 +15,7 @@ import numpy as np
 from ._validation import check_choice, check_real, format_value, parameter_error
 from .families._base import SamplingFamily
 
-__all__ = ["OPTION_NAMES", "validate_options"]
+__all__ = ["OPTION_NAMES", "check_bool", "check_int", "validate_options"]
 
 # Keyword options of CrossEntropyOptimizer (besides family), with their defaults.
 OPTION_NAMES = (
@@ -54,6 +54,16 @@ def check_int(value, *, param, func, low, high=None, allow_none=False):
             rule = "None or " + rule
         raise parameter_error(func, param, rule, value)
     return int(value)
+
+
+def check_bool(value, *, param, func) -> bool:
+    """Return ``value`` if it is a bool (numpy bools included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"The {param!r} parameter of {func} must be a bool. "
+            f"Got {format_value(value)} instead."
+        )
+    return bool(value)
 
 
 def accepts_keyword(method, name: str) -> bool:

@@ -256,3 +256,16 @@ def test_reevaluate_elite_in_minimize(fam):
     )
     assert sizes == [50, 52, 52, 52, 52]
     assert res.nfev == sum(sizes)
+
+
+def test_flag_and_path_types(fam):
+    for name in ["vectorized", "progress", "noise_seed", "reevaluate_elite"]:
+        with pytest.raises(TypeError, match=f"'{name}' parameter of minimize"):
+            ce.minimize(sphere, fam, **{name: "yes"})
+    with pytest.raises(TypeError, match="'checkpoint' parameter of maximize"):
+        ce.maximize(sphere, fam, checkpoint=3)
+
+
+def test_process_pool_needs_picklable_objective(fam):
+    with pytest.raises(TypeError, match=r"'workers' parameter of minimize.*picklable"):
+        ce.minimize(lambda x: float(x @ x), fam, workers=2, maxiter=1)
