@@ -164,9 +164,10 @@ def _evaluate(evaluate, X, opt, replications, noise_seed):
 
     With ``noise_seed`` every call gets ``seed=s_j``; the seeds are drawn from
     the optimizer's generator and shared by all candidates of the iteration:
-    common random numbers (Rubinstein & Kroese 2004, Ch. 5; Law & Kelton,
-    "Simulation Modeling and Analysis", Section 11.2), which make the
-    comparison of candidates far less noisy than independent streams.
+    common random numbers (Rubinstein & Kroese 2004, "The Cross-Entropy
+    Method", on noisy optimization; Law & Kelton, "Simulation Modeling and
+    Analysis", Ch. 11, variance reduction), which make the comparison of
+    candidates far less noisy than independent streams.
     """
     if not noise_seed:
         if replications == 1:

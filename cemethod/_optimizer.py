@@ -75,7 +75,7 @@ class CrossEntropyOptimizer:
         Stop once a feasible value at least this good was found.
     time_limit : float, optional
         Stop after this many seconds spent in iterations (from ``ask`` to the end
-        of ``tell``, cumulated across resumes).
+        of ``tell``, cumulated across resumes; checked between iterations).
     callback : callable, optional
         ``callback(result)`` after every ``tell`` with the current
         :class:`CEResult`; returning True stops the run.

@@ -9,8 +9,8 @@ import pytest
 import cemethod as ce
 from cemethod._result import CEResult, History, IterationRecord
 
-# de Boer, Kroese, Mannor & Rubinstein (2005), Section 3.1: 5-node max-cut,
-# optimal cut {1, 2} | {3, 4, 5} of value 28.
+# de Boer, Kroese, Mannor & Rubinstein (2005), the 5-node max-cut example:
+# optimal cut {1, 2} | {3, 4, 5} of value 28 (checked by brute force below).
 MAXCUT_C = np.array(
     [
         [0, 1, 3, 5, 6],
