@@ -204,13 +204,17 @@ class BatchEvaluator:
         workers = self.workers
         if workers is None or workers == 1:
             n_chunks = 1
-        elif isinstance(workers, int):
-            # Several chunks per process balance uneven evaluation times.
-            n_chunks = workers if self.vectorized else 4 * workers
-        elif self.vectorized:
-            n_chunks = getattr(workers, "_max_workers", None) or 1
         else:
-            n_chunks = n  # one task per row on an external backend
+            # An Executor's size if it tells (concurrent.futures pools do).
+            size = workers if isinstance(workers, int) else None
+            size = size or getattr(workers, "_max_workers", None)
+            if size:
+                # Several chunks per worker balance uneven evaluation times.
+                n_chunks = size if self.vectorized else 4 * size
+            else:
+                # Unknown size: one call for a vectorized objective, else one
+                # task per row.
+                n_chunks = 1 if self.vectorized else n
         n_chunks = max(1, min(n, int(n_chunks)))
         bounds = np.linspace(0, n, n_chunks + 1).round().astype(int)
         return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]

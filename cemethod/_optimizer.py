@@ -148,6 +148,13 @@ class CrossEntropyOptimizer:
         state["_t_ask"] = None
         return state
 
+    def __repr__(self) -> str:
+        return (
+            f"CrossEntropyOptimizer(family={self.family!r}, "
+            f"direction={self.direction!r}, nit={self._nit}, nfev={self._nfev}, "
+            f"n_samples={self._n_samples}, n_elite={self._n_elite})"
+        )
+
     @property
     def direction(self) -> str:
         """``"minimize"`` or ``"maximize"``."""

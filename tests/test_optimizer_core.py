@@ -189,6 +189,9 @@ def test_result_before_any_iteration(toy_gaussian):
     assert res.status == -1 and not res.success and res.nit == 0
     assert np.isnan(res.fun) and res.x.tolist() == [1.0, 2.0]
     assert opt.stop() == {}
+    text = repr(opt)
+    assert text.startswith("CrossEntropyOptimizer(family=ToyGaussian(")
+    assert "nit=0" in text and "n_samples=100" in text and "n_elite=10" in text
 
 
 def test_adaptive_sample_size_grows_when_gamma_stalls(toy_bernoulli):
