@@ -111,6 +111,13 @@ def _run(
             f"The 'checkpoint' parameter of {func} must be None or a path. "
             f"Got {format_value(checkpoint)} instead."
         )
+    if checkpoint is not None and not os.path.isdir(
+        os.path.dirname(os.path.abspath(checkpoint))
+    ):
+        raise ValueError(
+            f"The 'checkpoint' parameter of {func} must be a path in an existing "
+            f"directory. Got {format_value(os.fspath(checkpoint))} instead."
+        )
     if constraints is not None and not callable(constraints):
         raise TypeError(
             f"The 'constraints' parameter of {func} must be None or a callable "

@@ -39,6 +39,12 @@ class IterationRecord:
         ``family.dispersion()`` of the updated sampling distribution.
     n_samples : int
         Sample size ``N`` used in this iteration.
+
+    Examples
+    --------
+    >>> rec = IterationRecord(1, 2.5, 1.0, 100, 0, 0.01, 0.3, 100)
+    >>> rec.gamma, rec.nfev
+    (2.5, 100)
     """
 
     iteration: int
@@ -155,6 +161,25 @@ class CEResult:
         ``"minimize"`` or ``"maximize"``.
     constraint_violation : float or None
         Constraint violation at ``x`` (0 when feasible); None without constraints.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> res = CEResult(
+    ...     x=np.array([1.0]),
+    ...     fun=0.5,
+    ...     success=True,
+    ...     status=0,
+    ...     message="done",
+    ...     nit=3,
+    ...     nfev=300,
+    ...     family=None,
+    ...     x_mode=np.array([1.0]),
+    ... )
+    >>> res["fun"], res.nfev, res.keys()[:3]
+    (0.5, 300, ['x', 'fun', 'success'])
+    >>> print(repr(res).splitlines()[1])
+                     fun: 0.5
     """
 
     x: np.ndarray

@@ -264,6 +264,8 @@ def test_flag_and_path_types(fam):
             ce.minimize(sphere, fam, **{name: "yes"})
     with pytest.raises(TypeError, match="'checkpoint' parameter of maximize"):
         ce.maximize(sphere, fam, checkpoint=3)
+    with pytest.raises(ValueError, match="existing directory"):
+        ce.maximize(sphere, fam, checkpoint="/nonexistent-dir-xyz/run.pkl")
 
 
 def test_process_pool_needs_picklable_objective(fam):
