@@ -4,6 +4,16 @@ See https://doi.org/10.1007/s10479-005-5724-z (de Boer, Kroese, Mannor & Rubinst
 2005, "A tutorial on the cross-entropy method") for the method this package implements.
 """
 
+from ._minimize import maximize, minimize
+from ._optimizer import CrossEntropyOptimizer
+from ._result import CEResult
+
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "CEResult",
+    "CrossEntropyOptimizer",
+    "__version__",
+    "maximize",
+    "minimize",
+]

@@ -1,0 +1,393 @@
+"""CrossEntropyOptimizer: the ask / tell core of the cross-entropy method.
+
+One iteration is Algorithm 2.1 of de Boer, Kroese, Mannor & Rubinstein (2005),
+"A tutorial on the cross-entropy method", Ann. Oper. Res. 134:19-67:
+
+1. draw ``N`` samples from the current family (``ask``);
+2. compute the level gamma_t, the sample (1 - rho) quantile of the performances
+   (the rho quantile on the minimization scale used here);
+3. refit the family to the elite samples (equal weights: the CE update of
+   eq. (8)-(10) is the maximum-likelihood estimate from the elite);
+4. smooth the parameters, eq. (12): ``v_t = alpha * w_t + (1 - alpha) * v_{t-1}``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from ._options import validate_options
+from ._result import CEResult, History, IterationRecord
+from ._stopping import fired_rules, status_of
+from ._validation import format_value
+
+__all__ = ["CrossEntropyOptimizer"]
+
+
+class CrossEntropyOptimizer:
+    """Adaptive cross-entropy optimizer with an ask / tell interface.
+
+    The object holds the whole state of a run, its random generator included,
+    and is picklable: a checkpoint is ``pickle.dumps(opt)`` and the unpickled
+    optimizer continues bit for bit (the callback is not pickled; set
+    ``opt.callback`` again after loading).
+
+    Parameters
+    ----------
+    family : SamplingFamily
+        Initial sampling distribution ``f(.; v_0)``.
+    n_samples : int, optional
+        Sample size ``N`` per iteration; default ``max(100, 10 * d)`` with ``d``
+        the number of entries of a sample.
+    elite_fraction : float, default=0.1
+        Rarity parameter ``rho`` in (0, 1]: the elite is the ``ceil(rho * N)``
+        best samples.
+    n_elite : int, optional
+        Elite size ``N^e``; overrides ``elite_fraction``.
+    smoothing : float, default=0.7
+        Smoothing parameter ``alpha`` of de Boer et al. (2005), eq. (12);
+        1.0 means no smoothing.
+    std_smoothing : float, optional
+        ``beta`` of the dynamic smoothing of Kroese, Porotsky & Rubinstein (2006),
+        "The cross-entropy method for continuous multi-extremal optimization",
+        Methodol. Comput. Appl. Probab. 8:383-407: the standard deviations are
+        smoothed with ``beta_t = beta - beta * (1 - 1/t)**q``, which slows their
+        collapse. Only for families whose ``smooth`` accepts ``std_alpha=``
+        (checked on the signature; otherwise a ValueError).
+    std_smoothing_power : float, default=7.0
+        ``q`` of the dynamic smoothing (the paper suggests 5 to 10).
+    elitism : bool or int, default=True
+        Number of best samples so far carried into the next elite (True = 1).
+    patience : int or None, default=5
+        Stop when gamma_t did not change (within ``tol``) for ``patience``
+        iterations, de Boer et al. (2005), Section 2 (their ``d``).
+    tol : float, default=1e-8
+        Relative tolerance for "gamma did not change".
+    degenerate_tol : float, default=1e-8
+        ``atol`` passed to ``family.is_degenerate``; a degenerate family stops.
+    maxiter : int or None, default=1000
+        Maximum number of iterations.
+    max_evaluations : int, optional
+        Stop once this many evaluations were told (checked between iterations).
+    target : float, optional
+        Stop once a feasible value at least this good was found.
+    time_limit : float, optional
+        Stop after this many seconds spent in iterations (from ``ask`` to the end
+        of ``tell``, cumulated across resumes; checked between iterations).
+    callback : callable, optional
+        ``callback(result)`` after every ``tell`` with the current
+        :class:`CEResult`; returning True stops the run.
+    direction : {"minimize", "maximize"}, default="minimize"
+    on_error : {"raise", "worst"}, default="raise"
+        What ``tell`` does with NaN or infinite values: raise, or give them the
+        worst rank and count them in ``n_failures``.
+    rng : None, int or numpy.random.Generator
+        Source of all randomness.
+    sample_growth : float, default=1.0
+        Adaptive sample size (a simplified form of the fully adaptive CE of
+        Rubinstein & Kroese 2004, "The Cross-Entropy Method", Ch. 5): when
+        gamma_t does not improve on gamma_{t-1}, the next ``N`` is multiplied by
+        this factor, up to ``max_n_samples``; the stall rule then only fires at
+        ``max_n_samples``. 1.0 keeps ``N`` fixed.
+    max_n_samples : int, optional
+        Upper bound for the adaptive ``N`` (default ``10 * n_samples``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cemethod.families import Gaussian
+    >>> opt = CrossEntropyOptimizer(Gaussian([3.0, -2.0], [2.0, 2.0]), rng=0)
+    >>> while not opt.stop():
+    ...     X = opt.ask()
+    ...     opt.tell(X, np.sum((X - 1.0) ** 2, axis=1))
+    >>> res = opt.result()
+    >>> res.success, bool(np.allclose(res.x, 1.0, atol=1e-3))
+    (True, True)
+    >>> list(opt.stop())
+    ['stalled']
+    """
+
+    def __init__(self, family, **options):
+        self._configure("CrossEntropyOptimizer", family, options)
+
+    def _configure(self, func, family, options):
+        s = validate_options(func, family, **options)
+        self.callback = s.pop("callback")
+        self._rng = s.pop("rng")
+        self._settings = s
+        self._sign = 1.0 if s["direction"] == "minimize" else -1.0
+        self.family = family
+        self._n_samples = s["n_samples"]
+        self._n_elite = s["n_elite"]
+        self._nit = 0
+        self._nfev = 0
+        self._n_failures = 0
+        self._elapsed = 0.0
+        self._t_ask = None
+        self._gammas = []  # levels on the minimization scale
+        self._records = []
+        self._has_constraints = False
+        self._best_x = None
+        self._best_score = math.inf  # minimization scale
+        self._best_violation = math.inf
+        self._keep = None  # (X, scores, violations) carried by elitism
+        self._callback_stop = False
+
+    @classmethod
+    def _create(cls, func, family, options):
+        self = cls.__new__(cls)
+        self._configure(func, family, options)
+        return self
+
+    # -- pickling: everything but the callback and the perf_counter stamp ----
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["callback"] = None
+        state["_t_ask"] = None
+        return state
+
+    def __repr__(self) -> str:
+        return (
+            f"CrossEntropyOptimizer(family={self.family!r}, "
+            f"direction={self.direction!r}, nit={self._nit}, nfev={self._nfev}, "
+            f"n_samples={self._n_samples}, n_elite={self._n_elite})"
+        )
+
+    @property
+    def direction(self) -> str:
+        """``"minimize"`` or ``"maximize"``."""
+        return self._settings["direction"]
+
+    @property
+    def n_samples(self) -> int:
+        """Sample size ``N`` of the next ``ask``."""
+        return self._n_samples
+
+    @property
+    def nit(self) -> int:
+        """Number of completed iterations."""
+        return self._nit
+
+    @property
+    def kept_points(self):
+        """The best points carried into the next elite (elitism), or None."""
+        return None if self._keep is None else self._keep[0].copy()
+
+    def ask(self) -> np.ndarray:
+        """Draw the next batch, shape ``(n_samples, ...)``, from the current family."""
+        self._t_ask = time.perf_counter()
+        return self.family.sample(self._n_samples, self._rng)
+
+    def _check_tell(self, X, values, violation):
+        X = np.asarray(X)
+        values = np.asarray(values, dtype=np.float64)
+        n = X.shape[0] if X.ndim else 0
+        if n == 0 or values.shape != (n,):
+            raise ValueError(
+                "The 'values' parameter of CrossEntropyOptimizer.tell must have "
+                f"shape (n,) for X with n = {n} >= 1 rows. Got shape {values.shape} "
+                "instead."
+            )
+        bad = ~np.isfinite(values)
+        if bad.any() and self._settings["on_error"] == "raise":
+            raise ValueError(
+                "The 'values' parameter of CrossEntropyOptimizer.tell must be finite "
+                f"with on_error='raise'. Got {format_value(values)} instead."
+            )
+        scores = self._sign * values
+        scores[bad] = math.inf  # the worst rank (minimization scale)
+        if violation is None:
+            v = np.zeros(n)
+        else:
+            self._has_constraints = True
+            v = np.asarray(violation, dtype=np.float64)
+            if v.shape != (n,) or not np.all(np.isfinite(v)) or np.any(v < 0):
+                raise ValueError(
+                    "The constraint violation must be an array of shape (n,) of "
+                    f"finite numbers >= 0 (0 = feasible), n = {n}. Got "
+                    f"{format_value(v)} instead."
+                )
+        return X, scores, v, int(bad.sum())
+
+    def _check_kept(self, kept_values):
+        if kept_values is None:
+            return self._keep, 0
+        m = 0 if self._keep is None else len(self._keep[0])
+        kv = np.asarray(kept_values, dtype=np.float64)
+        if m == 0 or kv.shape != (m,):
+            raise ValueError(
+                "The 'kept_values' parameter of CrossEntropyOptimizer.tell must have "
+                f"one value per kept point ({m}). Got shape {kv.shape} instead."
+            )
+        bad = ~np.isfinite(kv)
+        if bad.any() and self._settings["on_error"] == "raise":
+            raise ValueError(
+                "The 'kept_values' parameter of CrossEntropyOptimizer.tell must be "
+                f"finite with on_error='raise'. Got {format_value(kv)} instead."
+            )
+        ks = self._sign * kv
+        ks[bad] = math.inf
+        return (self._keep[0], ks, self._keep[2]), int(bad.sum())
+
+    def tell(self, X, values, *, violation=None, n_evaluations=None, kept_values=None):
+        """Update the family from a batch and its objective values.
+
+        Parameters
+        ----------
+        X : array, shape (n, ...)
+            The batch (normally from :meth:`ask`).
+        values : array, shape (n,)
+            Objective values in the optimizer's direction.
+        violation : array, shape (n,), optional
+            Constraint violation, ``>= 0`` with 0 = feasible. Ranking is
+            feasibility first: feasible samples by value, then infeasible ones
+            by violation (then value).
+        n_evaluations : int, optional
+            Objective evaluations this batch cost (default ``n``, plus the
+            kept points if re-evaluated; more with replications).
+        kept_values : array, shape (len(kept_points),), optional
+            Fresh values of :attr:`kept_points` (noisy objectives): they replace
+            the stale values in the elite selection, and the best point becomes
+            the best of this iteration's pool by its fresh value instead of the
+            best value ever observed (which a lucky noise draw would bias).
+        """
+        t_start = time.perf_counter() if self._t_ask is None else self._t_ask
+        X, scores, v, n_bad = self._check_tell(X, values, violation)
+        keep, n_bad_kept = self._check_kept(kept_values)
+        n = X.shape[0]
+        n_bad += n_bad_kept
+        self._nit += 1
+        if n_evaluations is None:
+            n_evaluations = n + (0 if kept_values is None else len(keep[0]))
+        self._nfev += int(n_evaluations)
+        self._n_failures += n_bad
+
+        # Step 2: the level gamma_t from the current sample only; lexsort's last
+        # key is the primary one (feasibility first, then violation, then value).
+        order = np.lexsort((scores, v, v > 0))
+        k = order[min(self._n_elite, n) - 1]
+        gamma = float(scores[k]) if v[k] == 0 else math.inf
+        previous_gamma = self._gammas[-1] if self._gammas else math.inf
+        self._gammas.append(gamma)
+
+        # Step 3: the elite, with the best points so far carried in (elitism).
+        if keep is not None:
+            X_pool = np.concatenate([X, keep[0]])
+            s_pool = np.concatenate([scores, keep[1]])
+            v_pool = np.concatenate([v, keep[2]])
+            pool_order = np.lexsort((s_pool, v_pool, v_pool > 0))
+        else:
+            X_pool, s_pool, v_pool, pool_order = X, scores, v, order
+
+        # Best so far, in the same feasibility-first order; with fresh values
+        # of the kept points, simply the best of the current pool.
+        if kept_values is not None:
+            j = pool_order[0]
+            x_b, s_b, v_b = X_pool[j], s_pool[j], v_pool[j]
+            better = True
+        else:
+            j = order[0]
+            x_b, s_b, v_b = X[j], scores[j], v[j]
+            best_key = (self._best_violation > 0, self._best_violation)
+            better = (v_b > 0, v_b, s_b) < (*best_key, self._best_score)
+        if better:
+            self._best_x = np.array(x_b, copy=True)
+            self._best_score = float(s_b)
+            self._best_violation = float(v_b)
+
+        elite = pool_order[: self._n_elite]
+        n_keep = self._settings["n_keep"]
+        if n_keep:
+            kept = pool_order[:n_keep]
+            self._keep = (X_pool[kept].copy(), s_pool[kept], v_pool[kept])
+        # Equal weights: the CE update is the MLE from the elite, eq. (8)-(10).
+        fitted = self.family.fit(X_pool[elite])
+
+        # Step 4: smoothing, de Boer et al. (2005) eq. (12); the standard
+        # deviations optionally with beta_t of Kroese et al. (2006).
+        alpha = self._settings["smoothing"]
+        beta = self._settings["std_smoothing"]
+        if beta is not None:
+            q = self._settings["std_smoothing_power"]
+            beta_t = beta - beta * (1.0 - 1.0 / self._nit) ** q
+            fitted = fitted.smooth(self.family, alpha, std_alpha=beta_t)
+        elif alpha < 1.0:
+            fitted = fitted.smooth(self.family, alpha)
+        self.family = fitted
+
+        self._elapsed += time.perf_counter() - t_start
+        self._t_ask = None
+        best = self._sign * self._best_score if self._best_violation == 0 else math.nan
+        self._records.append(
+            IterationRecord(
+                iteration=self._nit,
+                gamma=self._sign * gamma,
+                best=best,
+                nfev=self._nfev,
+                n_failures=n_bad,
+                elapsed=self._elapsed,
+                dispersion=float(self.family.dispersion()),
+                n_samples=n,
+            )
+        )
+        self._adapt_sample_size(gamma, previous_gamma)
+        if self.callback is not None and self.callback(self.result()):
+            self._callback_stop = True
+
+    def _adapt_sample_size(self, gamma, previous_gamma):
+        # Simplified fully adaptive CE (Rubinstein & Kroese 2004, Ch. 5): a
+        # level that does not improve asks for a larger sample.
+        s = self._settings
+        if s["sample_growth"] == 1.0 or gamma < previous_gamma - s["tol"] * max(
+            1.0, abs(gamma)
+        ):
+            return
+        self._n_samples = min(
+            s["max_n_samples"], math.ceil(self._n_samples * s["sample_growth"])
+        )
+        if not s["fixed_n_elite"]:
+            self._n_elite = max(
+                1, math.ceil(s["elite_fraction"] * self._n_samples - 1e-9)
+            )
+
+    def stop(self) -> dict[str, str]:
+        """The stop rules that fired, name -> message; empty while running.
+
+        Names: ``"target"``, ``"stalled"`` (gamma_t unchanged for ``patience``
+        iterations), ``"degenerate"``, ``"callback"``, ``"time_limit"``,
+        ``"max_evaluations"``, ``"maxiter"``.
+        """
+        return fired_rules(self)
+
+    def result(self) -> CEResult:
+        """The current :class:`CEResult` (also usable in the middle of a run)."""
+        fired = self.stop()
+        feasible = self._best_violation == 0.0
+        status, success, message = status_of(
+            fired, feasible or self._best_x is None, self._best_violation
+        )
+        if self._best_x is None:
+            x, fun = np.array(self.family.mode(), copy=True), math.nan
+        else:
+            x, fun = self._best_x.copy(), self._sign * self._best_score
+        return CEResult(
+            x=x,
+            fun=fun,
+            success=success,
+            status=status,
+            message=message,
+            nit=self._nit,
+            nfev=self._nfev,
+            family=self.family,
+            x_mode=np.asarray(self.family.mode()),
+            history=History(tuple(self._records)),
+            n_failures=self._n_failures,
+            stop_reasons=fired,
+            elapsed=self._elapsed,
+            direction=self.direction,
+            constraint_violation=(
+                self._best_violation if self._has_constraints else None
+            ),
+        )

@@ -1,0 +1,79 @@
+"""Stop rules of the cross-entropy optimizer and the status they map to."""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["STATUS", "fired_rules", "status_of"]
+
+# status code, success, message template; the first rule in this order that
+# fired decides the status of the result.
+STATUS = {
+    "target": (1, True, "The target value was reached."),
+    "stalled": (0, True, "The level gamma_t did not change for {patience} iterations."),
+    "degenerate": (0, True, "The sampling distribution degenerated to one point."),
+    "callback": (5, False, "The callback asked to stop."),
+    "time_limit": (4, False, "The time limit was reached."),
+    "max_evaluations": (3, False, "The maximum number of evaluations was reached."),
+    "maxiter": (2, False, "The maximum number of iterations was reached."),
+}
+RUNNING = (-1, False, "The optimization is running: no stop rule has fired.")
+INFEASIBLE = (
+    6,
+    False,
+    "No feasible point was found; x is the point of smallest constraint "
+    "violation ({violation:.6g}).",
+)
+
+
+def gamma_stalled(gammas, patience, tol) -> bool:
+    """de Boer et al. (2005), Section 2: stop when gamma_t = ... = gamma_{t-d}.
+
+    ``gammas`` are on the minimization scale; equality is up to
+    ``tol * max(1, |gamma_t|)``, and infinite levels (failed or infeasible
+    elite) never count as stalled.
+    """
+    if patience is None or len(gammas) < patience + 1:
+        return False
+    last = gammas[-(patience + 1) :]
+    if not all(math.isfinite(g) for g in last):
+        return False
+    return max(last) - min(last) <= tol * max(1.0, abs(last[-1]))
+
+
+def fired_rules(opt) -> dict[str, str]:
+    """The stop rules that fired for the optimizer state ``opt``, name -> message."""
+    s = opt._settings
+    fired = {}
+    if (
+        s["target"] is not None
+        and opt._best_violation == 0.0
+        and opt._best_score <= opt._sign * s["target"]
+    ):
+        fired["target"] = STATUS["target"][2]
+    at_max_size = s["sample_growth"] == 1.0 or opt._n_samples >= s["max_n_samples"]
+    if at_max_size and gamma_stalled(opt._gammas, s["patience"], s["tol"]):
+        fired["stalled"] = STATUS["stalled"][2].format(patience=s["patience"])
+    if opt._nit > 0 and opt.family.is_degenerate(s["degenerate_tol"]):
+        fired["degenerate"] = STATUS["degenerate"][2]
+    if opt._callback_stop:
+        fired["callback"] = STATUS["callback"][2]
+    if s["time_limit"] is not None and opt._elapsed >= s["time_limit"]:
+        fired["time_limit"] = STATUS["time_limit"][2]
+    if s["max_evaluations"] is not None and opt._nfev >= s["max_evaluations"]:
+        fired["max_evaluations"] = STATUS["max_evaluations"][2]
+    if s["maxiter"] is not None and opt._nit >= s["maxiter"]:
+        fired["maxiter"] = STATUS["maxiter"][2]
+    return fired
+
+
+def status_of(fired: dict[str, str], feasible: bool, violation: float):
+    """``(status, success, message)`` for the rules that fired."""
+    if not fired:
+        return RUNNING
+    if not feasible:
+        code, success, template = INFEASIBLE
+        return code, success, template.format(violation=violation)
+    name = next(name for name in STATUS if name in fired)
+    code, success, _ = STATUS[name]
+    return code, success, fired[name]

@@ -1,0 +1,112 @@
+"""Checkpoints: a pickled optimizer resumes bit for bit."""
+
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+import cemethod as ce
+
+
+def sphere(X):
+    return np.sum((X - 0.3) ** 2, axis=1)
+
+
+def onemax_with_noise_free_ties(X):
+    return X.sum(axis=1).astype(float)
+
+
+def strip_elapsed(res):
+    d = res.history.to_dict()
+    del d["elapsed"]
+    return d
+
+
+def assert_same_run(a, b):
+    np.testing.assert_array_equal(a.x, b.x)
+    assert a.fun == b.fun and a.nfev == b.nfev and a.nit == b.nit
+    assert a.status == b.status and a.n_failures == b.n_failures
+    assert strip_elapsed(a) == strip_elapsed(b)
+    np.testing.assert_array_equal(a.x_mode, b.x_mode)
+
+
+def step(opt, fun):
+    X = opt.ask()
+    opt.tell(X, fun(X))
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "bernoulli"])
+def test_pickle_resume_bit_for_bit(toy_gaussian, toy_bernoulli, kind):
+    if kind == "gaussian":
+        fam, fun = toy_gaussian(np.zeros(4), np.full(4, 3.0)), sphere
+        extra = {"std_smoothing": 0.9}
+    else:
+        fam, fun = toy_bernoulli(np.full(12, 0.5)), onemax_with_noise_free_ties
+        extra = {"direction": "maximize", "elitism": 3}
+    straight = ce.CrossEntropyOptimizer(fam, n_samples=40, rng=11, **extra)
+    for _ in range(10):
+        step(straight, fun)
+
+    first = ce.CrossEntropyOptimizer(fam, n_samples=40, rng=11, **extra)
+    for _ in range(5):
+        step(first, fun)
+    resumed = pickle.loads(pickle.dumps(first))
+    for _ in range(5):
+        step(resumed, fun)
+    assert_same_run(straight.result(), resumed.result())
+    # The elapsed time is cumulative across the resume.
+    assert resumed.result().elapsed >= first.result().elapsed
+
+
+def test_callback_not_pickled(toy_gaussian):
+    opt = ce.CrossEntropyOptimizer(
+        toy_gaussian([0.0], [1.0]), callback=lambda r: False, rng=0
+    )
+    clone = pickle.loads(pickle.dumps(opt))  # a lambda would not pickle
+    assert clone.callback is None and opt.callback is not None
+
+
+class Interrupt:
+    """Callback that simulates a killed run after ``k`` iterations."""
+
+    def __init__(self, k):
+        self.k = k
+
+    def __call__(self, result):
+        if result.nit == self.k:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("k", [1, 4])
+def test_checkpoint_path_resume(toy_gaussian, tmp_path, k):
+    fam = toy_gaussian(np.zeros(3), np.full(3, 2.0))
+    kw = dict(vectorized=True, rng=5, maxiter=9, patience=None)
+    ref = ce.minimize(sphere, fam, **kw)
+
+    path = tmp_path / "run.pkl"
+    with pytest.raises(KeyboardInterrupt):
+        ce.minimize(sphere, fam, checkpoint=path, callback=Interrupt(k), **kw)
+    # The iteration that was interrupted was not saved: the file holds k - 1.
+    if k > 1:
+        with open(path, "rb") as f:
+            assert pickle.load(f).nit == k - 1
+    seen = []
+    res = ce.minimize(
+        sphere, fam, checkpoint=path, callback=lambda r: seen.append(r.nit), **kw
+    )
+    assert_same_run(res, ref)
+    assert seen == list(range(max(k - 1, 0) + 1, 10))
+    assert os.listdir(tmp_path) == ["run.pkl"]  # no temporary file left behind
+
+    # A finished run's checkpoint gives its result at once.
+    again = ce.minimize(sphere, fam, checkpoint=path, callback=Interrupt(1), **kw)
+    assert_same_run(again, ref)
+
+
+def test_checkpoint_wrong_direction(toy_gaussian, tmp_path):
+    fam = toy_gaussian(np.zeros(2), np.ones(2))
+    path = tmp_path / "run.pkl"
+    ce.minimize(sphere, fam, vectorized=True, rng=0, maxiter=2, checkpoint=path)
+    with pytest.raises(ValueError, match="'checkpoint' parameter of maximize"):
+        ce.maximize(sphere, fam, vectorized=True, checkpoint=path)
