@@ -5,6 +5,7 @@ from sklearn_ext.metrics._activations import (
     sigmoid,
     softmax,
 )
+from sklearn_ext.metrics._focal import binary_focal_loss, categorical_focal_loss
 from sklearn_ext.metrics._information import (
     cross_entropy,
     entropy,
