@@ -246,9 +246,9 @@ def test_two_argument_functions_reject_bad_input(func):
         func([0.5, 0.5], [0.2, 0.3, 0.5])
     with pytest.raises(ValueError, match=f"'p' parameter of {name} must be non-neg"):
         func([-0.5, 1.5], [0.5, 0.5])
-    with pytest.raises(ValueError, match="'q' parameter .* in \\[0, 1\\]"):
+    with pytest.raises(ValueError, match=r"'q' parameter .* in \[0, 1\]"):
         func([0.5, 0.5], [2.0, 1.0])
-    with pytest.raises(ValueError, match="'q' parameter .* positive, finite sum"):
+    with pytest.raises(ValueError, match=r"'q' parameter .* positive, finite sum"):
         func([0.5, 0.5], [0.0, 0.0], normalize=True)
     with pytest.raises(ValueError, match=f"'base' parameter of {name}"):
         func([0.5, 0.5], [0.5, 0.5], base=0)
