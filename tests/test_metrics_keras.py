@@ -288,6 +288,10 @@ def test_gradient_of_unnormalised_targets_and_extremes():
         ),
         (sparse_categorical_cross_entropy, ([2], [[0.5, 0.5]]), {}, r"\[0, 1\]"),
         (sparse_categorical_cross_entropy, ([0.5], [[0.5, 0.5]]), {}, "integer"),
+        (sparse_categorical_cross_entropy, ([np.inf], [[0.5, 0.5]]), {}, "integer"),
+        (binary_cross_entropy, ([1, 0], [[0.5, 0.5]]), {}, "'y_pred'.*shape"),
+        (binary_cross_entropy, ([[[1]]], [[[0.5]]]), {}, "'y_true'.*2-D"),
+        (binary_cross_entropy, ([[1]], [[[0.5]]]), {}, "'y_pred'.*2-D"),
         (sparse_categorical_cross_entropy, ([0, 1], [[0.5, 0.5]]), {}, "n_samples=1"),
         (
             sparse_categorical_cross_entropy,

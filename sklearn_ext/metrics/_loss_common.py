@@ -54,9 +54,10 @@ def binary_inputs(y_true, y_pred, func, from_logits):
     """(n,) or (n, n_labels) targets in [0, 1] and predictions of that shape."""
     y = as_float_array(y_true, param="y_true", func=func, min_ndim=1)
     z = as_float_array(y_pred, param="y_pred", func=func, min_ndim=1)
-    if y.ndim > 2:
-        raise parameter_error(func, "y_true", "a 1-D or 2-D array", y)
-    if z.shape != y.shape and z.size == y.size and 1 in (z.ndim, y.ndim):
+    for name, arr in (("y_true", y), ("y_pred", z)):
+        if arr.ndim > 2:
+            raise parameter_error(func, name, "a 1-D or 2-D array", arr)
+    if z.shape in (y.shape + (1,), y.shape[:1]) and y.shape[1:] in ((), (1,)):
         y = y.reshape(z.shape)  # (n,) against (n, 1), as Keras squeezes
     if z.shape != y.shape:
         rule = f"an array of the shape of y_true {y.shape}"
@@ -115,7 +116,7 @@ def class_labels(y_true, n_samples, n_classes, func, ignore=None):
         raise parameter_error(func, "y_true", rule, y)
     if y.dtype.kind not in "iu":
         f = as_float_array(y, param="y_true", func=func)
-        if not np.all(f == np.round(f)):
+        if not np.all(np.isfinite(f) & (f == np.round(f))):
             raise parameter_error(func, "y_true", "integer class indices", y)
         y = f.astype(np.int64)
     valid = np.ones(n_samples, dtype=bool) if ignore is None else y != ignore
