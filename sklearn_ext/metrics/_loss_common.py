@@ -57,7 +57,7 @@ def binary_inputs(y_true, y_pred, func, from_logits):
     for name, arr in (("y_true", y), ("y_pred", z)):
         if arr.ndim > 2:
             raise parameter_error(func, name, "a 1-D or 2-D array", arr)
-    if z.shape in (y.shape + (1,), y.shape[:1]) and y.shape[1:] in ((), (1,)):
+    if z.shape in ((*y.shape, 1), y.shape[:1]) and y.shape[1:] in ((), (1,)):
         y = y.reshape(z.shape)  # (n,) against (n, 1), as Keras squeezes
     if z.shape != y.shape:
         rule = f"an array of the shape of y_true {y.shape}"
