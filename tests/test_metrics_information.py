@@ -105,6 +105,12 @@ def test_normalize_matches_scipy_on_counts():
     np.testing.assert_array_equal(counts, before)  # input left alone
 
 
+def test_rescaling_that_underflows_to_zero_still_counts_zero():
+    p = [5e-324, 1e300]  # 5e-324 / 1e300 underflows to 0.0
+    assert entropy(p, normalize=True) == 0.0 == stats.entropy(p)
+    assert kl_divergence(p, [0.5, 0.5], normalize=True) == pytest.approx(math.log(2))
+
+
 def test_large_batch_crosses_block_boundaries():
     # More rows than one kernel block, with zeros in some blocks only.
     rng = np.random.default_rng(5)

@@ -97,9 +97,11 @@ def _distribution(x, *, param, func, normalize, axis):
     if not (np.all(total > 0) and np.all(np.isfinite(total))):
         rule = f"made of rows with a positive, finite sum along axis {axis}"
         raise parameter_error(func, param, rule, np.squeeze(total, axis))
+    # min(x / total) >= min(x) / max(total): if that bound is > 0, no value
+    # underflowed to 0 in the rescaling; otherwise look at the rescaled array.
     x = x / total
-    # Rescaling can underflow tiny values to 0: look again only if it matters.
-    return x, bool(lo > 0 and x.min() > 0)
+    positive = lo > 0 and (lo / total.max() > 0 or x.min() > 0)
+    return x, bool(positive)
 
 
 def _prepare(func, axis, base, normalize, **arrays):
