@@ -6,11 +6,15 @@ with a Keras training log:
 * probabilities are clipped to [1e-7, 1 - 1e-7] (``keras.backend.epsilon()``)
   before the log; categorical rows are first rescaled to sum to 1;
 * ``from_logits=True`` uses log-sigmoid / log-softmax, which are exact for any
-  finite logit (Keras' TensorFlow backend does the same);
+  finite logit (as Keras' TensorFlow backend; its NumPy backend applies the
+  sigmoid and then clips, which caps a binary loss at -log(1e-7) = 16.1);
 * label smoothing is y (1 - s) + 0.5 s (binary) or y (1 - s) + s / K
   (categorical, K classes);
 * 2-D binary targets (multilabel indicators) give the mean over the labels of
-  each sample, as Keras' ``axis=-1`` mean does.
+  each sample, as Keras' ``axis=-1`` mean does; 1-D targets give one loss per
+  sample (their mean is Keras' value);
+* ``reduction="none"`` returns the per-sample losses times ``sample_weight``,
+  as Keras does, so that "sum" is the sum of that array.
 
 One deliberate difference: ``reduction="mean"`` with ``sample_weight`` is the
 weighted mean sum(w l) / sum(w) (as scikit-learn weights a mean), while Keras'
