@@ -449,3 +449,15 @@ def test_product_validation():
         fam.smooth(b, 0.5)
     with pytest.raises(ValueError, match=r"'previous' parameter of Product\.smooth"):
         fam.smooth(Product([Bernoulli([0.5])]), 0.5)
+
+
+def test_fit_of_a_certain_value_stays_a_probability():
+    # Regression (found by hypothesis): with these weights the bincount total
+    # and w.sum() round differently, and counts / w.sum() was 1 + 2e-16.
+    w = np.random.default_rng(6).random(30) + 0.01
+    assert np.bincount(np.zeros(30, int), w)[0] / w.sum() > 1  # the trap is set
+    fitted = Categorical([[1.0]]).fit(np.zeros((30, 1), int), w)
+    assert fitted.probs[0, 0] == 1.0
+    assert Bernoulli([1.0]).fit(np.ones((30, 1), int), w).p[0] == 1.0
+    a = Categorical([[1.0, 0.0]])
+    assert a.smooth(a, 0.7).probs.max() <= 1.0

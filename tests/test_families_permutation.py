@@ -364,3 +364,11 @@ def test_speed_one_ce_iteration_n70():
     )
     assert np.all(np.sort(x, axis=1) == np.arange(n))
     assert best < (1.0 if HAVE_NUMBA else 3.0)
+
+
+def test_fit_of_a_certain_transition_stays_a_probability():
+    # counts / w.sum() rounds to 1 + 2e-16 with these weights (see the
+    # Categorical regression test); n = 2 makes every transition certain.
+    w = np.random.default_rng(6).random(30) + 0.01
+    fitted = Permutation.uniform(2).fit(np.tile([0, 1], (30, 1)), w)
+    assert np.array_equal(fitted.transition, [[0.0, 1.0], [1.0, 0.0]])

@@ -121,11 +121,10 @@ class Bernoulli(ArrayFamilyMixin):
         """Weighted mean of the rows of ``x`` (entries 0 or 1): the CE update."""
         func = "Bernoulli.fit"
         x = self._check_x(x, func)
-        xi, ok = integral_rows(x, 0, 2)
-        if not ok.all():
+        if not np.all((x == 0) | (x == 1)):
             raise parameter_error(func, "x", "an array of 0 and 1 entries", x)
         w = check_weights(weights, x.shape[0], func)
-        p = (w @ xi) / w.sum()
+        p = (w @ x.astype(float)) / w.sum()
         return Bernoulli(np.clip(p, 0.0, 1.0))
 
     def smooth(self, previous: Bernoulli, alpha: float) -> Bernoulli:

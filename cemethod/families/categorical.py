@@ -232,7 +232,8 @@ class Categorical(ArrayFamilyMixin):
         d, k = self.probs.shape
         flat = (np.arange(d) * k + xi).ravel()
         counts = np.bincount(flat, np.repeat(w, d), minlength=d * k).reshape(d, k)
-        return Categorical(counts / w.sum(), n_values=self.n_values)
+        # Clip: rounding can put a certainty at 1 + 1e-16.
+        return Categorical(np.minimum(counts / w.sum(), 1.0), n_values=self.n_values)
 
     def smooth(self, previous: Categorical, alpha: float) -> Categorical:
         """``alpha * self.probs + (1 - alpha) * previous.probs`` (de Boer et al.
@@ -241,7 +242,7 @@ class Categorical(ArrayFamilyMixin):
         alpha = check_alpha(alpha, func)
         check_same_kind(self, previous, func, n_values=self.n_values)
         probs = alpha * self.probs + (1.0 - alpha) * previous.probs
-        return Categorical(probs, n_values=self.n_values)
+        return Categorical(np.minimum(probs, 1.0), n_values=self.n_values)
 
     def mode(self) -> np.ndarray:
         """The most likely vector (first maximum on ties), ``intp`` of shape

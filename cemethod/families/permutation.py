@@ -197,7 +197,8 @@ class Permutation(ArrayFamilyMixin):
         w = check_weights(weights, xi.shape[0], func)
         # Every node leaves once per tour, so each row's count sums to sum(w).
         counts = edge_counts(xi, w, self.n_nodes)
-        return Permutation(counts / w.sum(), start=self.start)
+        # Clip: rounding can put a certain transition at 1 + 1e-16.
+        return Permutation(np.minimum(counts / w.sum(), 1.0), start=self.start)
 
     def smooth(self, previous: Permutation, alpha: float) -> Permutation:
         """``alpha * self.transition + (1 - alpha) * previous.transition``
@@ -206,7 +207,7 @@ class Permutation(ArrayFamilyMixin):
         alpha = check_alpha(alpha, func)
         check_same_kind(self, previous, func, n_nodes=self.n_nodes)
         P = alpha * self.transition + (1.0 - alpha) * previous.transition
-        return Permutation(P, start=self.start)
+        return Permutation(np.minimum(P, 1.0), start=self.start)
 
     def mode(self) -> np.ndarray:
         """The greedy tour from ``start`` (from node 0 when the start is random),
