@@ -461,3 +461,8 @@ def test_fit_of_a_certain_value_stays_a_probability():
     assert Bernoulli([1.0]).fit(np.ones((30, 1), int), w).p[0] == 1.0
     a = Categorical([[1.0, 0.0]])
     assert a.smooth(a, 0.7).probs.max() <= 1.0
+
+
+def test_negative_zero_is_zero_for_equality_and_hash():
+    a, b = Bernoulli([0.0, 0.5]), Bernoulli([-0.0, 0.5])
+    assert a == b and hash(a) == hash(b)

@@ -27,6 +27,8 @@ __all__ = [
 def readonly(array: np.ndarray) -> np.ndarray:
     """An owned, read-only copy of ``array`` (parameters are immutable)."""
     out = np.array(array, copy=True)
+    if out.dtype.kind == "f":
+        out += 0.0  # -0.0 -> 0.0, so equal parameters hash equally
     out.flags.writeable = False
     return out
 

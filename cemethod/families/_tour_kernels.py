@@ -31,7 +31,9 @@ def compiled_kernels():
     if _compiled_kernels is None:
         try:
             from cemethod.families import _tour_kernels_numba as nb
-        except ImportError:
+        except (ImportError, RuntimeError):
+            # RuntimeError: numba found no writable cache location; the numpy
+            # kernels give the same tours.
             _compiled_kernels = ()
         else:
             _compiled_kernels = (nb.sample_tours_compiled, nb.tour_log_probs_compiled)
