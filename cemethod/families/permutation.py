@@ -65,6 +65,11 @@ class Permutation(ArrayFamilyMixin):
     most likely tour whenever some tour has probability above 1/2.
     ``dispersion`` is the largest row entropy in nats.
 
+    Sampling advances all tours one step at a time (n numpy steps of
+    O(n_samples * n) work); when numba is installed, ``sample`` and ``log_pdf``
+    run compiled kernels that give the same tours about five times faster
+    (n = 70, 24500 tours: about 0.15 s instead of 0.8 s).
+
     Examples
     --------
     >>> import numpy as np
