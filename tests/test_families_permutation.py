@@ -7,7 +7,6 @@ import dataclasses
 import itertools
 import math
 import pickle
-import time
 
 import numpy as np
 import pytest
@@ -339,31 +338,6 @@ def test_method_validation():
         Permutation.uniform(1)
     with pytest.raises(ValueError, match=r"'n' parameter of Permutation\.sample"):
         fam.sample(2.5, 0)
-
-
-# ---------------------------------------------------------------- speed
-
-
-def test_speed_one_ce_iteration_n70():
-    """Issue #5: sample(N = 5 n^2 = 24500) + fit for n = 70 well under a second
-    on one core (the best of three runs, after warm-up / compilation)."""
-    n = 70
-    n_samples = 5 * n * n
-    fam = Permutation(random_transition(n, 0))
-    rng = np.random.default_rng(0)
-    fam.fit(fam.sample(10, rng))  # warm-up (numba compilation when present)
-    best = math.inf
-    for _ in range(3):
-        t0 = time.perf_counter()
-        x = fam.sample(n_samples, rng)
-        fam.fit(x[: n_samples // 10])  # the elite, rho = 0.1
-        best = min(best, time.perf_counter() - t0)
-    print(
-        f"\nPermutation n=70, N=24500: sample + fit {best:.3f} s "
-        f"({'numba' if HAVE_NUMBA else 'numpy'})"
-    )
-    assert np.all(np.sort(x, axis=1) == np.arange(n))
-    assert best < (1.0 if HAVE_NUMBA else 3.0)
 
 
 def test_fit_of_a_certain_transition_stays_a_probability():
