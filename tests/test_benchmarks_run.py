@@ -1,5 +1,6 @@
 """Each benchmark script runs in its --quick mode, so none can rot."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ def test_benchmark_runs_quick(script):
         capture_output=True,
         text=True,
         timeout=600,
+        env=ENV,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "|" in proc.stdout  # it printed its table

@@ -1,11 +1,14 @@
 """The ``cemethod`` command, driven as a subprocess as a user would run it."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The checkout under test comes first, installed or not.
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def run_cli(*args, cwd=ROOT):
@@ -14,6 +17,7 @@ def run_cli(*args, cwd=ROOT):
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=ENV,
         timeout=600,
     )
 

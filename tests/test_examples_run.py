@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.py"))
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+# The checkout under test comes first, installed or not.
+ENV = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
 
 
 def test_there_are_examples():
@@ -22,6 +25,6 @@ def test_example_runs(script, tmp_path):
         text=True,
         timeout=600,
         cwd=tmp_path,
-        env={**os.environ, "MPLBACKEND": "Agg"},
+        env=ENV,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
