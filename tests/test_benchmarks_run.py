@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = sorted(
-    (Path(__file__).resolve().parents[1] / "benchmarks").glob("bench_*.py")
-)
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+# The checkout under test comes first, installed or not.
+ENV = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
 
 
 @pytest.mark.parametrize("script", BENCHMARKS, ids=lambda p: p.name)
