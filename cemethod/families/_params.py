@@ -81,9 +81,13 @@ def weighted_moments(x: np.ndarray, w: np.ndarray):
     ``w`` sums to one. Two passes, so the variance does not lose precision to
     cancellation.
     """
-    mean = w @ x
-    var = w @ np.square(x - mean)
-    return mean, var
+    # Shift by the first row: a constant column then gives exactly its value
+    # and a variance of exactly zero (a collapsed fit stays exactly collapsed).
+    shift = x[0]
+    dx = x - shift
+    mean_dx = w @ dx
+    var = w @ np.square(dx - mean_dx)
+    return shift + mean_dx, var
 
 
 def check_alpha(alpha, func: str, param: str = "alpha") -> float:

@@ -312,9 +312,11 @@ class MultivariateGaussian(ArrayFamily):
     def fit(self, x, weights=None) -> MultivariateGaussian:
         """Weighted mean and weighted MLE covariance (plus ``min_variance``)."""
         x, w = check_fit_data(x, weights, self.dim, "MultivariateGaussian.fit")
-        mean = w @ x
-        dx = x - mean
+        shift = x[0]  # exact mean and zero covariance for constant columns
+        mean_dx = w @ (x - shift)
+        dx = x - shift - mean_dx
         cov = (dx * w[:, None]).T @ dx
+        mean = shift + mean_dx
         cov[np.diag_indices_from(cov)] += self.min_variance
         return MultivariateGaussian(mean, cov, self.min_variance)
 

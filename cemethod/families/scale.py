@@ -25,6 +25,7 @@ from ._params import (
     check_previous,
     check_samples,
     param_vector,
+    weighted_moments,
 )
 
 __all__ = ["Exponential", "Gamma"]
@@ -134,7 +135,7 @@ class Gamma(ArrayFamily):
         """The weighted mean of the rows (de Boer et al. 2005, eq. (14))."""
         x, w = check_fit_data(x, weights, self.dim, "Gamma.fit")
         _check_nonnegative(x, "Gamma.fit")
-        return Gamma(self.shape, w @ x)
+        return Gamma(self.shape, weighted_moments(x, w)[0])
 
     def smooth(self, previous, alpha) -> Gamma:
         """``alpha * self.mean + (1 - alpha) * previous.mean``, same shape."""
@@ -219,7 +220,7 @@ class Exponential(ArrayFamily):
         """The weighted mean of the rows (de Boer et al. 2005, eq. (14))."""
         x, w = check_fit_data(x, weights, self.dim, "Exponential.fit")
         _check_nonnegative(x, "Exponential.fit")
-        return Exponential(w @ x)
+        return Exponential(weighted_moments(x, w)[0])
 
     def smooth(self, previous, alpha) -> Exponential:
         """``alpha * self.mean + (1 - alpha) * previous.mean``."""
