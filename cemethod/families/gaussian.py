@@ -177,15 +177,12 @@ def _factorize(cov: np.ndarray):
     the positive eigenvalues (threshold as in scipy's ``_PSD``), the density
     then living on the span of ``factor``.
     """
-    try:
-        chol = np.linalg.cholesky(cov)
-        if np.all(np.diag(chol) > 0):
-            return chol, 2.0 * np.log(np.diag(chol)).sum(), None
-    except np.linalg.LinAlgError:
-        pass
     w, v = np.linalg.eigh(cov)
-    eps = 1e6 * np.finfo(float).eps * max(np.abs(w).max(), 0.0)
+    eps = 1e6 * np.finfo(float).eps * np.abs(w).max()
     keep = w > eps
+    if keep.all():
+        chol = np.linalg.cholesky(cov)
+        return chol, 2.0 * np.log(np.diag(chol)).sum(), None
     factor = v[:, keep] * np.sqrt(w[keep])
     return factor, np.log(w[keep]).sum(), v[:, ~keep]
 
@@ -335,8 +332,12 @@ class MultivariateGaussian(ArrayFamily):
         return self.mean.copy()
 
     def is_degenerate(self, atol=1e-8) -> bool:
-        """True when every marginal standard deviation is ``<= atol``."""
-        return bool(self.dispersion() <= atol)
+        """True when every marginal variance is ``<= min_variance + atol**2``.
+
+        The ridge ``min_variance`` is the floor a fitted family cannot go
+        below, so reaching it counts as collapsed.
+        """
+        return bool(np.diag(self.cov).max() <= self.min_variance + atol**2)
 
     def dispersion(self) -> float:
         """The largest marginal standard deviation, ``sqrt(max(diag(cov)))``."""
