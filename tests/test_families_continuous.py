@@ -350,3 +350,196 @@ def test_sample_speed_is_vectorized():
     x = g.sample(100_000, np.random.default_rng(0))
     assert x.shape == (100_000, 30)
     assert g.log_pdf(x).shape == (100_000,)
+
+
+# --- the battery must catch broken families ---------------------------------------
+
+
+class _FitIgnoresWeights(Gaussian):
+    def fit(self, x, weights=None):
+        return super().fit(x)
+
+
+class _FitUnnormalisedWeights(Exponential):
+    def fit(self, x, weights=None):
+        w = np.ones(len(x)) if weights is None else np.asarray(weights, float)
+        return Exponential(w @ np.asarray(x) / len(x))
+
+
+class _LogPdfOffset(Gaussian):
+    def log_pdf(self, x):
+        return super().log_pdf(x) + 0.05
+
+
+class _ExponentialLogPdfOffset(Exponential):
+    def log_pdf(self, x):
+        return super().log_pdf(x) - 0.2
+
+
+class _TruncatedNotRenormalised(TruncatedGaussian):
+    def log_pdf(self, x):  # forgets the normalising mass of the box
+        return Gaussian(self.mean, self.std).log_pdf(x) + np.where(
+            np.all((x >= self.lower) & (x <= self.upper), axis=1), 0.0, -np.inf
+        )
+
+
+class _FitBiased(Gaussian):
+    def fit(self, x, weights=None):
+        g = super().fit(x, weights)
+        return Gaussian(g.mean, 1.2 * g.std)
+
+
+class _SmoothIgnoresAlpha(Gaussian):
+    def smooth(self, previous, alpha, *, std_alpha=None):
+        return self
+
+
+class _WrongMode(Gaussian):
+    def mode(self):
+        return self.mean + self.std
+
+
+class _Unseeded(Gaussian):
+    def sample(self, n, rng=None):
+        return super().sample(n, np.random.default_rng())
+
+
+class _NeverDegenerate(Gaussian):
+    def fit(self, x, weights=None):
+        g = super().fit(x, weights)
+        return _NeverDegenerate(g.mean, g.std)
+
+    def is_degenerate(self, atol=1e-8):
+        return False
+
+
+class _ColumnLogPdf(Gaussian):
+    def log_pdf(self, x):
+        return super().log_pdf(x)[:, None]
+
+
+class _Unpicklable(Gaussian):
+    def __reduce__(self):
+        return (Gaussian, (self.mean + 1.0, self.std))
+
+
+BROKEN = [
+    (_FitIgnoresWeights([0.0, 1.0], 1.0), {}, "weights"),
+    (_FitUnnormalisedWeights([1.0, 2.0]), {"skip": ("collapse",)}, "weights"),
+    (_LogPdfOffset([0.0, 1.0, 2.0], 1.0), {}, "normalization"),
+    (_ExponentialLogPdfOffset([1.0] * 5), {"skip": ("collapse",)}, "normalization"),
+    (
+        _TruncatedNotRenormalised(0.0, 1.0, -1.0, 2.0),
+        {"exact_fit": False},
+        "normalization",
+    ),
+    (_FitBiased(np.zeros(5), 1.0), {}, "fit_recovery"),
+    (_SmoothIgnoresAlpha([0.0, 1.0], 1.0), {}, "smooth"),
+    (_WrongMode([0.0, 1.0], 1.0), {}, "mode"),
+    (_Unseeded([0.0, 1.0], 1.0), {}, "reproducible"),
+    (_NeverDegenerate([0.0, 1.0], 1.0), {}, "collapse"),
+    (_ColumnLogPdf([0.0, 1.0], 1.0), {}, "shapes"),
+    (_Unpicklable([0.0, 1.0], 1.0), {}, "pickle"),
+]
+
+
+@pytest.mark.parametrize(
+    ("family", "kwargs", "check"), BROKEN, ids=[type(b[0]).__name__ for b in BROKEN]
+)
+def test_battery_catches_broken_families(family, kwargs, check):
+    with pytest.raises(AssertionError, match=rf"check_family\[{check}\]"):
+        check_family(family, n_samples=5000, **kwargs)
+
+
+# --- protocol-only: the battery also runs on discrete and mixed families ------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Coins:
+    """Independent Bernoulli coordinates: a minimal discrete family."""
+
+    p: tuple
+
+    def sample(self, n, rng):
+        rng = np.random.default_rng(rng)
+        return (rng.random((n, len(self.p))) < np.array(self.p)).astype(np.int8)
+
+    def log_pdf(self, x):
+        p = np.array(self.p)
+        with np.errstate(divide="ignore"):
+            return np.where(x == 1, np.log(p), np.log1p(-p)).sum(axis=1)
+
+    def fit(self, x, weights=None):
+        w = np.ones(len(x)) if weights is None else np.asarray(weights, float)
+        return _Coins(tuple((w @ x) / w.sum()))
+
+    def smooth(self, previous, alpha):
+        return _Coins(
+            tuple(alpha * np.array(self.p) + (1 - alpha) * np.array(previous.p))
+        )
+
+    def mode(self):
+        return (np.array(self.p) > 0.5).astype(np.int8)
+
+    def is_degenerate(self, atol=1e-8):
+        p = np.array(self.p)
+        return bool(np.all(np.minimum(p, 1 - p) <= atol))
+
+    def dispersion(self):
+        p = np.array(self.p)
+        return float(np.sqrt(p * (1 - p)).max())
+
+
+@dataclasses.dataclass(frozen=True)
+class _CoinAndGaussian:
+    """A mixed family: one coin and one normal coordinate, float samples."""
+
+    coin: _Coins
+    normal: Gaussian
+
+    def sample(self, n, rng):
+        rng = np.random.default_rng(rng)
+        return np.column_stack([self.coin.sample(n, rng), self.normal.sample(n, rng)])
+
+    def log_pdf(self, x):
+        return self.coin.log_pdf(x[:, :1].astype(np.int8)) + self.normal.log_pdf(
+            x[:, 1:]
+        )
+
+    def fit(self, x, weights=None):
+        return _CoinAndGaussian(
+            self.coin.fit(x[:, :1], weights), self.normal.fit(x[:, 1:], weights)
+        )
+
+    def smooth(self, previous, alpha):
+        return _CoinAndGaussian(
+            self.coin.smooth(previous.coin, alpha),
+            self.normal.smooth(previous.normal, alpha),
+        )
+
+    def mode(self):
+        return np.concatenate([self.coin.mode(), self.normal.mode()])
+
+    def is_degenerate(self, atol=1e-8):
+        return self.coin.is_degenerate(atol) and self.normal.is_degenerate(atol)
+
+    def dispersion(self):
+        return max(self.coin.dispersion(), self.normal.dispersion())
+
+
+class _CoinsOffset(_Coins):
+    def log_pdf(self, x):
+        return super().log_pdf(x) + 0.05
+
+
+def test_battery_runs_on_discrete_and_mixed_families():
+    coins = _Coins((0.1, 0.5, 0.8, 0.3))
+    assert isinstance(coins, SamplingFamily)
+    assert check_family(coins)["normalization"] == "passed"
+    mixed = _CoinAndGaussian(_Coins((0.3,)), Gaussian(1.0, 2.0))
+    assert check_family(mixed)["normalization"] == "passed"
+    with pytest.raises(AssertionError, match=r"check_family\[normalization\]"):
+        check_family(_CoinsOffset((0.1, 0.5, 0.8, 0.3)))
+    broken_mixed = _CoinAndGaussian(_CoinsOffset((0.3,)), Gaussian(1.0, 2.0))
+    with pytest.raises(AssertionError, match=r"check_family\[normalization\]"):
+        check_family(broken_mixed)

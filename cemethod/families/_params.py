@@ -97,16 +97,16 @@ def check_alpha(alpha, func: str, param: str = "alpha") -> float:
     )
 
 
-def check_previous(self, previous, func: str, same: tuple[str, ...] = ()):
-    """``previous`` must be a family of the same kind, shape and fixed fields."""
-    ok = type(previous) is type(self)
+def check_previous(self, previous, func: str, cls: type, same: tuple[str, ...] = ()):
+    """``previous`` must be a ``cls`` of the same shape and fixed fields."""
+    ok = isinstance(previous, cls)
     for name in same:
         ok = ok and np.array_equal(getattr(self, name), getattr(previous, name))
     if ok:
         ok = np.shape(previous.mode()) == np.shape(self.mode())
     if not ok:
         extra = f" with the same {', '.join(same)}" if same else ""
-        rule = f"a {type(self).__name__} of the same dimension{extra}"
+        rule = f"a {cls.__name__} of the same dimension{extra}"
         raise parameter_error(func, "previous", rule, previous)
 
 

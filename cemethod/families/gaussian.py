@@ -151,7 +151,7 @@ class Gaussian(ArrayFamily):
             if std_alpha is None
             else check_alpha(std_alpha, "Gaussian.smooth", "std_alpha")
         )
-        check_previous(self, previous, "Gaussian.smooth")
+        check_previous(self, previous, "Gaussian.smooth", Gaussian)
         return Gaussian(
             alpha * self.mean + (1 - alpha) * previous.mean,
             beta * self.std + (1 - beta) * previous.std,
@@ -320,7 +320,9 @@ class MultivariateGaussian(ArrayFamily):
     def smooth(self, previous, alpha) -> MultivariateGaussian:
         """``alpha * self + (1 - alpha) * previous`` for mean and covariance."""
         alpha = check_alpha(alpha, "MultivariateGaussian.smooth")
-        check_previous(self, previous, "MultivariateGaussian.smooth")
+        check_previous(
+            self, previous, "MultivariateGaussian.smooth", MultivariateGaussian
+        )
         return MultivariateGaussian(
             alpha * self.mean + (1 - alpha) * previous.mean,
             alpha * self.cov + (1 - alpha) * previous.cov,

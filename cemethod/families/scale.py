@@ -140,7 +140,7 @@ class Gamma(ArrayFamily):
     def smooth(self, previous, alpha) -> Gamma:
         """``alpha * self.mean + (1 - alpha) * previous.mean``, same shape."""
         alpha = check_alpha(alpha, "Gamma.smooth")
-        check_previous(self, previous, "Gamma.smooth", same=("shape",))
+        check_previous(self, previous, "Gamma.smooth", Gamma, same=("shape",))
         return Gamma(self.shape, alpha * self.mean + (1 - alpha) * previous.mean)
 
     def mode(self) -> np.ndarray:
@@ -225,7 +225,7 @@ class Exponential(ArrayFamily):
     def smooth(self, previous, alpha) -> Exponential:
         """``alpha * self.mean + (1 - alpha) * previous.mean``."""
         alpha = check_alpha(alpha, "Exponential.smooth")
-        check_previous(self, previous, "Exponential.smooth")
+        check_previous(self, previous, "Exponential.smooth", Exponential)
         return Exponential(alpha * self.mean + (1 - alpha) * previous.mean)
 
     def mode(self) -> np.ndarray:

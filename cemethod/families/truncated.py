@@ -197,7 +197,7 @@ class TruncatedGaussian(ArrayFamily):
         func = "TruncatedGaussian.smooth"
         alpha = check_alpha(alpha, func)
         beta = alpha if std_alpha is None else check_alpha(std_alpha, func, "std_alpha")
-        check_previous(self, previous, func, same=("lower", "upper"))
+        check_previous(self, previous, func, TruncatedGaussian, same=("lower", "upper"))
         return TruncatedGaussian(
             alpha * self.mean + (1 - alpha) * previous.mean,
             beta * self.std + (1 - beta) * previous.std,
