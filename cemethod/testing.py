@@ -172,7 +172,7 @@ def _check_normalization(family, x, y, gen, n, norm_tol):
     p_box = np.mean(np.all((q_cont >= lo) & (q_cont <= hi), axis=1))
     est = ratio.mean() / p_box
     se = math.hypot(ratio.std() / math.sqrt(n), math.sqrt(p_box * (1 - p_box) / n))
-    tol = norm_tol or 5 * se + 0.005
+    tol = norm_tol or 6 * se + 0.01
     if not abs(est - 1) <= tol:
         _fail(
             "normalization",
