@@ -583,3 +583,15 @@ def test_battery_discrete_check_on_a_huge_support():
     assert report["normalization"] == "passed"
     with pytest.raises(AssertionError, match=r"check_family\[normalization\]"):
         check_family(_UniformPermutations(8, offset=0.2), skip=("collapse",))
+
+
+def test_truncated_sampling_mixes_direct_and_log_space_columns():
+    t = TruncatedGaussian(0.0, 1.0, [-1.0, 8.0, -INF], [1.0, 9.0, -30.0])
+    x = t.sample(3000, np.random.default_rng(12))
+    for j, (lo, hi) in enumerate([(-1, 1), (8, 9), (-INF, -30)]):
+        assert stats.kstest(x[:, j], stats.truncnorm(lo, hi).cdf).pvalue > 1e-3
+    ref = sum(
+        stats.truncnorm(lo, hi).logpdf(x[:, j])
+        for j, (lo, hi) in enumerate([(-1, 1), (8, 9), (-INF, -30)])
+    )
+    np.testing.assert_allclose(t.log_pdf(x), ref, rtol=1e-12, atol=1e-12)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import log_ndtr, ndtri_exp
+from scipy.special import log_ndtr, ndtr, ndtri, ndtri_exp
 
 from .._validation import parameter_error
 from ._params import (
@@ -56,10 +56,11 @@ class TruncatedGaussian(ArrayFamily):
 
     Notes
     -----
-    Sampling is by the inverse CDF, computed in log-space with
-    ``scipy.special.log_ndtr`` / ``ndtri_exp`` after reflecting the box onto
-    the left half-line, so boxes far in a tail are sampled accurately; it is
-    several times faster than ``scipy.stats.truncnorm.rvs``.
+    Sampling is by the inverse CDF after reflecting the box so that it lies
+    mostly on the left half-line; boxes far in a tail go through log-space
+    (``scipy.special.log_ndtr`` / ``ndtri_exp``), so they are sampled
+    accurately too. It is several times faster than
+    ``scipy.stats.truncnorm.rvs``.
 
     ``fit`` follows the standard CE heuristic (Kroese, Porotsky & Rubinstein
     2006; Botev & Kroese 2008): the weighted mean and weighted standard
@@ -154,10 +155,17 @@ class TruncatedGaussian(ArrayFamily):
         n = check_n(n, "TruncatedGaussian.sample")
         u = np.random.default_rng(rng).random((n, self.dim))
         a, b, flip = self._standard_box()
-        log_a, log_z = _log_mass(a, b)
-        with np.errstate(divide="ignore"):
-            # Phi(z) = Phi(a) + u * (Phi(b) - Phi(a)), in log-space.
-            z = ndtri_exp(np.logaddexp(log_a, np.log(u) + log_z))
+        # Phi(z) = Phi(a) + u * (Phi(b) - Phi(a)). Directly while Phi(b) is not
+        # tiny (after the reflection Phi(a) <= 1/2 is accurate); in log-space
+        # for boxes far in the tail, where Phi underflows.
+        tail = b < -5.0
+        phi_a = ndtr(a[~tail])
+        z = np.empty_like(u)
+        z[:, ~tail] = ndtri(phi_a + u[:, ~tail] * (ndtr(b[~tail]) - phi_a))
+        if tail.any():
+            log_a, log_z = _log_mass(a[tail], b[tail])
+            with np.errstate(divide="ignore"):
+                z[:, tail] = ndtri_exp(np.logaddexp(log_a, np.log(u[:, tail]) + log_z))
         z = np.clip(z, a, b)
         z = np.where(flip, -z, z)
         out = self.mean + self.std * z
