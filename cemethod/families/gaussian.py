@@ -120,7 +120,7 @@ class Gaussian(ArrayFamily):
         return self.mean.size
 
     def sample(self, n, rng=None) -> np.ndarray:
-        """``n`` independent draws, shape ``(n, d)``."""
+        """``n`` independent draws, shape ``(n, d)``; ``rng``: Generator or seed."""
         n = check_n(n, "Gaussian.sample")
         out = np.random.default_rng(rng).standard_normal((n, self.dim))
         out *= self.std
@@ -282,7 +282,7 @@ class MultivariateGaussian(ArrayFamily):
         return self.mean.size
 
     def sample(self, n, rng=None) -> np.ndarray:
-        """``n`` independent draws, shape ``(n, d)``."""
+        """``n`` independent draws, shape ``(n, d)``; ``rng``: Generator or seed."""
         n = check_n(n, "MultivariateGaussian.sample")
         z = np.random.default_rng(rng).standard_normal((n, self._factor.shape[1]))
         out = z @ self._factor.T

@@ -120,7 +120,7 @@ class Gamma(ArrayFamily):
         return self.mean.size
 
     def sample(self, n, rng=None) -> np.ndarray:
-        """``n`` independent draws, shape ``(n, d)``."""
+        """``n`` independent draws, shape ``(n, d)``; ``rng``: Generator or seed."""
         n = check_n(n, "Gamma.sample")
         return np.random.default_rng(rng).gamma(
             self.shape, self.mean / self.shape, size=(n, self.dim)
@@ -205,7 +205,7 @@ class Exponential(ArrayFamily):
         return self.mean.size
 
     def sample(self, n, rng=None) -> np.ndarray:
-        """``n`` independent draws, shape ``(n, d)``."""
+        """``n`` independent draws, shape ``(n, d)``; ``rng``: Generator or seed."""
         n = check_n(n, "Exponential.sample")
         out = np.random.default_rng(rng).standard_exponential((n, self.dim))
         out *= self.mean

@@ -151,7 +151,7 @@ class TruncatedGaussian(ArrayFamily):
         return np.where(flip, -b, a), np.where(flip, -a, b), flip
 
     def sample(self, n, rng=None) -> np.ndarray:
-        """``n`` independent draws, shape ``(n, d)``, by inverse CDF."""
+        """``n`` draws, shape ``(n, d)``, by inverse CDF; ``rng``: Generator or seed."""
         n = check_n(n, "TruncatedGaussian.sample")
         u = np.random.default_rng(rng).random((n, self.dim))
         a, b, flip = self._standard_box()
