@@ -1,13 +1,27 @@
-"""Sampling families for the cross-entropy method."""
+"""Sampling families for the cross-entropy method.
+
+Each family is an immutable parametric distribution obeying the
+:class:`SamplingFamily` protocol; ``fit`` is the cross-entropy update.
+"""
 
 from cemethod.families._base import SamplingFamily
-
-__all__ = ["SamplingFamily"]
-
-# Discrete families
 from cemethod.families.bernoulli import Bernoulli
 from cemethod.families.categorical import Categorical
+from cemethod.families.gaussian import Gaussian, MultivariateGaussian
 from cemethod.families.permutation import Permutation
 from cemethod.families.product import Product
+from cemethod.families.scale import Exponential, Gamma
+from cemethod.families.truncated import TruncatedGaussian
 
-__all__ += ["Bernoulli", "Categorical", "Permutation", "Product"]
+__all__ = [
+    "Bernoulli",
+    "Categorical",
+    "Exponential",
+    "Gamma",
+    "Gaussian",
+    "MultivariateGaussian",
+    "Permutation",
+    "Product",
+    "SamplingFamily",
+    "TruncatedGaussian",
+]
