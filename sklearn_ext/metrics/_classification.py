@@ -1,0 +1,403 @@
+"""Classification metrics built on the log loss.
+
+The inputs are validated once here (house rule 1), then the per-sample losses come
+from :func:`sklearn_ext.metrics._conventions.sample_losses`, which gathers the
+probability of the true class instead of building one-hot matrices. By default the
+results equal scikit-learn 1.9's ``log_loss`` and ``d2_log_loss_score`` bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from sklearn_ext.metrics._conventions import get_convention, sample_losses
+from sklearn_ext.metrics._labels import encode_labels
+from sklearn_ext.metrics._validation import (
+    check_base,
+    check_choice,
+    check_real,
+    parameter_error,
+)
+
+__all__ = [
+    "PerClassLogLoss",
+    "d2_log_loss_score",
+    "log_loss",
+    "log_loss_per_class",
+    "perplexity",
+]
+
+
+def _as_proba(y_proba, func):
+    p = np.asarray(y_proba)
+    if p.dtype != np.float64 and p.dtype != np.float32:
+        # like scikit-learn's check_array(dtype=[float64, float32])
+        try:
+            p = p.astype(np.float64)
+        except (TypeError, ValueError):
+            raise parameter_error(func, "y_proba", "an array of numbers", p) from None
+    if p.ndim == 2 and p.shape[1] == 1:
+        p = p[:, 0]  # one column: the probability of the positive class
+    if p.ndim not in (1, 2):
+        raise parameter_error(func, "y_proba", f"a 1-D or 2-D array (got {p.ndim}-D)", p)
+    if p.size == 0:
+        raise parameter_error(func, "y_proba", "a non-empty array", p)
+    return p
+
+
+def _range_error(p, func):
+    bad = p[~np.isfinite(p)]
+    if bad.size:
+        return parameter_error(func, "y_proba", "finite (no NaN or inf)", bad)
+    bad = p[(p < 0) | (p > 1)]
+    return parameter_error(func, "y_proba", "probabilities in [0, 1]", bad)
+
+
+def _check_range(p, func, warn):
+    """Finite, in [0, 1], and (optionally) a warning when rows do not sum to 1."""
+    if p.ndim == 1:  # [1 - p, p] always sums to 1 within rounding
+        if not (p.min() >= 0 and p.max() <= 1):  # NaN fails both comparisons
+            raise _range_error(p, func)
+        return
+    # Row sums (a BLAS matrix-vector product) catch NaN and inf; a sum of
+    # non-negative numbers is >= each term, so max(p) > 1 is only possible when
+    # some row sum exceeds 1.
+    sums = p @ np.ones(p.shape[1], dtype=p.dtype)
+    low, high = sums.min(), sums.max()
+    if not (math.isfinite(low) and math.isfinite(high)) or p.min() < 0:
+        raise _range_error(p, func)
+    if high > 1 and p.max() > 1:
+        raise _range_error(p, func)
+    # scikit-learn: isclose(sums, 1, rtol=sqrt(eps), atol=1e-8) in the dtype
+    dtype = p.dtype.type
+    tol = dtype(1e-8) + dtype(math.sqrt(np.finfo(p.dtype).eps))
+    if warn and (abs(low - 1) > tol or abs(high - 1) > tol):
+        warnings.warn(
+            f"The y_proba values passed to {func} do not sum to one. Make sure to "
+            "pass probabilities.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _check_weights(sample_weight, n, func):
+    """None or a 1-D array of n finite non-negative weights, dtype kept."""
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight)
+    if w.dtype.kind not in "biuf":
+        raise parameter_error(func, "sample_weight", "an array of numbers", w)
+    if w.ndim != 1 or w.shape[0] != n:
+        rule = f"a 1-D array of length n_samples={n}"
+        raise parameter_error(func, "sample_weight", rule, w)
+    if w.dtype.kind == "f" and not np.isfinite(w).all():
+        bad = w[~np.isfinite(w)]
+        raise parameter_error(func, "sample_weight", "finite (no NaN or inf)", bad)
+    if w.min() < 0:
+        raise parameter_error(func, "sample_weight", "non-negative", w[w < 0])
+    return w
+
+
+def _check_lengths(y_true, proba, func):
+    n = proba.shape[0]
+    y_len = len(y_true) if hasattr(y_true, "__len__") else np.asarray(y_true).size
+    if y_len != n:
+        raise ValueError(
+            f"The 'y_true' and 'y_proba' parameters of {func} must have the same "
+            f"number of samples. Got {y_len} and {n} instead."
+        )
+
+
+def _validate(func, y_true, y_proba, sample_weight, labels, conv):
+    proba = _as_proba(y_proba, func)
+    n = proba.shape[0]
+    _check_lengths(y_true, proba, func)
+    idx, classes = encode_labels(y_true, labels, func=func)
+    n_columns = 2 if proba.ndim == 1 else proba.shape[1]
+    if classes.shape[0] != n_columns:
+        where = "'labels'" if labels is not None else "y_true (pass them in 'labels')"
+        raise parameter_error(
+            func,
+            "y_proba",
+            f"a column per class: {classes.shape[0]} classes in {where}",
+            np.asarray(proba.shape),
+        )
+    _check_range(proba, func, conv.warns_unnormalized)
+    return proba, idx, classes, _check_weights(sample_weight, n, func)
+
+
+def _reduce(losses, weights, reduction, func):
+    """scikit-learn's ``_average``: np.average, np.dot or np.sum."""
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return float(losses.sum() if weights is None else np.dot(losses, weights))
+    if weights is not None and not weights.any():
+        raise parameter_error(func, "sample_weight", "not all zero", weights)
+    return float(np.average(losses, weights=weights))
+
+
+def _scaled(value, base):
+    return value if base is None else value / math.log(base)
+
+
+def _common(func, y_true, y_proba, sample_weight, labels, base, smoothing, convention):
+    conv = get_convention(convention, func=func)
+    base = check_base(base, func=func)
+    smoothing = check_real(
+        smoothing, param="label_smoothing", func=func, low=0, high=1,
+        high_inclusive=False,
+    )  # fmt: skip
+    proba, idx, classes, w = _validate(
+        func, y_true, y_proba, sample_weight, labels, conv
+    )
+    return sample_losses(proba, idx, conv, smoothing), idx, classes, w, base
+
+
+def log_loss(
+    y_true,
+    y_proba,
+    *,
+    normalize=True,
+    sample_weight=None,
+    labels=None,
+    base=None,
+    label_smoothing=0.0,
+    reduction=None,
+    convention="sklearn",
+):
+    """Log loss (cross-entropy of the predicted probabilities), sklearn-compatible.
+
+    With the defaults this equals :func:`sklearn.metrics.log_loss` bit for bit:
+    probabilities are clipped to ``[eps, 1 - eps]`` with ``eps`` the machine epsilon
+    of their dtype (float32 stays float32), rows are not renormalised and a
+    ``UserWarning`` says when they do not sum to one.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_classes)
+        True labels (numbers or strings), or a one-hot indicator matrix.
+    y_proba : array-like of shape (n_samples, n_classes) or (n_samples,)
+        Predicted probabilities; columns in the order of ``labels`` (sorted classes
+        of ``y_true`` by default). 1-D: probability of the greater label.
+    normalize : bool, default=True
+        Mean over samples if True, sum otherwise (ignored when ``reduction`` is set).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights; the mean is ``sum(w * loss) / sum(w)``.
+    labels : array-like of shape (n_classes,), default=None
+        All classes, in the order of the columns of ``y_proba``. Unlike
+        scikit-learn (which sorts them and warns), the given order is used.
+    base : float, default=None
+        Logarithm base: None for nats, 2 for bits, any positive number but 1.
+    label_smoothing : float in [0, 1), default=0.0
+        Score against targets ``(1 - s) * onehot + s / n_classes``.
+    reduction : {"mean", "sum", "none"}, default=None
+        Overrides ``normalize``; "none" returns the per-sample losses (unweighted,
+        dtype of ``y_proba``).
+    convention : {"sklearn", "sklearn<1.2", "keras", "torch"}, default="sklearn"
+        Whose clipping and renormalisation to reproduce:
+
+        ============  ============  ====================  =======================
+        convention    clip eps      rows not summing to 1  p(true class) = 0
+        ============  ============  ====================  =======================
+        sklearn       dtype eps     warning, kept          -log(eps), ~36 (f64)
+        sklearn<1.2   1e-15         clip, then renormalise -log(1e-15) - ..., ~34.5
+        keras         1e-7          renormalise, then clip -log(1e-7), ~16.1
+        torch         none          kept                   inf (1-D: 100)
+        ============  ============  ====================  =======================
+
+        See ``docs/metric_conventions.md`` for the full table.
+
+    Returns
+    -------
+    loss : float or ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> from sklearn_ext.metrics import log_loss
+    >>> log_loss(["spam", "ham", "ham", "spam"],
+    ...          [[.1, .9], [.9, .1], [.8, .2], [.35, .65]])
+    0.21616
+    >>> log_loss([1, 1, 0], [0.57, 0.58, 0.48], reduction="none").round(2)
+    array([0.56, 0.54, 0.65])
+    >>> round(log_loss([1, 1, 0], [0.57, 0.58, 0.48], normalize=False), 2)
+    1.76
+    >>> round(log_loss([0, 1], [[0.5, 0.5], [0.5, 0.5]], base=2), 6)
+    1.0
+    """
+    func = "log_loss"
+    if reduction is not None:
+        check_choice(reduction, ("mean", "sum", "none"), param="reduction", func=func)
+        if normalize is not True:
+            raise parameter_error(
+                func, "normalize", "left at True when 'reduction' is given", normalize
+            )
+    else:
+        reduction = "mean" if normalize else "sum"
+    losses, _, _, w, base = _common(
+        func, y_true, y_proba, sample_weight, labels, base, label_smoothing, convention
+    )
+    return _scaled(_reduce(losses, w, reduction, func), base)
+
+
+@dataclass(frozen=True)
+class PerClassLogLoss:
+    """Log loss broken down by true class (see :func:`log_loss_per_class`).
+
+    Attributes
+    ----------
+    labels : ndarray of shape (n_classes,)
+        The classes, in the order of the columns of ``y_proba``.
+    loss : ndarray of shape (n_classes,)
+        Weighted mean loss of the samples of each true class (NaN without any).
+    support : ndarray of shape (n_classes,), int
+        Number of samples of each true class.
+    weight : ndarray of shape (n_classes,)
+        Total sample weight of each class (equal to ``support`` without weights).
+    total : float
+        The overall mean, ``sum(weight * loss) / sum(weight)`` = :func:`log_loss`.
+    """
+
+    labels: np.ndarray
+    loss: np.ndarray
+    support: np.ndarray
+    weight: np.ndarray
+    total: float
+
+
+def log_loss_per_class(
+    y_true,
+    y_proba,
+    *,
+    labels=None,
+    sample_weight=None,
+    base=None,
+    label_smoothing=0.0,
+    convention="sklearn",
+):
+    """Mean log loss and support of every true class.
+
+    Parameters are those of :func:`log_loss`.
+
+    Returns
+    -------
+    PerClassLogLoss
+        Frozen dataclass with ``labels``, ``loss``, ``support``, ``weight`` and
+        ``total``; the weight-averaged class losses give back ``total``.
+
+    Examples
+    --------
+    >>> from sklearn_ext.metrics import log_loss_per_class
+    >>> r = log_loss_per_class(["a", "b", "b"], [[0.5, 0.5], [0.2, 0.8], [0.6, 0.4]])
+    >>> r.labels.tolist(), r.support.tolist(), r.loss.round(4).tolist()
+    (['a', 'b'], [1, 2], [0.6931, 0.5697])
+    """
+    losses, idx, classes, w, base = _common(
+        "log_loss_per_class", y_true, y_proba, sample_weight, labels, base,
+        label_smoothing, convention,
+    )  # fmt: skip
+    k = classes.shape[0]
+    support = np.bincount(idx, minlength=k)
+    if w is None:
+        weight = support.astype(np.float64)
+        total_loss = np.bincount(idx, weights=losses, minlength=k)
+    else:
+        weight = np.bincount(idx, weights=w, minlength=k)
+        total_loss = np.bincount(idx, weights=losses * w, minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        loss = np.where(weight > 0, total_loss / weight, np.nan)
+    total = _reduce(losses, w, "mean", "log_loss_per_class")
+    return PerClassLogLoss(
+        classes, _scaled(loss, base), support, weight, _scaled(total, base)
+    )
+
+
+def perplexity(
+    y_true,
+    y_proba,
+    *,
+    sample_weight=None,
+    labels=None,
+    base=None,
+    label_smoothing=0.0,
+    convention="sklearn",
+):
+    """Perplexity: exp of the mean log loss in nats.
+
+    The same number as ``base ** log_loss(..., base=base)``, so ``base`` does not
+    change the value (it is accepted for symmetry with :func:`log_loss`). It is the
+    effective number of equally likely classes: 1 for perfect predictions,
+    ``n_classes`` for uniform ones.
+
+    Parameters are those of :func:`log_loss`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from sklearn_ext.metrics import perplexity
+    >>> perplexity([0, 1, 2], [[1/3, 1/3, 1/3]] * 3)
+    3.0
+    """
+    losses, _, _, w, _ = _common(
+        "perplexity", y_true, y_proba, sample_weight, labels, base, label_smoothing,
+        convention,
+    )  # fmt: skip
+    return math.exp(_reduce(losses, w, "mean", "perplexity"))
+
+
+def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
+    """D² score: fraction of log loss explained, as scikit-learn computes it.
+
+    ``1 - log_loss(y, p) / log_loss(y, prior)`` where the prior predicts the
+    (weighted) class frequencies of ``y_true`` for every sample; 1 is best, 0 is no
+    better than the prior and it can be negative. Equals
+    :func:`sklearn.metrics.d2_log_loss_score` bit for bit. With fewer than two
+    samples it warns (``UndefinedMetricWarning``) and returns NaN.
+
+    Parameters are those of :func:`log_loss`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from sklearn_ext.metrics import d2_log_loss_score
+    >>> round(d2_log_loss_score([0, 1, 1, 0], [0.1, 0.8, 0.7, 0.4]), 4)
+    0.5686
+    """
+    func = "d2_log_loss_score"
+    conv = get_convention("sklearn", func=func)
+    proba = _as_proba(y_proba, func)
+    _check_lengths(y_true, proba, func)
+    if proba.shape[0] < 2:
+        from sklearn.exceptions import UndefinedMetricWarning
+
+        msg = "D^2 score is not well-defined with less than two samples."
+        warnings.warn(msg, UndefinedMetricWarning, stacklevel=2)
+        return float("nan")
+    proba, idx, classes, w = _validate(func, y_true, proba, sample_weight, labels, conv)
+    losses = sample_losses(proba, idx, conv)
+    numerator = _reduce(losses, w, "sum", func)
+    k, n = classes.shape[0], proba.shape[0]
+    # The prior: np.average(onehot, axis=0, weights=w) with exactly integer counts
+    # or the sequential per-class sums of w that numpy's axis-0 reduction makes.
+    if w is None:
+        prior = np.bincount(idx, minlength=k).astype(np.float64) / n
+    else:
+        scale = w.sum(dtype=np.result_type(w.dtype, np.float64))
+        if scale == 0:
+            raise parameter_error(func, "sample_weight", "not all zero", w)
+        prior = np.bincount(idx, weights=w, minlength=k) / scale
+    eps = np.finfo(np.float64).eps
+    prior_losses = -np.log(np.clip(prior, eps, 1 - eps))[idx]
+    denominator = _reduce(prior_losses, w, "sum", func)
+    return float(1 - (numerator / denominator))
+
