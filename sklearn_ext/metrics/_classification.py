@@ -43,7 +43,9 @@ def _as_proba(y_proba, func):
     if p.ndim == 2 and p.shape[1] == 1:
         p = p[:, 0]  # one column: the probability of the positive class
     if p.ndim not in (1, 2):
-        raise parameter_error(func, "y_proba", f"a 1-D or 2-D array (got {p.ndim}-D)", p)
+        raise parameter_error(
+            func, "y_proba", f"a 1-D or 2-D array (got {p.ndim}-D)", p
+        )
     if p.size == 0:
         raise parameter_error(func, "y_proba", "a non-empty array", p)
     return p
@@ -57,30 +59,38 @@ def _range_error(p, func):
     return parameter_error(func, "y_proba", "probabilities in [0, 1]", bad)
 
 
+_UNSIGNED = {np.dtype(np.float64): np.uint64, np.dtype(np.float32): np.uint32}
+
+
+def _in_unit_interval(p):
+    """All of p in [0, 1] and finite, in one pass over the array.
+
+    Viewed as unsigned integers, the non-negative floats keep their order, while
+    negative numbers (sign bit), inf and NaN all lie above the bits of 1.0; only
+    -0.0 is a false alarm, which the slow check below clears.
+    """
+    one = np.array(1, dtype=p.dtype).view(_UNSIGNED[p.dtype])
+    if p.view(_UNSIGNED[p.dtype]).max() <= one:
+        return True
+    return bool(p.min() >= 0 and p.max() <= 1)  # NaN fails both comparisons
+
+
 def _check_range(p, func, warn):
     """Finite, in [0, 1], and (optionally) a warning when rows do not sum to 1."""
-    if p.ndim == 1:  # [1 - p, p] always sums to 1 within rounding
-        if not (p.min() >= 0 and p.max() <= 1):  # NaN fails both comparisons
-            raise _range_error(p, func)
+    if not _in_unit_interval(p):
+        raise _range_error(p, func)
+    if p.ndim == 1 or not warn:  # [1 - p, p] sums to 1 within rounding
         return
-    # Row sums (a BLAS matrix-vector product) catch NaN and inf; a sum of
-    # non-negative numbers is >= each term, so max(p) > 1 is only possible when
-    # some row sum exceeds 1.
-    sums = p @ np.ones(p.shape[1], dtype=p.dtype)
-    low, high = sums.min(), sums.max()
-    if not (math.isfinite(low) and math.isfinite(high)) or p.min() < 0:
-        raise _range_error(p, func)
-    if high > 1 and p.max() > 1:
-        raise _range_error(p, func)
+    sums = np.einsum("ij->i", p)  # several times faster than p.sum(axis=1)
     # scikit-learn: isclose(sums, 1, rtol=sqrt(eps), atol=1e-8) in the dtype
     dtype = p.dtype.type
     tol = dtype(1e-8) + dtype(math.sqrt(np.finfo(p.dtype).eps))
-    if warn and (abs(low - 1) > tol or abs(high - 1) > tol):
+    if abs(sums.min() - 1) > tol or abs(sums.max() - 1) > tol:
         warnings.warn(
             f"The y_proba values passed to {func} do not sum to one. Make sure to "
             "pass probabilities.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
@@ -219,8 +229,10 @@ def log_loss(
     Examples
     --------
     >>> from sklearn_ext.metrics import log_loss
-    >>> log_loss(["spam", "ham", "ham", "spam"],
-    ...          [[.1, .9], [.9, .1], [.8, .2], [.35, .65]])
+    >>> log_loss(
+    ...     ["spam", "ham", "ham", "spam"],
+    ...     [[0.1, 0.9], [0.9, 0.1], [0.8, 0.2], [0.35, 0.65]],
+    ... )
     0.21616
     >>> log_loss([1, 1, 0], [0.57, 0.58, 0.48], reduction="none").round(2)
     array([0.56, 0.54, 0.65])
@@ -342,7 +354,7 @@ def perplexity(
     Examples
     --------
     >>> from sklearn_ext.metrics import perplexity
-    >>> perplexity([0, 1, 2], [[1/3, 1/3, 1/3]] * 3)
+    >>> perplexity([0, 1, 2], [[1 / 3, 1 / 3, 1 / 3]] * 3)
     3.0
     """
     losses, _, _, w, _ = _common(
@@ -400,4 +412,3 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     prior_losses = -np.log(np.clip(prior, eps, 1 - eps))[idx]
     denominator = _reduce(prior_losses, w, "sum", func)
     return float(1 - (numerator / denominator))
-

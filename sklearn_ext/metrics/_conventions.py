@@ -99,7 +99,9 @@ CONVENTIONS = {
 
 def get_convention(name, *, func: str) -> Convention:
     """The :class:`Convention` called ``name`` (ValueError otherwise)."""
-    return CONVENTIONS[check_choice(name, tuple(CONVENTIONS), param="convention", func=func)]
+    return CONVENTIONS[
+        check_choice(name, tuple(CONVENTIONS), param="convention", func=func)
+    ]
 
 
 def _gathered(proba, idx, conv):
@@ -109,11 +111,21 @@ def _gathered(proba, idx, conv):
         p = proba
         if lo is not None and conv.binary_clip_first:
             p = np.clip(p, lo, hi)
-        pt = np.where(idx.astype(bool), p, 1 - p)
+        # |(y - 1) + p| is p for y = 1 and exactly 1 - p for y = 0, without the
+        # unpredictable branches of np.where (several times faster).
+        pt = np.subtract(idx, 1, dtype=p.dtype)
+        np.add(pt, p, out=pt)
+        np.abs(pt, out=pt)
         if lo is not None and not conv.binary_clip_first:
             np.clip(pt, lo, hi, out=pt)
     else:
-        pt = proba[np.arange(proba.shape[0]), idx]
+        n, k = proba.shape
+        if proba.flags.c_contiguous:  # flat indices: faster than proba[rows, idx]
+            flat = np.multiply(np.arange(n), k)
+            flat += idx
+            pt = proba.reshape(-1)[flat]
+        else:
+            pt = proba[np.arange(n), idx]
         if lo is not None:
             np.clip(pt, lo, hi, out=pt)
     with np.errstate(divide="ignore"):

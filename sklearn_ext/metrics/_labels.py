@@ -58,6 +58,8 @@ def _encode_indicator(y, func):
 def _encode_integers_by_table(y, lo, hi):
     """Present classes and their indices via bincount + lookup (no sorting)."""
     shifted = y if lo == 0 else y - lo
+    if hi - lo == 1:  # min and max are both attained: two classes, no counting
+        return shifted, np.array([lo, hi], dtype=y.dtype)
     present = np.flatnonzero(np.bincount(shifted, minlength=hi - lo + 1))
     if lo == 0 and present.size == hi + 1:
         return shifted, present.astype(y.dtype)  # y already is 0..K-1
