@@ -49,6 +49,10 @@ class Convention:
         clamps it at -100).
     warns_unnormalized : bool
         Whether rows not summing to one give a ``UserWarning``.
+    loss_dtype : type or None
+        Dtype of the per-sample losses: None keeps the dtype of the probabilities;
+        old scikit-learn multiplied float32 logs by an int64 one-hot matrix, which
+        gave float64 losses.
     """
 
     name: str
@@ -61,6 +65,7 @@ class Convention:
     renormalize_binary: bool
     binary_log_floor: float | None
     warns_unnormalized: bool
+    loss_dtype: type | None = None
 
     def bounds(self, dtype):
         """The clipping interval for ``dtype``, or (None, None) without clipping."""
@@ -83,7 +88,7 @@ CONVENTIONS = {
         ),
         Convention(
             "sklearn<1.2", "scikit-learn", "< 1.2 (eps=1e-15)", 1e-15, True,
-            "clip, renormalize", True, True, None, False,
+            "clip, renormalize", True, True, None, False, np.float64,
         ),
         Convention(
             "keras", "Keras", "3 (categorical/binary_crossentropy)", 1e-7, True,
@@ -174,10 +179,8 @@ def sample_losses(proba, idx, conv: Convention, label_smoothing: float = 0.0):
     -------
     ndarray of shape (n_samples,)
     """
-    n_rows_renormalized = conv.renormalize and (
-        proba.ndim == 2 or conv.renormalize_binary
-    )
-    if label_smoothing == 0 and not n_rows_renormalized:
+    renormalized = conv.renormalize and (proba.ndim == 2 or conv.renormalize_binary)
+    if label_smoothing == 0 and not renormalized:
         # Adding the zero terms of -sum(onehot * log p) is exact, so gathering the
         # true-class column reproduces scikit-learn's arithmetic bit for bit.
         return _gathered(proba, idx, conv)
@@ -189,10 +192,13 @@ def sample_losses(proba, idx, conv: Convention, label_smoothing: float = 0.0):
         np.maximum(logp, conv.binary_log_floor, out=logp)
     rows = np.arange(proba.shape[0])
     if label_smoothing == 0:
-        return -logp[rows, idx]
-    dtype = proba.dtype.type
-    k = proba.shape[1]
-    off = dtype(label_smoothing / k)
-    targets = np.full(proba.shape, off, dtype=proba.dtype)
-    targets[rows, idx] = dtype(1.0 - label_smoothing) + off
-    return -np.sum(targets * logp, axis=1)
+        losses = -logp[rows, idx]
+    else:
+        dtype = proba.dtype.type
+        off = dtype(label_smoothing / proba.shape[1])
+        targets = np.full(proba.shape, off, dtype=proba.dtype)
+        targets[rows, idx] = dtype(1.0 - label_smoothing) + off
+        losses = -np.sum(targets * logp, axis=1)
+    if conv.loss_dtype is not None:
+        losses = losses.astype(conv.loss_dtype)
+    return losses
