@@ -244,7 +244,7 @@ def log_loss(
     func = "log_loss"
     if reduction is not None:
         check_choice(reduction, ("mean", "sum", "none"), param="reduction", func=func)
-        if normalize is not True:
+        if not normalize:
             raise parameter_error(
                 func, "normalize", "left at True when 'reduction' is given", normalize
             )

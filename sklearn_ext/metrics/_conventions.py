@@ -126,9 +126,9 @@ def _gathered(proba, idx, conv):
     else:
         n, k = proba.shape
         if proba.flags.c_contiguous:  # flat indices: faster than proba[rows, idx]
-            flat = np.multiply(np.arange(n), k)
+            flat = np.arange(0, n * k, k)
             flat += idx
-            pt = proba.reshape(-1)[flat]
+            pt = np.take(proba.reshape(-1), flat)
         else:
             pt = proba[np.arange(n), idx]
         if lo is not None:
