@@ -1,7 +1,7 @@
 """Classification metrics built on the log loss.
 
-The inputs are validated once here (house rule 1), then the per-sample losses come
-from :func:`sklearn_ext.metrics._conventions.sample_losses`, which gathers the
+The inputs are validated once (house rule 1, in ``_loss_checks``), then the
+per-sample losses come from ``_conventions.sample_losses``, which gathers the
 probability of the true class instead of building one-hot matrices. By default the
 results equal scikit-learn 1.9's ``log_loss`` and ``d2_log_loss_score`` bit for bit.
 """
@@ -15,13 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from sklearn_ext.metrics._conventions import get_convention, sample_losses
-from sklearn_ext.metrics._labels import encode_labels
-from sklearn_ext.metrics._validation import (
-    check_base,
-    check_choice,
-    check_real,
-    parameter_error,
+from sklearn_ext.metrics._loss_checks import (
+    as_proba,
+    check_lengths,
+    losses_for,
+    reduce_losses,
+    scaled,
+    validate,
 )
+from sklearn_ext.metrics._validation import check_choice, parameter_error
 
 __all__ = [
     "PerClassLogLoss",
@@ -30,142 +32,6 @@ __all__ = [
     "log_loss_per_class",
     "perplexity",
 ]
-
-
-def _as_proba(y_proba, func):
-    p = np.asarray(y_proba)
-    if p.dtype != np.float64 and p.dtype != np.float32:
-        # like scikit-learn's check_array(dtype=[float64, float32])
-        try:
-            p = p.astype(np.float64)
-        except (TypeError, ValueError):
-            raise parameter_error(func, "y_proba", "an array of numbers", p) from None
-    if p.ndim == 2 and p.shape[1] == 1:
-        p = p[:, 0]  # one column: the probability of the positive class
-    if p.ndim not in (1, 2):
-        raise parameter_error(
-            func, "y_proba", f"a 1-D or 2-D array (got {p.ndim}-D)", p
-        )
-    if p.size == 0:
-        raise parameter_error(func, "y_proba", "a non-empty array", p)
-    return p
-
-
-def _range_error(p, func):
-    bad = p[~np.isfinite(p)]
-    if bad.size:
-        return parameter_error(func, "y_proba", "finite (no NaN or inf)", bad)
-    bad = p[(p < 0) | (p > 1)]
-    return parameter_error(func, "y_proba", "probabilities in [0, 1]", bad)
-
-
-_UNSIGNED = {np.dtype(np.float64): np.uint64, np.dtype(np.float32): np.uint32}
-
-
-def _in_unit_interval(p):
-    """All of p in [0, 1] and finite, in one pass over the array.
-
-    Viewed as unsigned integers, the non-negative floats keep their order, while
-    negative numbers (sign bit), inf and NaN all lie above the bits of 1.0; only
-    -0.0 is a false alarm, which the slow check below clears.
-    """
-    one = np.array(1, dtype=p.dtype).view(_UNSIGNED[p.dtype])
-    if p.view(_UNSIGNED[p.dtype]).max() <= one:
-        return True
-    return bool(p.min() >= 0 and p.max() <= 1)  # NaN fails both comparisons
-
-
-def _check_range(p, func, warn):
-    """Finite, in [0, 1], and (optionally) a warning when rows do not sum to 1."""
-    if not _in_unit_interval(p):
-        raise _range_error(p, func)
-    if p.ndim == 1 or not warn:  # [1 - p, p] sums to 1 within rounding
-        return
-    sums = np.einsum("ij->i", p)  # several times faster than p.sum(axis=1)
-    # scikit-learn: isclose(sums, 1, rtol=sqrt(eps), atol=1e-8) in the dtype
-    dtype = p.dtype.type
-    tol = dtype(1e-8) + dtype(math.sqrt(np.finfo(p.dtype).eps))
-    if abs(sums.min() - 1) > tol or abs(sums.max() - 1) > tol:
-        warnings.warn(
-            f"The y_proba values passed to {func} do not sum to one. Make sure to "
-            "pass probabilities.",
-            UserWarning,
-            stacklevel=4,
-        )
-
-
-def _check_weights(sample_weight, n, func):
-    """None or a 1-D array of n finite non-negative weights, dtype kept."""
-    if sample_weight is None:
-        return None
-    w = np.asarray(sample_weight)
-    if w.dtype.kind not in "biuf":
-        raise parameter_error(func, "sample_weight", "an array of numbers", w)
-    if w.ndim != 1 or w.shape[0] != n:
-        rule = f"a 1-D array of length n_samples={n}"
-        raise parameter_error(func, "sample_weight", rule, w)
-    if w.dtype.kind == "f" and not np.isfinite(w).all():
-        bad = w[~np.isfinite(w)]
-        raise parameter_error(func, "sample_weight", "finite (no NaN or inf)", bad)
-    if w.min() < 0:
-        raise parameter_error(func, "sample_weight", "non-negative", w[w < 0])
-    return w
-
-
-def _check_lengths(y_true, proba, func):
-    n = proba.shape[0]
-    y_len = len(y_true) if hasattr(y_true, "__len__") else np.asarray(y_true).size
-    if y_len != n:
-        raise ValueError(
-            f"The 'y_true' and 'y_proba' parameters of {func} must have the same "
-            f"number of samples. Got {y_len} and {n} instead."
-        )
-
-
-def _validate(func, y_true, y_proba, sample_weight, labels, conv):
-    proba = _as_proba(y_proba, func)
-    n = proba.shape[0]
-    _check_lengths(y_true, proba, func)
-    idx, classes = encode_labels(y_true, labels, func=func)
-    n_columns = 2 if proba.ndim == 1 else proba.shape[1]
-    if classes.shape[0] != n_columns:
-        where = "'labels'" if labels is not None else "y_true (pass them in 'labels')"
-        raise parameter_error(
-            func,
-            "y_proba",
-            f"a column per class: {classes.shape[0]} classes in {where}",
-            np.asarray(proba.shape),
-        )
-    _check_range(proba, func, conv.warns_unnormalized)
-    return proba, idx, classes, _check_weights(sample_weight, n, func)
-
-
-def _reduce(losses, weights, reduction, func):
-    """scikit-learn's ``_average``: np.average, np.dot or np.sum."""
-    if reduction == "none":
-        return losses
-    if reduction == "sum":
-        return float(losses.sum() if weights is None else np.dot(losses, weights))
-    if weights is not None and not weights.any():
-        raise parameter_error(func, "sample_weight", "not all zero", weights)
-    return float(np.average(losses, weights=weights))
-
-
-def _scaled(value, base):
-    return value if base is None else value / math.log(base)
-
-
-def _common(func, y_true, y_proba, sample_weight, labels, base, smoothing, convention):
-    conv = get_convention(convention, func=func)
-    base = check_base(base, func=func)
-    smoothing = check_real(
-        smoothing, param="label_smoothing", func=func, low=0, high=1,
-        high_inclusive=False,
-    )  # fmt: skip
-    proba, idx, classes, w = _validate(
-        func, y_true, y_proba, sample_weight, labels, conv
-    )
-    return sample_losses(proba, idx, conv, smoothing), idx, classes, w, base
 
 
 def log_loss(
@@ -250,10 +116,10 @@ def log_loss(
             )
     else:
         reduction = "mean" if normalize else "sum"
-    losses, _, _, w, base = _common(
+    losses, _, _, w, base = losses_for(
         func, y_true, y_proba, sample_weight, labels, base, label_smoothing, convention
     )
-    return _scaled(_reduce(losses, w, reduction, func), base)
+    return scaled(reduce_losses(losses, w, reduction, func), base)
 
 
 @dataclass(frozen=True)
@@ -308,7 +174,7 @@ def log_loss_per_class(
     >>> r.labels.tolist(), r.support.tolist(), r.loss.round(4).tolist()
     (['a', 'b'], [1, 2], [0.6931, 0.5697])
     """
-    losses, idx, classes, w, base = _common(
+    losses, idx, classes, w, base = losses_for(
         "log_loss_per_class", y_true, y_proba, sample_weight, labels, base,
         label_smoothing, convention,
     )  # fmt: skip
@@ -322,9 +188,9 @@ def log_loss_per_class(
         total_loss = np.bincount(idx, weights=losses * w, minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
         loss = np.where(weight > 0, total_loss / weight, np.nan)
-    total = _reduce(losses, w, "mean", "log_loss_per_class")
+    total = reduce_losses(losses, w, "mean", "log_loss_per_class")
     return PerClassLogLoss(
-        classes, _scaled(loss, base), support, weight, _scaled(total, base)
+        classes, scaled(loss, base), support, weight, scaled(total, base)
     )
 
 
@@ -357,11 +223,11 @@ def perplexity(
     >>> perplexity([0, 1, 2], [[1 / 3, 1 / 3, 1 / 3]] * 3)
     3.0
     """
-    losses, _, _, w, _ = _common(
+    losses, _, _, w, _ = losses_for(
         "perplexity", y_true, y_proba, sample_weight, labels, base, label_smoothing,
         convention,
     )  # fmt: skip
-    return math.exp(_reduce(losses, w, "mean", "perplexity"))
+    return math.exp(reduce_losses(losses, w, "mean", "perplexity"))
 
 
 def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
@@ -387,17 +253,17 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     """
     func = "d2_log_loss_score"
     conv = get_convention("sklearn", func=func)
-    proba = _as_proba(y_proba, func)
-    _check_lengths(y_true, proba, func)
+    proba = as_proba(y_proba, func)
+    check_lengths(y_true, proba, func)
     if proba.shape[0] < 2:
         from sklearn.exceptions import UndefinedMetricWarning
 
         msg = "D^2 score is not well-defined with less than two samples."
         warnings.warn(msg, UndefinedMetricWarning, stacklevel=2)
         return float("nan")
-    proba, idx, classes, w = _validate(func, y_true, proba, sample_weight, labels, conv)
+    proba, idx, classes, w = validate(func, y_true, proba, sample_weight, labels, conv)
     losses = sample_losses(proba, idx, conv)
-    numerator = _reduce(losses, w, "sum", func)
+    numerator = reduce_losses(losses, w, "sum", func)
     k, n = classes.shape[0], proba.shape[0]
     # The prior: np.average(onehot, axis=0, weights=w) with exactly integer counts
     # or the sequential per-class sums of w that numpy's axis-0 reduction makes.
@@ -410,5 +276,5 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
         prior = np.bincount(idx, weights=w, minlength=k) / scale
     eps = np.finfo(np.float64).eps
     prior_losses = -np.log(np.clip(prior, eps, 1 - eps))[idx]
-    denominator = _reduce(prior_losses, w, "sum", func)
+    denominator = reduce_losses(prior_losses, w, "sum", func)
     return float(1 - (numerator / denominator))
