@@ -77,14 +77,14 @@ def log_loss(
     convention : {"sklearn", "sklearn<1.2", "keras", "torch"}, default="sklearn"
         Whose clipping and renormalisation to reproduce:
 
-        ============  ============  ====================  =======================
-        convention    clip eps      rows not summing to 1  p(true class) = 0
-        ============  ============  ====================  =======================
-        sklearn       dtype eps     warning, kept          -log(eps), ~36 (f64)
-        sklearn<1.2   1e-15         clip, then renormalise -log(1e-15) - ..., ~34.5
-        keras         1e-7          renormalise, then clip -log(1e-7), ~16.1
-        torch         none          kept                   inf (1-D: 100)
-        ============  ============  ====================  =======================
+        ===========  =========  ==========================  ===================
+        convention   clip eps   rows not summing to 1       p(true class) = 0
+        ===========  =========  ==========================  ===================
+        sklearn      dtype eps  warning, used as given      36.04 nats (f64)
+        sklearn<1.2  1e-15      clipped, then renormalised  about 34.5 nats
+        keras        1e-7       renormalised, then clipped  16.12 nats
+        torch        none       warning, used as given      inf (1-D: 100)
+        ===========  =========  ==========================  ===================
 
         See ``docs/metric_conventions.md`` for the full table.
 
@@ -159,7 +159,22 @@ def log_loss_per_class(
 ):
     """Mean log loss and support of every true class.
 
-    Parameters are those of :func:`log_loss`.
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_classes)
+        True labels, or a one-hot indicator matrix.
+    y_proba : array-like of shape (n_samples, n_classes) or (n_samples,)
+        Predicted probabilities (see :func:`log_loss`).
+    labels : array-like of shape (n_classes,), default=None
+        All classes, in the order of the columns of ``y_proba``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+    base : float, default=None
+        Logarithm base (None: nats).
+    label_smoothing : float in [0, 1), default=0.0
+        As in :func:`log_loss`.
+    convention : {"sklearn", "sklearn<1.2", "keras", "torch"}, default="sklearn"
+        As in :func:`log_loss`.
 
     Returns
     -------
@@ -211,7 +226,23 @@ def perplexity(
     effective number of equally likely classes: 1 for perfect predictions,
     ``n_classes`` for uniform ones.
 
-    Parameters are those of :func:`log_loss`.
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_classes)
+        True labels, or a one-hot indicator matrix.
+    y_proba : array-like of shape (n_samples, n_classes) or (n_samples,)
+        Predicted probabilities (see :func:`log_loss`).
+    labels : array-like of shape (n_classes,), default=None
+        All classes, in the order of the columns of ``y_proba``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+    base : float, default=None
+        Accepted for symmetry with :func:`log_loss`; the value does not depend
+        on it.
+    label_smoothing : float in [0, 1), default=0.0
+        As in :func:`log_loss`.
+    convention : {"sklearn", "sklearn<1.2", "keras", "torch"}, default="sklearn"
+        As in :func:`log_loss`.
 
     Returns
     -------
@@ -239,7 +270,16 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     :func:`sklearn.metrics.d2_log_loss_score` bit for bit. With fewer than two
     samples it warns (``UndefinedMetricWarning``) and returns NaN.
 
-    Parameters are those of :func:`log_loss`.
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_classes)
+        True labels, or a one-hot indicator matrix.
+    y_proba : array-like of shape (n_samples, n_classes) or (n_samples,)
+        Predicted probabilities (see :func:`log_loss`).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+    labels : array-like of shape (n_classes,), default=None
+        All classes, in the order of the columns of ``y_proba``.
 
     Returns
     -------

@@ -129,7 +129,7 @@ def validate(func, y_true, y_proba, sample_weight, labels, conv):
             func,
             "y_proba",
             f"a column per class: {classes.shape[0]} classes in {where}",
-            np.asarray(proba.shape),
+            proba.shape,
         )
     _check_range(proba, func, conv.warns_unnormalized)
     return proba, idx, classes, _check_weights(sample_weight, n, func)
