@@ -21,7 +21,7 @@ def format_value(value, limit: int = 6) -> str:
     """A short, readable rendering of an offending value for an error message."""
     if isinstance(value, np.ndarray):
         flat = value.ravel()
-        shown = ", ".join(repr(v.item()) for v in flat[:limit])
+        shown = ", ".join(repr(v) for v in flat[:limit].tolist())
         more = ", ..." if flat.size > limit else ""
         return f"array([{shown}{more}]) of shape {value.shape}"
     text = repr(value)

@@ -80,3 +80,14 @@ def test_reduce_losses_matches_numpy_average():
     assert reduce_losses(losses, "mean", w) == np.average(losses, weights=w)
     assert reduce_losses(losses, "sum", w) == 0.5 + 2.0 + 6.0
     assert reduce_losses(losses, "none") is losses
+
+
+def test_format_value_handles_object_and_string_arrays():
+    from cemethod._validation import format_value
+
+    assert format_value(np.array(["a", None], dtype=object)) == (
+        "array(['a', None]) of shape (2,)"
+    )
+    assert format_value(np.arange(10)) == (
+        "array([0, 1, 2, 3, 4, 5, ...]) of shape (10,)"
+    )

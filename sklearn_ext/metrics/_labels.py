@@ -22,12 +22,6 @@ _TABLE_FACTOR = 4
 _TABLE_SLACK = 4096
 
 
-def _shown(a):
-    """An array that format_value can print (it needs numpy scalars, not objects)."""
-    a = np.asarray(a)
-    return a.astype(str) if a.dtype.kind == "O" else a
-
-
 def _as_targets(y_true, func):
     y = np.asarray(y_true)
     if y.ndim == 2 and y.shape[1] == 1:
@@ -99,8 +93,8 @@ def _missing_error(y, classes, found, func):
     missing = y[~found] if found.shape == y.shape else y
     return ValueError(
         f"The 'y_true' parameter of {func} must only contain values listed in "
-        f"'labels' ({format_value(_shown(classes))}). "
-        f"Got {format_value(_shown(missing))} instead."
+        f"'labels' ({format_value(np.asarray(classes))}). "
+        f"Got {format_value(np.asarray(missing))} instead."
     )
 
 
@@ -187,7 +181,7 @@ def encode_labels(y_true, labels=None, *, func: str):
             raise ValueError(
                 f"The 'y_true' parameter of {func} contains a single class "
                 f"({_shown(classes)[0].item()!r}); pass all the classes "
-                f"through 'labels'. Got {format_value(_shown(classes))} instead."
+                f"through 'labels'. Got {format_value(np.asarray(classes))} instead."
             )
         return idx, classes
     classes = _check_labels(labels, func)
