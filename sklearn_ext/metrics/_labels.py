@@ -28,10 +28,10 @@ def _as_targets(y_true, func):
         y = y.ravel()
     if y.ndim not in (1, 2):
         raise parameter_error(
-            func, "y_true", f"a 1-D array of labels (got {y.ndim}-D)", _shown(y)
+            func, "y_true", f"a 1-D array of labels (got {y.ndim}-D)", y
         )
     if y.shape[0] == 0:
-        raise parameter_error(func, "y_true", "a non-empty array", _shown(y))
+        raise parameter_error(func, "y_true", "a non-empty array", y)
     if y.dtype.kind == "f":
         if not np.isfinite(y).all():
             raise parameter_error(func, "y_true", "finite labels", y[~np.isfinite(y)])
@@ -47,7 +47,7 @@ def _as_targets(y_true, func):
 def _encode_indicator(y, func):
     """A one-hot indicator matrix: the classes are its column numbers."""
     if y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
-        raise parameter_error(func, "y_true", "a 0/1 label indicator matrix", _shown(y))
+        raise parameter_error(func, "y_true", "a 0/1 label indicator matrix", y)
     if not (y.sum(axis=1) == 1).all():
         raise parameter_error(
             func, "y_true", "an indicator matrix with exactly one 1 per row", y
@@ -76,7 +76,7 @@ def _unique(y, func, param):
             func,
             param,
             "labels of one comparable type (all numbers or all strings)",
-            _shown(y),
+            y,
         ) from None
 
 
@@ -128,17 +128,15 @@ def _encode_against(y, classes, func):
 def _check_labels(labels, func):
     classes = np.asarray(labels)
     if classes.ndim != 1:
-        raise parameter_error(
-            func, "labels", "a 1-D array of class labels", _shown(classes)
-        )
+        raise parameter_error(func, "labels", "a 1-D array of class labels", classes)
     if classes.dtype.kind == "u":
         classes = classes.astype(np.int64)
     uniq = _unique(classes, func, "labels")[0]
     if uniq.shape[0] != classes.shape[0]:
-        raise parameter_error(func, "labels", "free of duplicates", _shown(classes))
+        raise parameter_error(func, "labels", "free of duplicates", classes)
     if classes.shape[0] < 2:
         rule = "at least two class labels"
-        raise parameter_error(func, "labels", rule, _shown(classes))
+        raise parameter_error(func, "labels", rule, classes)
     return classes
 
 
@@ -172,7 +170,7 @@ def encode_labels(y_true, labels=None, *, func: str):
                     func,
                     "labels",
                     f"of length {y.shape[1]} (the columns of the indicator y_true)",
-                    _shown(classes),
+                    classes,
                 )
         return idx, classes
     if labels is None:
@@ -180,7 +178,7 @@ def encode_labels(y_true, labels=None, *, func: str):
         if classes.shape[0] < 2:
             raise ValueError(
                 f"The 'y_true' parameter of {func} contains a single class "
-                f"({_shown(classes)[0].item()!r}); pass all the classes "
+                f"({np.asarray(classes)[:1].tolist()[0]!r}); pass all the classes "
                 f"through 'labels'. Got {format_value(np.asarray(classes))} instead."
             )
         return idx, classes
