@@ -1,13 +1,30 @@
-"""Sampling families for the cross-entropy method."""
+"""Sampling families for the cross-entropy method.
 
-from cemethod.families._base import SamplingFamily
+Every family follows the :class:`SamplingFamily` protocol; a user's own family
+is any object with the same methods that passes
+:func:`cemethod.testing.check_family`.
+"""
 
-__all__ = ["SamplingFamily"]
+from ._base import SamplingFamily
+
+# Continuous families
+from .gaussian import Gaussian, MultivariateGaussian
+from .scale import Exponential, Gamma
+from .truncated import TruncatedGaussian
+
+__all__ = [
+    "Exponential",
+    "Gamma",
+    "Gaussian",
+    "MultivariateGaussian",
+    "SamplingFamily",
+    "TruncatedGaussian",
+]
 
 # Discrete families
-from cemethod.families.bernoulli import Bernoulli
-from cemethod.families.categorical import Categorical
-from cemethod.families.permutation import Permutation
-from cemethod.families.product import Product
+from .bernoulli import Bernoulli  # noqa: E402
+from .categorical import Categorical  # noqa: E402
+from .permutation import Permutation  # noqa: E402
+from .product import Product  # noqa: E402
 
 __all__ += ["Bernoulli", "Categorical", "Permutation", "Product"]
