@@ -20,7 +20,6 @@ __all__ = ["ConfidenceInterval", "RareEventResult"]
 
 # Below these the final weights are called degenerate (see _term_summary).
 _MIN_ESS = 30.0
-_MIN_ESS_FRACTION = 0.01
 _MAX_WEIGHT_SHARE = 0.2
 
 
@@ -70,8 +69,10 @@ class RareEventResult:
         ``"cross-entropy"`` or ``"crude"``.
     degenerate_weights : bool
         True when a few weights dominate the estimate (effective sample size
-        below 30 or 1% of the sample, or one term above 20% of the sum) or no
-        sample reached ``gamma``: ``std_error`` is then itself unreliable.
+        below 30, or one term above 20% of the sum) or no sample reached
+        ``gamma``: ``std_error`` is then itself unreliable. (A small *fraction*
+        ``ESS / n`` is not flagged: ``n / ESS = 1 + CV^2`` with ``CV`` the
+        per-sample relative error, which ``relative_error`` already reports.)
     message : str
         What happened, warnings included.
     elapsed : float
@@ -144,10 +145,7 @@ class _TermSummary:
     def degenerate(self) -> bool:
         ess = self.effective_sample_size
         return bool(
-            self.n_hits == 0
-            or ess < _MIN_ESS
-            or ess < _MIN_ESS_FRACTION * self.n_terms
-            or self.max_share > _MAX_WEIGHT_SHARE
+            self.n_hits == 0 or ess < _MIN_ESS or self.max_share > _MAX_WEIGHT_SHARE
         )
 
 

@@ -22,9 +22,9 @@ __all__ = [
 ]
 
 # Discrete families
-from .bernoulli import Bernoulli  # noqa: E402
-from .categorical import Categorical  # noqa: E402
-from .permutation import Permutation  # noqa: E402
-from .product import Product  # noqa: E402
+from .bernoulli import Bernoulli
+from .categorical import Categorical
+from .permutation import Permutation
+from .product import Product
 
 __all__ += ["Bernoulli", "Categorical", "Permutation", "Product"]
