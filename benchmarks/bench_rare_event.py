@@ -25,10 +25,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import machine_line, print_table  # noqa: E402
+from _timing import machine_line, print_table
 
-import cemethod as ce  # noqa: E402
-from cemethod.problems import (  # noqa: E402
+import cemethod as ce
+from cemethod.problems import (
     BridgeNetwork,
     LinearLimitState,
     SharedExponential,
@@ -146,7 +146,7 @@ def _openturns(kind, problem, budget, rho, seed, n_level):
 
 
 def _ot_level_size(kind, problem, budget, rho):
-    alg, counter = _ot_algorithm(kind, problem, rho)
+    alg, _ = _ot_algorithm(kind, problem, rho)
     ot.RandomGenerator.SetSeed(12345)
     alg.setMaximumOuterSampling(1)
     alg.setBlockSize(max(100, budget // 4))
@@ -237,7 +237,8 @@ def main(argv=None):
             ]
             rows.append(_row(name, f"OpenTURNS {kind}-space CE", runs, exact))
     print(
-        f"Rare-event estimation, {n_seeds} seeds (OpenTURNS {n_ot_seeds}); {machine_line()}"
+        f"Rare-event estimation, {n_seeds} seeds (OpenTURNS {n_ot_seeds}); "
+        + machine_line()
     )
     if ot is None:
         print("openturns is not installed: its rows are skipped.")
