@@ -219,11 +219,12 @@ def estimate_rare_event(
     Homem-de-Mello & Rubinstein (2002) and Rubinstein & Kroese (2004): first
     the elite fraction is lowered to the samples strictly above
     ``gamma_{t-1}`` when there are enough of them (at least ``max(10, rho
-    N / 10)``), else the sample size is doubled (up to 16 N) and the level is
-    drawn again. When ``gamma`` is still not reached after ``max_levels``
-    draws, or the sample size cannot grow any more, a ``RuntimeWarning`` is
-    issued and the final run uses the last family: the estimate stays
-    unbiased but its variance may be large (see ``degenerate_weights``).
+    N / 10)`` with the original ``N``), else the sample size is doubled (up to
+    16 N) and the level is drawn again. When ``gamma`` is still not reached
+    after ``max_levels`` draws, or the sample size cannot grow any more, a
+    ``RuntimeWarning`` is issued and the final run uses the last family: the
+    estimate stays unbiased but its variance may be large (see
+    ``degenerate_weights``).
 
     Likelihood ratios are computed in log space and rescaled by their maximum,
     so probabilities down to 1e-300 and below do not underflow
@@ -348,7 +349,7 @@ def _finish(summary, scorer, family, levels, notes, level, method, start):
         effective_sample_size=summary.effective_sample_size,
         method=method,
         degenerate_weights=summary.degenerate,
-        message="; ".join([head, *notes]) + ".",
+        message="; ".join(n.rstrip(".") for n in [head, *notes]) + ".",
         elapsed=time.perf_counter() - start,
         log_estimate=summary.log_estimate,
         n_failures=scorer.n_failures,

@@ -50,17 +50,17 @@ def _elite_weights(X, nominal, proposal):
     return np.exp(log_w - top)
 
 
-def _next_level(s, previous, target, n_elite):
+def _next_level(s, previous, target, n_elite, min_elite):
     """``gamma_t``: the ``(1 - rho)`` sample quantile (de Boer et al. 2005,
-    eq. (9)), capped at ``target``; ``None`` when it does not advance and too
-    few samples lie strictly above ``previous``."""
+    eq. (9)), capped at ``target``; ``None`` when it does not advance and fewer
+    than ``min_elite`` samples lie strictly above ``previous``."""
     k = s.size - n_elite
     level = min(float(np.partition(s, k)[k]), target)
     if level > previous:
         return level
     # Modified CE: keep only the samples strictly above the previous level.
     above = s[s > previous]
-    if above.size >= max(10, math.ceil(n_elite / 10)):
+    if above.size >= min_elite:
         return min(float(above.min()), target)
     return None
 
@@ -72,10 +72,12 @@ def multilevel(
     run = LevelRun(family=nominal)
     n = n_samples
     previous = -math.inf
+    # Fewest elite samples a stalled level may fit on (fixed, not growing with n).
+    min_elite = max(10, math.ceil(rho * n_samples / 10))
     for _ in range(max_levels):
         proposal = run.family
         X, s = scorer(proposal, n, rng)
-        level = _next_level(s, previous, target, max(1, math.ceil(rho * n)))
+        level = _next_level(s, previous, target, max(1, math.ceil(rho * n)), min_elite)
         if level is None:
             if n >= _MAX_GROWTH * n_samples:
                 run.notes.append(f"the levels stalled with {n} samples per level")

@@ -14,6 +14,7 @@ import pytest
 from scipy import stats
 
 import cemethod as ce
+from cemethod._rare_levels import _next_level
 from cemethod.families import Bernoulli, Exponential, Gaussian
 from cemethod.problems import (
     BridgeNetwork,
@@ -194,6 +195,41 @@ def test_stalled_levels_grow_the_sample():
     assert res.levels[-1] == 15.0
     assert all(b > a for a, b in zip(res.levels, res.levels[1:], strict=False))
     assert _close(res, exact)
+
+
+def test_next_level_guard_on_ties():
+    s = np.array([0.0] * 180 + [1.0] * 15 + [2.0] * 5)
+    # The 90% quantile (1.0) does not pass the previous level 1.0 and only 5
+    # samples lie above it: no level.
+    assert _next_level(s, 1.0, 3.0, 20, 10) is None
+    # With 12 above, the level is the smallest value above the previous one.
+    s = np.array([0.0] * 180 + [1.0] * 8 + [2.0] * 12)
+    assert _next_level(s, 1.0, 3.0, 20, 10) == 2.0
+    assert _next_level(s, 0.5, 3.0, 20, 10) == 1.0
+    assert _next_level(s, 0.5, 0.7, 20, 10) == 0.7
+
+
+def _plateau(X):
+    # Zero on most of the space: the quantile ties at 0 level after level.
+    return np.maximum(X[:, 0] - 3.0, 0.0)
+
+
+def test_plateau_grows_the_sample_until_the_level_advances():
+    fam = Gaussian([0.0, 0.0], 1.0)
+    res = ce.estimate_rare_event(_plateau, 1.0, fam, n_samples=1000, rng=0)
+    assert "grew to" in res.message
+    assert res.levels[0] == 0.0 and res.levels[-1] == 1.0
+    assert _close(res, stats.norm.sf(4.0))
+
+
+def test_hopeless_plateau_warns_and_stops():
+    fam = Gaussian([0.0], 1.0)
+    with pytest.warns(RuntimeWarning, match="stalled"):
+        res = ce.estimate_rare_event(
+            lambda X: np.maximum(X[:, 0] - 6.0, 0.0), 1.0, fam, n_samples=100, rng=0
+        )
+    assert "stalled" in res.message and res.degenerate_weights
+    assert res.n_evaluations == 100 * (1 + 1 + 2 + 4 + 8 + 16) + 100
 
 
 def test_reuse_level_samples_pools_and_stays_accurate():
