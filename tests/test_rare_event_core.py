@@ -11,6 +11,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import cemethod as ce
@@ -330,3 +332,18 @@ def test_repr_and_frozen():
     assert "estimate=" in text and "confidence_interval=[" in text
     with pytest.raises(AttributeError):
         res.estimate = 1.0
+
+
+@pytest.mark.filterwarnings("ignore:The weights are degenerate")
+@settings(max_examples=15, deadline=None)
+@given(
+    mean=st.floats(0.1, 10.0),
+    z=st.floats(3.0, 60.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_one_exponential_any_scale(mean, z, seed):
+    # P(X >= z mean) = exp(-z) whatever the scale; the estimate scales with it.
+    res = ce.estimate_rare_event(
+        lambda x: x[:, 0], z * mean, Exponential(mean), n_final=2000, rng=seed
+    )
+    assert abs(res.log_estimate + z) <= 4 * res.relative_error
