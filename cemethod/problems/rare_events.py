@@ -186,6 +186,11 @@ class BridgeNetwork:
         return Exponential(np.array(self.means))
 
     @property
+    def n_dims(self) -> int:
+        """Five edges."""
+        return 5
+
+    @property
     def exact(self) -> float | None:
         """1.3424598e-5 for the default problem, None otherwise."""
         if self.gamma == 2.0 and self.means == (0.25, 0.4, 0.1, 0.3, 0.2):
