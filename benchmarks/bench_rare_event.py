@@ -274,6 +274,11 @@ def main(argv=None):
         ),
         rows,
     )
+    print("cemethod settings (elite_fraction 0.1 everywhere):")
+    for name, _, family, _, options in _cases(args.quick):
+        fam = "" if family is None else f" with {type(family).__name__}"
+        opts = ", ".join(f"{k}={v}" for k, v in options.items())
+        print(f"- {name}{fam}: {opts}")
 
 
 if __name__ == "__main__":
