@@ -186,6 +186,14 @@ def test_same_seed_same_estimate_whatever_workers():
         assert other.estimate == a.estimate and other.levels == a.levels
 
 
+def test_same_seed_same_estimate_with_a_process_pool():
+    fam = Exponential(np.ones(5))
+    a = ce.estimate_rare_event(_sum_rows, 20.0, fam, n_samples=500, rng=11)
+    b = ce.estimate_rare_event(_sum_rows, 20.0, fam, n_samples=500, workers=2, rng=11)
+    assert b.estimate == a.estimate and b.levels == a.levels
+    assert b.n_evaluations == a.n_evaluations
+
+
 def test_stalled_levels_grow_the_sample():
     # A score with few values: the (1 - rho) quantile ties with the previous
     # level, so the guard lowers the elite fraction or grows the sample.
