@@ -158,15 +158,24 @@ def _term_summary(groups) -> _TermSummary:
     """
     groups = [np.asarray(g, dtype=float) for g in groups]
     n = sum(g.size for g in groups)
-    top = max((g.max() for g in groups if g.size), default=-math.inf)
-    n_hits = sum(int(np.isfinite(g).sum()) for g in groups)
+    # Only the samples in the event carry a term; the others are zeros.
+    hits = [(g.size, g[np.isfinite(g)]) for g in groups]
+    n_hits = sum(h.size for _, h in hits)
     if n_hits == 0:
         return _TermSummary(-math.inf, 0.0, math.nan, math.nan, 0.0, math.nan, 0, n)
     # Rescale by the largest term before exponentiating (log-sum-exp).
-    scaled = [np.exp(g - top) for g in groups]
-    total = sum(float(r.sum()) for r in scaled)
-    square = sum(float(r @ r) for r in scaled)
-    variance = sum(r.size * r.var(ddof=1) for r in scaled if r.size > 1) / n**2
+    top = max(float(h.max()) for _, h in hits if h.size)
+    scaled = [(size, np.exp(h - top)) for size, h in hits]
+    total = sum(float(r.sum()) for _, r in scaled)
+    square = sum(float(r @ r) for _, r in scaled)
+    variance = 0.0
+    for size, r in scaled:
+        if size > 1:
+            # Two-pass sum of squares, the zeros of the group included.
+            mean_g = float(r.sum()) / size
+            ss = float(np.sum((r - mean_g) ** 2)) + (size - r.size) * mean_g**2
+            variance += size * ss / (size - 1)
+    variance /= n**2
     mean = total / n
     log_estimate = top + math.log(mean)
     relative_error = math.sqrt(variance) / mean
@@ -177,7 +186,7 @@ def _term_summary(groups) -> _TermSummary:
         std_error=estimate * relative_error,
         relative_error=relative_error,
         effective_sample_size=total**2 / square,
-        max_share=max(float(r.max()) for r in scaled if r.size) / total,
+        max_share=max(float(r.max()) for _, r in scaled if r.size) / total,
         n_hits=n_hits,
         n_terms=n,
     )
