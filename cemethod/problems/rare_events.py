@@ -230,29 +230,36 @@ class SharedExponential:
         object.__setattr__(self, "n_dims", _check_dims(self.n_dims, func))
 
     def sample(self, n, rng=None) -> np.ndarray:
+        """``n`` draws, shape ``(n, n_dims)``."""
         return np.random.default_rng(rng).exponential(self.mean, size=(n, self.n_dims))
 
     def log_pdf(self, x) -> np.ndarray:
+        """Log density of each row; ``-inf`` off the positive orthant."""
         x = np.asarray(x, dtype=float)
         out = -x.sum(axis=1) / self.mean - self.n_dims * math.log(self.mean)
         out[np.any(x < 0, axis=1)] = -np.inf
         return out
 
     def fit(self, x, weights=None) -> SharedExponential:
+        """Weighted mean of all entries of the rows: the CE update."""
         x = np.asarray(x, dtype=float)
         w = np.ones(x.shape[0]) if weights is None else np.asarray(weights, dtype=float)
         return SharedExponential(float(w @ x.mean(axis=1) / w.sum()), self.n_dims)
 
     def smooth(self, previous, alpha) -> SharedExponential:
+        """``alpha * self.mean + (1 - alpha) * previous.mean``."""
         return SharedExponential(
             alpha * self.mean + (1 - alpha) * previous.mean, self.n_dims
         )
 
     def mode(self) -> np.ndarray:
+        """The origin."""
         return np.zeros(self.n_dims)
 
     def is_degenerate(self, atol=1e-8) -> bool:
+        """True when the mean is at most ``atol``."""
         return self.mean <= atol
 
     def dispersion(self) -> float:
+        """The standard deviation, equal to the mean."""
         return self.mean
