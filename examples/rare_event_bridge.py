@@ -19,7 +19,7 @@ from cemethod.problems import BridgeNetwork
 bridge = BridgeNetwork()
 nominal = bridge.default_family()
 
-res = ce.estimate_rare_event(bridge, 2.0, nominal, n_final=40_000, smoothing=0.7, rng=0)
+res = ce.estimate_rare_event(bridge, 2.0, nominal, n_final=36_000, smoothing=0.5, rng=0)
 print(res)
 print(f"exact value       {bridge.exact:.4e}")
 print(f"levels gamma_t    {', '.join(f'{g:.3f}' for g in res.levels)}")
