@@ -6,6 +6,8 @@ See https://doi.org/10.1007/s10479-005-5724-z (de Boer, Kroese, Mannor & Rubinst
 
 from ._minimize import maximize, minimize
 from ._optimizer import CrossEntropyOptimizer
+from ._rare_event import crude_monte_carlo, estimate_rare_event
+from ._rare_result import ConfidenceInterval, RareEventResult
 from ._result import CEResult
 
 __version__ = "0.1.0.dev0"
@@ -16,4 +18,12 @@ __all__ = [
     "__version__",
     "maximize",
     "minimize",
+]
+
+# Rare-event estimation
+__all__ += [
+    "ConfidenceInterval",
+    "RareEventResult",
+    "crude_monte_carlo",
+    "estimate_rare_event",
 ]
