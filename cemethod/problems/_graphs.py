@@ -161,7 +161,8 @@ def as_network(graph, q=None, *, n_nodes=None, func="as_network") -> Network:
 
     Parameters
     ----------
-    graph : networkx.Graph or MultiGraph, list of tuples, or array_like (n, n)
+    graph : Network, networkx.Graph or MultiGraph, list of tuples, or ndarray
+        * a :class:`Network` (returned as is);
         * a networkx graph (undirected); node labels are kept in ``labels``;
         * an edge list ``[(u, v), ...]`` or ``[(u, v, q_uv), ...]``; integer
           nodes are indices (``n_nodes`` defaults to the largest plus one), other
@@ -192,6 +193,10 @@ def as_network(graph, q=None, *, n_nodes=None, func="as_network") -> Network:
         or n_nodes < 1
     ):
         raise parameter_error(func, "n_nodes", "None or a positive integer", n_nodes)
+    if isinstance(graph, Network):
+        if q is not None:
+            raise parameter_error(func, "q", "None when graph is a Network", q)
+        return graph
     if _is_networkx(graph):
         labels, edges, q = _from_networkx(graph, q, func)
     elif isinstance(graph, np.ndarray):
