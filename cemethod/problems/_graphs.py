@@ -16,7 +16,7 @@ import numpy as np
 
 from cemethod._validation import format_value, parameter_error
 
-__all__ = ["Network", "as_network", "min_cut_value", "minimax_distances"]
+__all__ = ["Network", "as_network", "min_cut", "minimax_distances"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,42 +252,51 @@ def minimax_distances(n_nodes, edges, times, root) -> np.ndarray:
     return d
 
 
-def min_cut_value(n_nodes, edges, weights, source, target) -> float:
-    """Weight of a minimum ``source``-``target`` edge cut (undirected).
+def min_cut(n_nodes, edges, weights, sources, sinks):
+    """A minimum-weight edge cut separating the node sets ``sources`` and ``sinks``.
 
-    Edmonds-Karp maximum flow (max-flow = min-cut) with each undirected edge a
-    pair of opposite arcs of capacity ``weights[e]``; parallel edges add up.
-    Small graphs only (pure Python).
+    Edmonds-Karp maximum flow (max-flow = min-cut) on the undirected graph,
+    each edge a pair of opposite arcs of capacity ``weights[e]`` (parallel
+    edges add up). Returns ``(value, side)``: the cut weight and a boolean
+    mask of the nodes on the sources' side. ``value`` is ``inf`` when the sets
+    meet or are joined by infinite-weight edges. Small graphs only (pure
+    Python).
     """
-    cap = [dict() for _ in range(n_nodes)]
-    for (u, v), w in zip(
-        edges.tolist(), np.asarray(weights, dtype=float).tolist(), strict=True
-    ):
+    sources, sinks = set(sources), set(sinks)
+    if sources & sinks:
+        return math.inf, None
+    cap = [{} for _ in range(n_nodes)]
+    w_list = np.asarray(weights, dtype=float).tolist()
+    for (u, v), w in zip(edges.tolist(), w_list, strict=True):
         if u == v or w <= 0:
             continue
         cap[u][v] = cap[u].get(v, 0.0) + w
         cap[v][u] = cap[v].get(u, 0.0) + w
     flow = 0.0
     while True:
-        parent = {source: None}
-        queue = [source]
+        parent = dict.fromkeys(sources)
+        queue = list(sources)
+        end = None
         for u in queue:
-            if u == target:
+            if u in sinks:
+                end = u
                 break
             for v, c in cap[u].items():
-                if c > 1e-12 and v not in parent:
+                if c > 1e-12 * max(1.0, flow) and v not in parent:
                     parent[v] = u
                     queue.append(v)
-        if target not in parent:
-            return flow
+        if end is None:
+            side = np.zeros(n_nodes, dtype=bool)
+            side[list(parent)] = True
+            return flow, side
         path = []
-        v = target
+        v = end
         while parent[v] is not None:
             path.append((parent[v], v))
             v = parent[v]
         push = min(cap[u][v] for u, v in path)
         if math.isinf(push):
-            return math.inf
+            return math.inf, None
         for u, v in path:
             cap[u][v] -= push
             cap[v][u] = cap[v].get(u, 0.0) + push

@@ -39,7 +39,7 @@ import numpy as np
 
 from cemethod._validation import check_choice, check_real, parameter_error
 from cemethod.families import Bernoulli
-from cemethod.problems._graphs import as_network, min_cut_value, minimax_distances
+from cemethod.problems._graphs import as_network, min_cut, minimax_distances
 from cemethod.problems.reliability_exact import _exact
 
 __all__ = ["NetworkReliability"]
@@ -364,31 +364,35 @@ class NetworkReliability:
     def cut_start(self) -> np.ndarray:
         """The starting failure probabilities of :meth:`estimate` (see its Notes)."""
         net = self.network
+        edges, m = net.edges, self.n_edges
         with np.errstate(divide="ignore"):
             w = -np.log(self.q)  # inf for perfect edges, 0 for dead ones
-
-        def lightest(mask):
-            ws = np.where(mask, w, 0.0)
-            if self.source is not None:
-                return min_cut_value(
-                    net.n_nodes, net.edges, ws, self.source, self.target
-                )
-            return min(
-                min_cut_value(net.n_nodes, net.edges, ws, 0, t)
-                for t in range(1, net.n_nodes)
-            )
-
-        keep = np.ones(self.n_edges, dtype=bool)
-        best = lightest(keep)
-        through = np.empty(self.n_edges)
-        for e in range(self.n_edges):
-            keep[e] = False
-            through[e] = w[e] + lightest(keep)
-            keep[e] = True
-        with np.errstate(invalid="ignore", over="ignore"):
-            p = 0.5 * np.exp(-(through - best))
-        p = np.where(np.isfinite(through), np.nan_to_num(p), 0.0)
-        return np.clip(np.maximum(p, self.q), 0.0, 1.0)
+        through = np.full(m, np.inf)  # weight of the lightest cut containing e
+        size = np.ones(m)  # its number of edges
+        for e, (u, v) in enumerate(edges.tolist()):
+            if u == v:
+                continue
+            rest = w.copy()
+            rest[e] = 0.0
+            if self.source is None:
+                sides = [({u}, {v})]
+            else:  # e is cut iff u and v fall on opposite sides
+                s, t = self.source, self.target
+                sides = [({s, u}, {t, v}), ({s, v}, {t, u})]
+            for a, b in sides:
+                value, side = min_cut(net.n_nodes, edges, rest, a, b)
+                if w[e] + value < through[e]:
+                    through[e] = w[e] + value
+                    crossing = side[edges[:, 0]] != side[edges[:, 1]]
+                    size[e] = np.count_nonzero(crossing & (w > 0))
+        best = through.min()
+        if not np.isfinite(best):
+            return self.q.copy()
+        # P(cut through e fails) relative to the lightest cut, on a log scale.
+        rel = np.exp(-(through - best))
+        # sum_f P(C_f) counts each cut once per edge: share = |C_e| P(C_e) / sum.
+        p = size * rel / rel.sum()
+        return np.clip(np.maximum(np.minimum(p, 0.5), self.q), 0.0, 1.0)
 
 
 def _sample_mixture(family, start_law, beta, n, rng):
