@@ -183,3 +183,24 @@ def test_frontier_matches_enumeration_on_random_graphs():
             a = exact_unreliability(g, q, source=s, target=t, method="enumeration")
             b = exact_unreliability(g, q, source=s, target=t, method="frontier")
             assert b == pytest.approx(a, rel=1e-10, abs=1e-15)
+
+
+def test_min_cut_matches_networkx():
+    from cemethod.problems._graphs import min_cut
+
+    rng = np.random.default_rng(4)
+    for seed in range(5):
+        g = nx.gnm_random_graph(9, 20, seed=seed)
+        w = rng.uniform(0.1, 3.0, g.number_of_edges())
+        net = as_network(g, 0.5)
+        value, side = min_cut(9, net.edges, w, {0}, {8})
+        h = nx.Graph()
+        for (u, v), c in zip(net.edges.tolist(), w, strict=True):
+            h.add_edge(u, v, capacity=c)
+        if not nx.has_path(h, 0, 8):
+            assert value == 0.0
+            continue
+        assert value == pytest.approx(nx.minimum_cut_value(h, 0, 8))
+        crossing = side[net.edges[:, 0]] != side[net.edges[:, 1]]
+        assert side[0] and not side[8]
+        assert w[crossing].sum() == pytest.approx(value)

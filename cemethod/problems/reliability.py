@@ -8,24 +8,29 @@ of interest is the *un*reliability ``l = P(S(X) = 1)``, ``S(X) = 1`` when the
 failure indicators ``X_e ~ Bernoulli(q_e)`` disconnect the source from the
 target (or, all-terminal, leave the graph disconnected).
 
-Why not run multilevel CE on ``S`` itself: ``S`` is binary, so the elite
-quantile of a batch drawn from the nominal law is 0 at every level and the
-levels never move. A graded score comes from the merge process (Elperin,
-Gertsbakh & Lomonosov 1991), the construction Hui et al. (2005) combine with
-CE: give edge ``e`` an exponential birth time ``Y_e`` with rate
-``lambda_e = -log q_e`` (mean ``1 / lambda_e``), so that
-``P(Y_e > 1) = q_e``: "edge born after time 1" has exactly the law of "edge
-failed". The connection time ``T(Y)`` -- when the terminals first join through
-born edges, a minimax path length -- is continuous, and
-``{T(Y) > 1} = {S(X) = 1}`` with ``X_e = 1{Y_e > 1}``. Multilevel CE on
-``P(T(Y) >= 1)`` with an :class:`~cemethod.families.Exponential` family raises
-the means of the edges on the likely cuts, level by level.
+The estimator (:meth:`NetworkReliability.estimate`) is CE importance
+sampling with the family of the crude estimator, independent Bernoulli failure
+probabilities ``p`` (Hui et al. 2005). ``S`` is binary, so the multilevel
+algorithm has nothing to grade: from the nominal law (``q = 1e-3``) almost
+every sample has ``S = 0`` and the elite quantile never moves. The standard
+way out for a 0/1 performance is to start the CE iterations at a reference
+law under which the event is no longer rare and update at the event itself
+(de Boer, Kroese, Mannor & Rubinstein 2005, eq. (10) with ``gamma`` fixed).
+The start here comes from the minimum cuts: for small ``q`` the network fails
+almost only through its lightest cuts (weights ``-log q_e``), and the start
+gives each edge its share of them (:meth:`NetworkReliability.cut_start`).
+Every sample is drawn from a defensive mixture with that start (Hesterberg
+1995), so no minimum cut is lost by the updates.
 
-The final estimate is taken on the binary states: the learnt exponential law
-induces failure probabilities ``p_e = P_g(Y_e > 1) = exp(-1 / mean_e)``, and the
-importance-sampling estimator over ``X ~ Bernoulli(p)`` with the likelihood
-ratio of the Bernoulli laws is the conditional expectation (given ``X``) of
-the merge-process estimator, hence never has larger variance (Rao-Blackwell).
+A graded alternative was tried and rejected: the merge process (Elperin,
+Gertsbakh & Lomonosov 1991) gives edge ``e`` an ``Exp(-log q_e)`` birth time
+``Y_e`` (so ``P(Y_e > 1) = q_e``) and the connection time ``T(Y)``
+(:meth:`NetworkReliability.connection_time`) is continuous with
+``{T > 1} = {S = 1}``. Multilevel CE on ``T`` with an exponential family
+(``merge_family``) stalls or drifts onto one of several equally likely cuts:
+on the dodecahedron, where the two cuts around the terminals carry half of
+``l`` each, it returned estimates off by many orders of magnitude with
+degenerate weights; the product family cannot recover a cut it has lost.
 """
 
 from __future__ import annotations
