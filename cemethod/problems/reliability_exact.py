@@ -17,7 +17,7 @@ from cemethod.problems._graphs import as_network, minimax_distances
 
 __all__ = ["exact_unreliability"]
 
-_MAX_ENUMERATION_EDGES = 26
+_MAX_ENUMERATION_EDGES = 22
 
 
 def _disconnected(net, x, source, target):
@@ -184,7 +184,7 @@ def exact_unreliability(graph, q=None, *, source=None, target=None, method="auto
         The terminals (both or neither).
     method : {"auto", "enumeration", "frontier"}, default="auto"
         ``"enumeration"`` sums the probabilities of all disconnected states
-        (``2**m`` of them, vectorized in chunks; at most 26 edges);
+        (``2**m`` of them, vectorized in chunks; at most 22 edges);
         ``"frontier"`` is the frontier dynamic program (cost grows with the
         number of connectivity patterns on the frontier, fine for ~30-edge
         graphs of small width such as the dodecahedron). ``"auto"`` enumerates
