@@ -16,3 +16,17 @@ __all__ += [
     "SharedExponential",
     "SumOfExponentials",
 ]
+
+# Network reliability
+from ._graphs import Network, as_network  # noqa: E402
+from .network_design import NetworkDesign  # noqa: E402
+from .reliability import NetworkReliability  # noqa: E402
+from .reliability_exact import exact_unreliability  # noqa: E402
+
+__all__ += [
+    "Network",
+    "NetworkDesign",
+    "NetworkReliability",
+    "as_network",
+    "exact_unreliability",
+]

@@ -1,0 +1,206 @@
+"""Graph input and exact network unreliability.
+
+References from outside the code under test: published dodecahedron values,
+closed forms (series, parallel, bridge, cycle) and a pure-Python brute force
+over all edge states with a union-find.
+"""
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cemethod.problems import Network, as_network, exact_unreliability
+
+
+def _dodecahedron_terminals():
+    g = nx.dodecahedral_graph()
+    dist = dict(nx.all_pairs_shortest_path_length(g))
+    s, t = next((a, b) for a in g for b in g if dist[a][b] == 5)
+    return g, s, t
+
+
+def _brute(n, edges, q, s=None, t=None):
+    """Sum of P(state) over disconnected states, union-find per state."""
+    total = 0.0
+    for state in itertools.product((0, 1), repeat=len(edges)):  # 1 = failed
+        parent = list(range(n))
+
+        def find(a, parent=parent):
+            while parent[a] != a:
+                a = parent[a]
+            return a
+
+        prob = 1.0
+        for (u, v), x, qe in zip(edges, state, q, strict=True):
+            prob *= qe if x else 1 - qe
+            if not x:
+                parent[find(u)] = find(v)
+        roots = {find(v) for v in range(n)} if s is None else {find(s), find(t)}
+        if len(roots) > 1:
+            total += prob
+    return total
+
+
+# -- graph input ---------------------------------------------------------------
+
+
+def test_networkx_labels_are_mapped():
+    g = nx.Graph()
+    g.add_edge("a", "b", q=0.1)
+    g.add_edge("b", "c", q=0.2)
+    net = as_network(g, "q")
+    assert isinstance(net, Network)
+    assert net.labels == ("a", "b", "c")
+    assert net.edges.tolist() == [[0, 1], [1, 2]]
+    assert net.q.tolist() == [0.1, 0.2]
+    assert net.node_index("c", func="f", param="source") == 2
+
+
+def test_edge_list_forms_agree():
+    a = as_network([(0, 1, 0.1), (1, 2, 0.2)])
+    b = as_network([(0, 1), (1, 2)], [0.1, 0.2])
+    c = as_network(np.array([[0, 0.1, 0], [0.1, 0, 0.2], [0, 0.2, 0]]))
+    d = as_network(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]]), [0.1, 0.2])
+    for net in (b, c, d):
+        assert net.n_nodes == 3
+        np.testing.assert_array_equal(net.edges, a.edges)
+        np.testing.assert_array_equal(net.q, a.q)
+    assert as_network([(0, 1)], 0.5, n_nodes=4).n_nodes == 4
+    assert as_network([("x", "y")], 0.5).labels == ("x", "y")
+
+
+@pytest.mark.parametrize(
+    ("graph", "q", "match"),
+    [
+        ([(0, 1)], None, "'q'"),
+        ([(0, 1)], [0.1, 0.2], "'q'"),
+        ([(0, 1)], 1.5, "'q'"),
+        ([(0, 1, 0.1)], 0.1, "'q'"),
+        (np.array([[0, 0.2], [0.3, 0]]), None, "symmetric"),
+        ([], 0.1, "'graph'"),
+        (nx.DiGraph([(0, 1)]), 0.1, "undirected"),
+        ([(0, -1)], 0.1, "'graph'"),
+    ],
+)
+def test_bad_input_is_named(graph, q, match):
+    with pytest.raises(ValueError, match=match):
+        as_network(graph, q)
+
+
+def test_wrong_type_and_unknown_terminal():
+    with pytest.raises(TypeError, match="'graph'"):
+        as_network("not a graph", 0.1)
+    with pytest.raises(ValueError, match="'source'"):
+        exact_unreliability([(0, 1)], 0.1, source=7, target=1)
+    with pytest.raises(ValueError, match="'target'"):
+        exact_unreliability([(0, 1)], 0.1, source=0)
+    with pytest.raises(ValueError, match="'method'"):
+        exact_unreliability([(0, 1)], 0.1, source=0, target=1, method="magic")
+
+
+# -- exact values -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "published"),
+    [
+        (0.1, 2.8796013e-3),
+        (0.01, 2.0618911e-6),
+        (1e-3, 2.0060181e-9),
+        (1e-4, 2.0006002e-12),
+    ],
+)
+def test_dodecahedron_two_terminal(q, published):
+    g, s, t = _dodecahedron_terminals()
+    value = exact_unreliability(g, q, source=s, target=t)
+    # Published to 8 digits; the sum of disconnection probabilities keeps
+    # relative precision at tiny q (1 - reliability would not).
+    assert value == pytest.approx(published, rel=5e-8)
+
+
+@pytest.mark.parametrize("q", [0.05, 0.3])
+def test_closed_forms(q):
+    p = 1 - q
+    series = [(0, 1), (1, 2), (2, 3)]
+    assert exact_unreliability(series, q, source=0, target=3) == pytest.approx(1 - p**3)
+    parallel = [(0, 1)] * 4
+    assert exact_unreliability(parallel, q, source=0, target=1) == pytest.approx(q**4)
+    bridge = [(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)]
+    rel = 2 * p**2 + 2 * p**3 - 5 * p**4 + 2 * p**5
+    for method in ("enumeration", "frontier"):
+        value = exact_unreliability(bridge, q, source=0, target=3, method=method)
+        assert value == pytest.approx(1 - rel)
+    cycle = [(i, (i + 1) % 6) for i in range(6)]  # all-terminal: <= 1 failure
+    assert exact_unreliability(cycle, q) == pytest.approx(1 - p**6 - 6 * q * p**5)
+
+
+def test_trivial_cases():
+    assert exact_unreliability([(0, 1)], 0.3, source=0, target=0) == 0.0
+    # An isolated node: the graph is always disconnected.
+    assert exact_unreliability(as_network([(0, 1)], 0.1, n_nodes=3)) == 1.0
+    assert exact_unreliability([(0, 1, 0.0), (1, 2, 1.0)], source=0, target=2) == 1
+    assert exact_unreliability([(0, 1, 0.0), (1, 2, 0.0)], source=0, target=2) == 0
+    assert exact_unreliability([(0, 0), (0, 1)], 0.25, source=0, target=1) == 0.25
+
+
+@st.composite
+def _small_graphs(draw, max_edges):
+    n = draw(st.integers(2, 6))
+    m = draw(st.integers(1, max_edges))
+    ends = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+    edges = draw(st.lists(ends, min_size=m, max_size=m))
+    q = draw(st.lists(st.floats(0.0, 1.0), min_size=m, max_size=m))
+    s = draw(st.integers(0, n - 1))
+    t = draw(st.integers(0, n - 1).filter(lambda v: v != s))
+    return n, edges, q, s, t
+
+
+@settings(max_examples=60, deadline=None)
+@given(_small_graphs(max_edges=9))
+def test_both_methods_match_brute_force(case):
+    n, edges, q, s, t = case
+    net = as_network(edges, q, n_nodes=n)
+    ref_two = _brute(n, edges, q, s, t)
+    ref_all = _brute(n, edges, q)
+    for method in ("enumeration", "frontier"):
+        two = exact_unreliability(net, source=s, target=t, method=method)
+        assert two == pytest.approx(ref_two, abs=1e-12)
+        assert exact_unreliability(net, method=method) == pytest.approx(
+            ref_all, abs=1e-12
+        )
+
+
+def test_frontier_matches_enumeration_on_random_graphs():
+    rng = np.random.default_rng(0)
+    for _ in range(6):
+        g = nx.gnm_random_graph(9, 16, seed=int(rng.integers(1 << 30)))
+        q = rng.uniform(0.01, 0.5, g.number_of_edges())
+        for s, t in [(0, 8), (None, None)]:
+            a = exact_unreliability(g, q, source=s, target=t, method="enumeration")
+            b = exact_unreliability(g, q, source=s, target=t, method="frontier")
+            assert b == pytest.approx(a, rel=1e-10, abs=1e-15)
+
+
+def test_min_cut_matches_networkx():
+    from cemethod.problems._graphs import min_cut
+
+    rng = np.random.default_rng(4)
+    for seed in range(5):
+        g = nx.gnm_random_graph(9, 20, seed=seed)
+        w = rng.uniform(0.1, 3.0, g.number_of_edges())
+        net = as_network(g, 0.5)
+        value, side = min_cut(9, net.edges, w, {0}, {8})
+        h = nx.Graph()
+        for (u, v), c in zip(net.edges.tolist(), w, strict=True):
+            h.add_edge(u, v, capacity=c)
+        if not nx.has_path(h, 0, 8):
+            assert value == 0.0
+            continue
+        assert value == pytest.approx(nx.minimum_cut_value(h, 0, 8))
+        crossing = side[net.edges[:, 0]] != side[net.edges[:, 1]]
+        assert side[0] and not side[8]
+        assert w[crossing].sum() == pytest.approx(value)
