@@ -10,16 +10,11 @@
 Run: python examples/network_reliability.py   (a few seconds)
 """
 
-import sys
 import time
 import warnings
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
-
-# Run from a checkout without installing the package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import cemethod
 from cemethod.problems import NetworkDesign, NetworkReliability

@@ -7,12 +7,6 @@ the same budget sees it about once; the cross-entropy method tilts the edge
 lengths towards the event and reweights. Run: python examples/rare_event_bridge.py
 """
 
-import sys
-from pathlib import Path
-
-# Run from a checkout without installing the package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import cemethod as ce
 from cemethod.problems import BridgeNetwork
 
