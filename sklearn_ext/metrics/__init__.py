@@ -18,3 +18,12 @@ from sklearn_ext.metrics._keras import (
     cross_entropy_gradient,
     sparse_categorical_cross_entropy,
 )
+
+# Classification metrics built on log loss
+from sklearn_ext.metrics._classification import (
+    PerClassLogLoss,
+    d2_log_loss_score,
+    log_loss,
+    log_loss_per_class,
+    perplexity,
+)

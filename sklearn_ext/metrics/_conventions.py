@@ -1,0 +1,204 @@
+"""Other libraries' log-loss conventions, reproduced (private).
+
+Each convention is a frozen :class:`Convention` holding the constants that make
+libraries disagree on the same probabilities: the clipping bound, whether rows are
+divided by their sum and in which order relative to clipping, how a 1-D vector of
+positive-class probabilities is expanded, and whether rows that do not sum to one
+trigger a warning. The full table is in ``docs/metric_conventions.md``.
+
+:func:`sample_losses` is the kernel shared by every metric of
+:mod:`sklearn_ext.metrics._classification`: per-sample losses in nats, computed in
+the dtype of the probabilities. Inputs are validated by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sklearn_ext.metrics._validation import check_choice
+
+__all__ = ["CONVENTIONS", "Convention", "get_convention", "sample_losses"]
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How one library turns probabilities into a log loss.
+
+    Attributes
+    ----------
+    name : str
+        The value of the ``convention`` parameter.
+    library, versions : str
+        Whose behaviour this is.
+    eps : float, "dtype" or None
+        Probabilities are clipped to ``[eps, 1 - eps]``; ``"dtype"`` means
+        ``np.finfo(dtype).eps``; None means no clipping.
+    renormalize : bool
+        Whether rows are divided by their sum.
+    order : str
+        ``"clip, renormalize"`` or ``"renormalize, clip"``.
+    binary_clip_first : bool
+        For 1-D positive-class probabilities ``p``: clip ``p`` before building the
+        columns ``[1 - p, p]`` (True) or clip both columns after (False).
+    renormalize_binary : bool
+        Whether the renormalisation also applies to the ``[1 - p, p]`` rows.
+    binary_log_floor : float or None
+        Lower bound on the log-probability for 1-D input (PyTorch's ``BCELoss``
+        clamps it at -100).
+    warns_unnormalized : bool
+        Whether rows not summing to one give a ``UserWarning``.
+    loss_dtype : type or None
+        Dtype of the per-sample losses: None keeps the dtype of the probabilities;
+        old scikit-learn multiplied float32 logs by an int64 one-hot matrix, which
+        gave float64 losses.
+    """
+
+    name: str
+    library: str
+    versions: str
+    eps: float | str | None
+    renormalize: bool
+    order: str
+    binary_clip_first: bool
+    renormalize_binary: bool
+    binary_log_floor: float | None
+    warns_unnormalized: bool
+    loss_dtype: type | None = None
+
+    def bounds(self, dtype):
+        """The clipping interval for ``dtype``, or (None, None) without clipping."""
+        if self.eps is None:
+            return None, None
+        if self.eps == "dtype":
+            # numpy scalars of the dtype, as scikit-learn's ``xp.finfo(dtype).eps``
+            eps = np.finfo(dtype).eps
+            return eps, 1 - eps
+        # Python floats, as the libraries pass them to ``np.clip``
+        return self.eps, 1 - self.eps
+
+
+CONVENTIONS = {
+    c.name: c
+    for c in (
+        Convention(
+            "sklearn", "scikit-learn", ">= 1.5", "dtype", False,
+            "clip, renormalize", False, False, None, True,
+        ),
+        Convention(
+            "sklearn<1.2", "scikit-learn", "< 1.2 (eps=1e-15)", 1e-15, True,
+            "clip, renormalize", True, True, None, False, np.float64,
+        ),
+        Convention(
+            "keras", "Keras", "3 (categorical/binary_crossentropy)", 1e-7, True,
+            "renormalize, clip", True, False, None, False,
+        ),
+        Convention(
+            "torch", "PyTorch", "NLLLoss(log p), BCELoss", None, False,
+            "clip, renormalize", False, False, -100.0, True,
+        ),
+    )
+}  # fmt: skip
+
+
+def get_convention(name, *, func: str) -> Convention:
+    """The :class:`Convention` called ``name`` (ValueError otherwise)."""
+    return CONVENTIONS[
+        check_choice(name, tuple(CONVENTIONS), param="convention", func=func)
+    ]
+
+
+def _gathered(proba, idx, conv):
+    """-log p(true class) without building any (n, K) array."""
+    lo, hi = conv.bounds(proba.dtype)
+    if proba.ndim == 1:
+        p = proba
+        if lo is not None and conv.binary_clip_first:
+            p = np.clip(p, lo, hi)
+        # |(y - 1) + p| is p for y = 1 and exactly 1 - p for y = 0, without the
+        # unpredictable branches of np.where (several times faster).
+        pt = np.subtract(idx, 1, dtype=p.dtype)
+        np.add(pt, p, out=pt)
+        np.abs(pt, out=pt)
+        if lo is not None and not conv.binary_clip_first:
+            np.clip(pt, lo, hi, out=pt)
+    else:
+        n, k = proba.shape
+        if proba.flags.c_contiguous:  # flat indices: faster than proba[rows, idx]
+            flat = np.arange(0, n * k, k)
+            flat += idx
+            pt = np.take(proba.reshape(-1), flat)
+        else:
+            pt = proba[np.arange(n), idx]
+        if lo is not None:
+            np.clip(pt, lo, hi, out=pt)
+    with np.errstate(divide="ignore"):
+        np.log(pt, out=pt)
+    if proba.ndim == 1 and conv.binary_log_floor is not None:
+        np.maximum(pt, conv.binary_log_floor, out=pt)
+    return np.negative(pt, out=pt)
+
+
+def _prepared_matrix(proba, conv):
+    """The (n, K) probabilities after the convention's clipping and scaling."""
+    lo, hi = conv.bounds(proba.dtype)
+    clip = lo is not None
+    renormalize = conv.renormalize
+    if proba.ndim == 1:
+        p = proba
+        if clip and conv.binary_clip_first:
+            p = np.clip(p, lo, hi)
+            clip = False
+        proba = np.column_stack((1 - p, p))
+        renormalize = renormalize and conv.renormalize_binary
+    if conv.order == "renormalize, clip" and renormalize:
+        proba = proba / np.sum(proba, axis=1, keepdims=True)
+    if clip:
+        proba = np.clip(proba, lo, hi)
+    if conv.order == "clip, renormalize" and renormalize:
+        proba = proba / proba.sum(axis=1)[:, np.newaxis]
+    return proba
+
+
+def sample_losses(proba, idx, conv: Convention, label_smoothing: float = 0.0):
+    """Per-sample log losses in nats, in the dtype of ``proba``.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        Validated probabilities (1-D: probability of the class of index 1).
+    idx : ndarray of shape (n_samples,), integer
+        Column of the true class of every sample.
+    conv : Convention
+    label_smoothing : float in [0, 1)
+        Targets ``(1 - s) * onehot + s / K`` (Szegedy et al. 2016, eq. in sec. 7),
+        built as Keras builds them.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    renormalized = conv.renormalize and (proba.ndim == 2 or conv.renormalize_binary)
+    if label_smoothing == 0 and not renormalized:
+        # Adding the zero terms of -sum(onehot * log p) is exact, so gathering the
+        # true-class column reproduces scikit-learn's arithmetic bit for bit.
+        return _gathered(proba, idx, conv)
+    binary = proba.ndim == 1
+    proba = _prepared_matrix(proba, conv)
+    with np.errstate(divide="ignore"):
+        logp = np.log(proba)
+    if binary and conv.binary_log_floor is not None:
+        np.maximum(logp, conv.binary_log_floor, out=logp)
+    rows = np.arange(proba.shape[0])
+    if label_smoothing == 0:
+        losses = -logp[rows, idx]
+    else:
+        dtype = proba.dtype.type
+        off = dtype(label_smoothing / proba.shape[1])
+        targets = np.full(proba.shape, off, dtype=proba.dtype)
+        targets[rows, idx] = dtype(1.0 - label_smoothing) + off
+        losses = -np.sum(targets * logp, axis=1)
+    if conv.loss_dtype is not None:
+        losses = losses.astype(conv.loss_dtype)
+    return losses

@@ -1,0 +1,181 @@
+"""Encoding of ``y_true`` against the classes (private).
+
+:func:`encode_labels` turns the targets into integer column indices ``idx`` (so that
+``y_proba[i, idx[i]]`` is the probability of the true class) and returns the classes
+in column order. scikit-learn's ``LabelBinarizer`` builds an ``(n, K)`` one-hot matrix
+after sorting with ``np.unique``; for integer targets whose value range is small
+compared with ``n`` we instead use min/max, a ``bincount`` and a lookup table, which
+is O(n) and allocates at most one ``(n,)`` integer array.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sklearn_ext.metrics._validation import format_value, parameter_error
+
+__all__ = ["encode_labels"]
+
+# A lookup table is used while the value range is at most this factor times n
+# (plus a constant for small inputs); beyond that, sorting is cheaper.
+_TABLE_FACTOR = 4
+_TABLE_SLACK = 4096
+
+
+def _as_targets(y_true, func):
+    y = np.asarray(y_true)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim not in (1, 2):
+        raise parameter_error(
+            func, "y_true", f"a 1-D array of labels (got {y.ndim}-D)", y
+        )
+    if y.shape[0] == 0:
+        raise parameter_error(func, "y_true", "a non-empty array", y)
+    if y.dtype.kind == "f":
+        if not np.isfinite(y).all():
+            raise parameter_error(func, "y_true", "finite labels", y[~np.isfinite(y)])
+        if not (y == np.floor(y)).all():
+            raise parameter_error(
+                func, "y_true", "class labels, not continuous values", y
+            )
+    if y.dtype.kind == "u" and y.size and y.max() <= np.iinfo(np.int64).max:
+        y = y.astype(np.int64)
+    return y
+
+
+def _encode_indicator(y, func):
+    """A one-hot indicator matrix: the classes are its column numbers."""
+    if y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
+        raise parameter_error(func, "y_true", "a 0/1 label indicator matrix", y)
+    if not (y.sum(axis=1) == 1).all():
+        raise parameter_error(
+            func, "y_true", "an indicator matrix with exactly one 1 per row", y
+        )
+    return np.argmax(y, axis=1), np.arange(y.shape[1])
+
+
+def _encode_integers_by_table(y, lo, hi):
+    """Present classes and their indices via bincount + lookup (no sorting)."""
+    shifted = y if lo == 0 else y - lo
+    if hi - lo == 1:  # min and max are both attained: two classes, no counting
+        return shifted, np.array([lo, hi], dtype=y.dtype)
+    present = np.flatnonzero(np.bincount(shifted, minlength=hi - lo + 1))
+    if lo == 0 and present.size == hi + 1:
+        return shifted, present.astype(y.dtype)  # y already is 0..K-1
+    table = np.empty(hi - lo + 1, dtype=np.intp)
+    table[present] = np.arange(present.size)
+    return table[shifted], (present + lo).astype(y.dtype)
+
+
+def _unique(y, func, param):
+    try:
+        return np.unique(y, return_inverse=True)
+    except TypeError:
+        raise parameter_error(
+            func, param, "labels of one comparable type (all numbers or all strings)", y
+        ) from None
+
+
+def _encode_inferred(y, func):
+    if y.dtype.kind in "iu":
+        lo, hi = int(y.min()), int(y.max())
+        if hi - lo < _TABLE_FACTOR * y.shape[0] + _TABLE_SLACK:
+            return _encode_integers_by_table(y, lo, hi)
+    classes, idx = _unique(y, func, "y_true")
+    return idx.reshape(-1), classes
+
+
+def _missing_error(y, classes, found, func):
+    missing = np.unique(y[~found]) if found.shape == y.shape else y
+    return ValueError(
+        f"The 'y_true' parameter of {func} must only contain values listed in "
+        f"'labels' ({format_value(classes)}). Got {format_value(missing)} instead."
+    )
+
+
+def _encode_against(y, classes, func):
+    """Indices of ``y`` in ``classes`` (kept in the user's order)."""
+    k = classes.shape[0]
+    if y.dtype.kind in "iu" and classes.dtype.kind in "iu":
+        lo = min(int(y.min()), int(classes.min()))
+        hi = max(int(y.max()), int(classes.max()))
+        if hi - lo < _TABLE_FACTOR * y.shape[0] + _TABLE_SLACK:
+            table = np.full(hi - lo + 1, -1, dtype=np.intp)
+            table[classes - lo] = np.arange(k)
+            idx = table[y - lo]
+            found = idx >= 0
+            if not found.all():
+                raise _missing_error(y, classes, found, func)
+            return idx
+    order = np.argsort(classes, kind="stable")
+    ordered = classes[order]
+    try:
+        pos = np.searchsorted(ordered, y)
+        np.minimum(pos, k - 1, out=pos)
+        found = ordered[pos] == y
+    except TypeError:  # e.g. string labels against integer targets
+        found = np.zeros(y.shape, dtype=bool)
+    if not np.all(found):
+        raise _missing_error(y, classes, np.asarray(found), func)
+    return order[pos]
+
+
+def _check_labels(labels, func):
+    classes = np.asarray(labels)
+    if classes.ndim != 1:
+        raise parameter_error(func, "labels", "a 1-D array of class labels", classes)
+    if classes.dtype.kind == "u":
+        classes = classes.astype(np.int64)
+    uniq = _unique(classes, func, "labels")[0]
+    if uniq.shape[0] != classes.shape[0]:
+        raise parameter_error(func, "labels", "free of duplicates", classes)
+    if classes.shape[0] < 2:
+        raise parameter_error(func, "labels", "at least two class labels", classes)
+    return classes
+
+
+def encode_labels(y_true, labels=None, *, func: str):
+    """Integer column index of every target and the classes in column order.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Class labels, or a one-hot indicator matrix.
+    labels : array-like of shape (n_classes,), default=None
+        The classes in the order of the columns of ``y_proba``. Without it the
+        classes are the sorted distinct values of ``y_true`` (as scikit-learn's
+        ``LabelBinarizer`` orders them).
+    func : str
+        Name of the public function, for error messages.
+
+    Returns
+    -------
+    idx : ndarray of shape (n_samples,), integer
+        ``classes[idx[i]] == y_true[i]``.
+    classes : ndarray of shape (n_classes,)
+    """
+    y = _as_targets(y_true, func)
+    if y.ndim == 2:
+        idx, classes = _encode_indicator(y, func)
+        if labels is not None:
+            classes = _check_labels(labels, func)
+            if classes.shape[0] != y.shape[1]:
+                raise parameter_error(
+                    func,
+                    "labels",
+                    f"of length {y.shape[1]} (the columns of the indicator y_true)",
+                    classes,
+                )
+        return idx, classes
+    if labels is None:
+        idx, classes = _encode_inferred(y, func)
+        if classes.shape[0] < 2:
+            raise ValueError(
+                f"The 'y_true' parameter of {func} contains a single class "
+                f"({format_value(classes[0])}); pass all the classes through "
+                f"'labels'. Got {format_value(classes)} instead."
+            )
+        return idx, classes
+    classes = _check_labels(labels, func)
+    return _encode_against(y, classes, func), classes
