@@ -42,6 +42,8 @@ __all__ = [
     "get_scorer_names",
     "kl_to_reference_scorer",
     "make_proba_scorer",
+    "register_scorers",
+    "unregister_scorers",
 ]
 
 
@@ -288,3 +290,66 @@ def kl_to_reference_scorer(reference_estimator, *, base=None):
     kwargs = {} if base is None else {"base": base}
     return _ReferenceKLScorer(reference_estimator, kwargs)
 
+
+def register_scorers(*, overwrite=False):
+    """Make our names usable as strings in ``scoring=`` (also list scoring).
+
+    scikit-learn has no public registry, so this adds our scorers to its private
+    table ``sklearn.metrics._scorer._SCORERS`` (process-wide). Names scikit-learn
+    already has (``neg_log_loss``) are kept unless ``overwrite=True``. Undo with
+    :func:`unregister_scorers`. Without registering, pass scorer objects from
+    :func:`get_scorer` (single, dict scoring) instead.
+
+    Parameters
+    ----------
+    overwrite : bool, default=False
+        Replace scikit-learn's scorers of the same name.
+
+    Returns
+    -------
+    dict
+        ``{name: previous scorer or None}`` for every name changed; pass it to
+        :func:`unregister_scorers`.
+
+    Examples
+    --------
+    >>> import sklearn.metrics
+    >>> from sklearn_ext.scorers import register_scorers, unregister_scorers
+    >>> changed = register_scorers()
+    >>> "neg_kl_divergence" in sklearn.metrics.get_scorer_names()
+    True
+    >>> unregister_scorers(changed)
+    >>> "neg_kl_divergence" in sklearn.metrics.get_scorer_names()
+    False
+    """
+    from sklearn.metrics import _scorer
+
+    changed = {}
+    for name in _SCORERS:
+        if name in _scorer._SCORERS and not overwrite:
+            continue
+        changed[name] = _scorer._SCORERS.get(name)
+        _scorer._SCORERS[name] = get_scorer(name)
+    return changed
+
+
+def unregister_scorers(changed):
+    """Undo :func:`register_scorers` (restore what it returned).
+
+    Parameters
+    ----------
+    changed : dict
+        The return value of :func:`register_scorers`.
+
+    Examples
+    --------
+    >>> from sklearn_ext.scorers import register_scorers, unregister_scorers
+    >>> unregister_scorers(register_scorers(overwrite=True))
+    """
+    from sklearn.metrics import _scorer
+
+    for name, previous in changed.items():
+        if previous is None:
+            _scorer._SCORERS.pop(name, None)
+        else:
+            _scorer._SCORERS[name] = previous
