@@ -27,3 +27,10 @@ from sklearn_ext.metrics._classification import (
     log_loss_per_class,
     perplexity,
 )
+
+# Mergeable accumulators
+from sklearn_ext.metrics._accumulators import (
+    CrossEntropyAccumulator,
+    EntropyAccumulator,
+    LogLossAccumulator,
+)
