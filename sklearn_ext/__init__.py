@@ -6,6 +6,7 @@ probabilities.
 """
 
 from sklearn_ext import metrics
+from sklearn_ext.report import cross_entropy_report
 from sklearn_ext.scorers import (
     get_scorer,
     get_scorer_names,
@@ -14,6 +15,7 @@ from sklearn_ext.scorers import (
 )
 
 __all__ = [
+    "cross_entropy_report",
     "get_scorer",
     "get_scorer_names",
     "kl_to_reference_scorer",
