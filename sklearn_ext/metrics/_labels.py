@@ -22,16 +22,22 @@ _TABLE_FACTOR = 4
 _TABLE_SLACK = 4096
 
 
+def _shown(a):
+    """An array that format_value can print (it needs numpy scalars, not objects)."""
+    a = np.asarray(a)
+    return a.astype(str) if a.dtype.kind == "O" else a
+
+
 def _as_targets(y_true, func):
     y = np.asarray(y_true)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     if y.ndim not in (1, 2):
         raise parameter_error(
-            func, "y_true", f"a 1-D array of labels (got {y.ndim}-D)", y
+            func, "y_true", f"a 1-D array of labels (got {y.ndim}-D)", _shown(y)
         )
     if y.shape[0] == 0:
-        raise parameter_error(func, "y_true", "a non-empty array", y)
+        raise parameter_error(func, "y_true", "a non-empty array", _shown(y))
     if y.dtype.kind == "f":
         if not np.isfinite(y).all():
             raise parameter_error(func, "y_true", "finite labels", y[~np.isfinite(y)])
@@ -47,7 +53,7 @@ def _as_targets(y_true, func):
 def _encode_indicator(y, func):
     """A one-hot indicator matrix: the classes are its column numbers."""
     if y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
-        raise parameter_error(func, "y_true", "a 0/1 label indicator matrix", y)
+        raise parameter_error(func, "y_true", "a 0/1 label indicator matrix", _shown(y))
     if not (y.sum(axis=1) == 1).all():
         raise parameter_error(
             func, "y_true", "an indicator matrix with exactly one 1 per row", y
@@ -73,7 +79,10 @@ def _unique(y, func, param):
         return np.unique(y, return_inverse=True)
     except TypeError:
         raise parameter_error(
-            func, param, "labels of one comparable type (all numbers or all strings)", y
+            func,
+            param,
+            "labels of one comparable type (all numbers or all strings)",
+            _shown(y),
         ) from None
 
 
@@ -87,10 +96,11 @@ def _encode_inferred(y, func):
 
 
 def _missing_error(y, classes, found, func):
-    missing = np.unique(y[~found]) if found.shape == y.shape else y
+    missing = y[~found] if found.shape == y.shape else y
     return ValueError(
         f"The 'y_true' parameter of {func} must only contain values listed in "
-        f"'labels' ({format_value(classes)}). Got {format_value(missing)} instead."
+        f"'labels' ({format_value(_shown(classes))}). "
+        f"Got {format_value(_shown(missing))} instead."
     )
 
 
@@ -124,14 +134,17 @@ def _encode_against(y, classes, func):
 def _check_labels(labels, func):
     classes = np.asarray(labels)
     if classes.ndim != 1:
-        raise parameter_error(func, "labels", "a 1-D array of class labels", classes)
+        raise parameter_error(
+            func, "labels", "a 1-D array of class labels", _shown(classes)
+        )
     if classes.dtype.kind == "u":
         classes = classes.astype(np.int64)
     uniq = _unique(classes, func, "labels")[0]
     if uniq.shape[0] != classes.shape[0]:
-        raise parameter_error(func, "labels", "free of duplicates", classes)
+        raise parameter_error(func, "labels", "free of duplicates", _shown(classes))
     if classes.shape[0] < 2:
-        raise parameter_error(func, "labels", "at least two class labels", classes)
+        rule = "at least two class labels"
+        raise parameter_error(func, "labels", rule, _shown(classes))
     return classes
 
 
@@ -165,7 +178,7 @@ def encode_labels(y_true, labels=None, *, func: str):
                     func,
                     "labels",
                     f"of length {y.shape[1]} (the columns of the indicator y_true)",
-                    classes,
+                    _shown(classes),
                 )
         return idx, classes
     if labels is None:
@@ -173,8 +186,8 @@ def encode_labels(y_true, labels=None, *, func: str):
         if classes.shape[0] < 2:
             raise ValueError(
                 f"The 'y_true' parameter of {func} contains a single class "
-                f"({format_value(classes[0])}); pass all the classes through "
-                f"'labels'. Got {format_value(classes)} instead."
+                f"({_shown(classes)[0].item()!r}); pass all the classes "
+                f"through 'labels'. Got {format_value(_shown(classes))} instead."
             )
         return idx, classes
     classes = _check_labels(labels, func)

@@ -124,13 +124,11 @@ def validate(func, y_true, y_proba, sample_weight, labels, conv):
     idx, classes = encode_labels(y_true, labels, func=func)
     n_columns = 2 if proba.ndim == 1 else proba.shape[1]
     if classes.shape[0] != n_columns:
-        where = "'labels'" if labels is not None else "y_true (pass them in 'labels')"
-        raise parameter_error(
-            func,
-            "y_proba",
-            f"a column per class: {classes.shape[0]} classes in {where}",
-            proba.shape,
+        where = "'labels'" if labels is not None else "y_true; pass all in 'labels'"
+        rule = (
+            f"of shape (n_samples, n_classes) with {classes.shape[0]} classes ({where})"
         )
+        raise parameter_error(func, "y_proba", rule, proba.shape)
     _check_range(proba, func, conv.warns_unnormalized)
     return proba, idx, classes, _check_weights(sample_weight, n, func)
 
