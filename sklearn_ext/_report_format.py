@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 # A popular rule of thumb for log loss in nats (blog posts and Q&A answers).
 # (upper bound, label); 0.20-0.30 is unlabelled there: "mediocre" is our label.
@@ -68,7 +69,7 @@ def as_text(report, digits):
         extra = f"  ({overall['n_bins']} bins)" if key == "ece" else ""
         lines.append(f"{text:<{label_width}}  {overall[key]:.{digits}f}{extra}")
     if "band" in overall:
-        lines += ["", f"rough band: {overall['band']}", BAND_CAVEAT]
+        lines += ["", f"rough band: {overall['band']}", textwrap.fill(BAND_CAVEAT, 79)]
     return "\n".join(lines)
 
 
