@@ -60,7 +60,11 @@ class _ProbaScorer(_BaseScorer):
     def __init__(self, score_func, sign, kwargs, name=None):
         super().__init__(score_func, sign, kwargs, response_method="predict_proba")
         self._name = name
-        self._pass_labels = "labels" in inspect.signature(score_func).parameters
+        try:
+            params = inspect.signature(score_func).parameters
+        except (TypeError, ValueError):  # no introspectable signature
+            params = {}
+        self._pass_labels = "labels" in params
 
     def _score(self, method_caller, estimator, X, y_true, **kwargs):
         self._warn_overlap(
