@@ -19,7 +19,6 @@ probabilities to one column.
 
 from __future__ import annotations
 
-import copy
 import inspect
 
 import numpy as np
@@ -184,8 +183,6 @@ def get_scorer(scoring):
     if isinstance(scoring, str) and scoring in _SCORERS:
         metric, greater, kwargs = _SCORERS[scoring]
         return _ProbaScorer(metric, 1 if greater else -1, dict(kwargs), name=scoring)
-    if isinstance(scoring, _ProbaScorer):
-        return copy.deepcopy(scoring)
     try:
         return _sklearn_get_scorer(scoring)
     except ValueError:

@@ -34,7 +34,7 @@ def cases(draw):
 
 
 @given(cases())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 def test_log_loss_scorers_use_classes(case):
     classes, y, proba, w = case
     est, X = _Fitted(classes, proba), np.arange(len(y))
@@ -49,7 +49,7 @@ def test_log_loss_scorers_use_classes(case):
 
 
 @given(cases())
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 def test_column_permutation_invariance_and_soft_kl(case):
     classes, y, proba, _ = case
     X = np.arange(len(y))
