@@ -2,6 +2,9 @@
 
 import functools
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -125,3 +128,11 @@ def test_dask_partitions():
     want = sk_log_loss(y, p, sample_weight=w) / np.log(2)
     assert _rel(got.result(), want) < 1e-12
     assert got.n_samples_ == 1000
+
+
+def test_import_order():
+    # _proba_targets imports sklearn_ext.metrics, whose __init__ imports the
+    # accumulators: importing it first must work in a fresh interpreter
+    code = "import sklearn_ext._proba_targets, sklearn_ext.metrics as m; print(m)"
+    root = str(Path(__file__).resolve().parents[1])
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)

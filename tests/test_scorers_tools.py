@@ -132,6 +132,7 @@ def test_searches(search, data):
     # the refitted best model scores the same as the scorer applied by hand
     assert gs.score(X, y) == scorer(gs.best_estimator_, X, y)
     assert gs.score(X, y) == -log_loss(y, gs.predict_proba(X))
+    assert scorer(gs, X, y) == gs.score(X, y)  # the search itself has classes_
 
 
 def test_grid_search_selects_by_our_score(data):
