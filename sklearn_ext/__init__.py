@@ -1,8 +1,24 @@
 """sklearn_ext: cross-entropy metrics for scikit-learn users.
 
-The metrics live in :mod:`sklearn_ext.metrics`.
+The metrics live in :mod:`sklearn_ext.metrics`; scorers for ``scoring=`` in
+:mod:`sklearn_ext.scorers`; :func:`cross_entropy_report` summarises a classifier's
+probabilities.
 """
 
 from sklearn_ext import metrics
+from sklearn_ext.report import cross_entropy_report
+from sklearn_ext.scorers import (
+    get_scorer,
+    get_scorer_names,
+    kl_to_reference_scorer,
+    make_proba_scorer,
+)
 
-__all__ = ["metrics"]
+__all__ = [
+    "cross_entropy_report",
+    "get_scorer",
+    "get_scorer_names",
+    "kl_to_reference_scorer",
+    "make_proba_scorer",
+    "metrics",
+]

@@ -7,9 +7,15 @@ Between distributions: :func:`entropy`, :func:`cross_entropy`, :func:`kl_diverge
 :func:`js_divergence`. Keras-style losses: :func:`binary_cross_entropy`,
 :func:`categorical_cross_entropy`, :func:`sparse_categorical_cross_entropy`,
 :func:`binary_focal_loss`, :func:`categorical_focal_loss`. Stable activations and the
-softmax cross-entropy gradient. ``base=None`` means nats, ``base=2`` bits.
+softmax cross-entropy gradient. Mergeable accumulators for data that does not fit in
+one call. ``base=None`` means nats, ``base=2`` bits.
 """
 
+from sklearn_ext.metrics._accumulators import (
+    CrossEntropyAccumulator,
+    EntropyAccumulator,
+    LogLossAccumulator,
+)
 from sklearn_ext.metrics._activations import (
     log_sigmoid,
     log_softmax,
@@ -41,6 +47,9 @@ from sklearn_ext.metrics._keras import (
 __all__ = [
     "CONVENTIONS",
     "Convention",
+    "CrossEntropyAccumulator",
+    "EntropyAccumulator",
+    "LogLossAccumulator",
     "PerClassLogLoss",
     "binary_cross_entropy",
     "binary_focal_loss",
