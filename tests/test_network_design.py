@@ -5,7 +5,6 @@ reliability; the zeta-transform enumeration is checked against the frontier /
 enumeration code design by design and against a hand computation.
 """
 
-
 import numpy as np
 import pytest
 

@@ -204,3 +204,13 @@ def test_min_cut_matches_networkx():
         crossing = side[net.edges[:, 0]] != side[net.edges[:, 1]]
         assert side[0] and not side[8]
         assert w[crossing].sum() == pytest.approx(value)
+
+
+def test_shipped_dodecahedron_is_networkx_dodecahedron():
+    nx = pytest.importorskip("networkx")
+    from cemethod.problems import dodecahedron
+
+    edges, source, target = dodecahedron()
+    graph = nx.dodecahedral_graph()
+    assert sorted(map(tuple, map(sorted, graph.edges()))) == sorted(edges)
+    assert nx.shortest_path_length(graph, source, target) == 5

@@ -30,3 +30,8 @@ __all__ += [
     "as_network",
     "exact_unreliability",
 ]
+
+# Named graphs
+from .graph_library import dodecahedron  # noqa: E402
+
+__all__ += ["dodecahedron"]
