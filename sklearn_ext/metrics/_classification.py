@@ -301,8 +301,10 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
         msg = "D^2 score is not well-defined with less than two samples."
         warnings.warn(msg, UndefinedMetricWarning, stacklevel=2)
         return float("nan")
-    proba, idx, classes, w = validate(func, y_true, proba, sample_weight, labels, conv)
-    losses = sample_losses(proba, idx, conv)
+    proba, idx, classes, w, true_column = validate(
+        func, y_true, proba, sample_weight, labels, conv
+    )
+    losses = sample_losses(proba, idx, conv, true_column=true_column)
     numerator = reduce_losses(losses, w, "sum", func)
     k, n = classes.shape[0], proba.shape[0]
     # The prior: np.average(onehot, axis=0, weights=w) with exactly integer counts

@@ -109,8 +109,12 @@ def get_convention(name, *, func: str) -> Convention:
     ]
 
 
-def _gathered(proba, idx, conv):
-    """-log p(true class) without building any (n, K) array."""
+def _gathered(proba, idx, conv, true_column=None):
+    """-log p(true class) without building any (n, K) array.
+
+    ``true_column``, when given, is ``proba[i, idx[i]]`` already gathered (by the
+    fused validation scan); it is overwritten.
+    """
     lo, hi = conv.bounds(proba.dtype)
     if proba.ndim == 1:
         p = proba
@@ -122,6 +126,10 @@ def _gathered(proba, idx, conv):
         np.add(pt, p, out=pt)
         np.abs(pt, out=pt)
         if lo is not None and not conv.binary_clip_first:
+            np.clip(pt, lo, hi, out=pt)
+    elif true_column is not None:
+        pt = true_column
+        if lo is not None:
             np.clip(pt, lo, hi, out=pt)
     else:
         n, k = proba.shape
@@ -161,7 +169,9 @@ def _prepared_matrix(proba, conv):
     return proba
 
 
-def sample_losses(proba, idx, conv: Convention, label_smoothing: float = 0.0):
+def sample_losses(
+    proba, idx, conv: Convention, label_smoothing: float = 0.0, true_column=None
+):
     """Per-sample log losses in nats, in the dtype of ``proba``.
 
     Parameters
@@ -174,6 +184,8 @@ def sample_losses(proba, idx, conv: Convention, label_smoothing: float = 0.0):
     label_smoothing : float in [0, 1)
         Targets ``(1 - s) * onehot + s / K`` (Szegedy et al. 2016, eq. in sec. 7),
         built as Keras builds them.
+    true_column : ndarray of shape (n_samples,), optional
+        ``proba[i, idx[i]]`` when validation already gathered it; overwritten.
 
     Returns
     -------
@@ -183,7 +195,7 @@ def sample_losses(proba, idx, conv: Convention, label_smoothing: float = 0.0):
     if label_smoothing == 0 and not renormalized:
         # Adding the zero terms of -sum(onehot * log p) is exact, so gathering the
         # true-class column reproduces scikit-learn's arithmetic bit for bit.
-        return _gathered(proba, idx, conv)
+        return _gathered(proba, idx, conv, true_column)
     binary = proba.ndim == 1
     proba = _prepared_matrix(proba, conv)
     with np.errstate(divide="ignore"):

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from sklearn_ext.metrics._conventions import get_convention, sample_losses
+from sklearn_ext.metrics._fused_scan import scan_probabilities
 from sklearn_ext.metrics._labels import encode_labels
 from sklearn_ext.metrics._validation import check_base, check_real, parameter_error
 
@@ -70,23 +71,35 @@ def _in_unit_interval(p):
     return bool(p.min() >= 0 and p.max() <= 1)  # NaN fails both comparisons
 
 
-def _check_range(p, func, warn):
-    """Finite, in [0, 1], and (optionally) a warning when rows do not sum to 1."""
-    if not _in_unit_interval(p):
+def _check_range(p, idx, func, warn):
+    """Finite, in [0, 1], and (optionally) a warning when rows do not sum to 1.
+
+    Returns the true-class column when the fused one-pass scan produced it on the
+    way (large 2-D input), else None.
+    """
+    scan = scan_probabilities(p, idx)
+    if scan is not None:
+        true_column, in_range, lowest, highest = scan
+    else:
+        true_column, in_range = None, _in_unit_interval(p)
+    if not in_range:
         raise _range_error(p, func)
     if p.ndim == 1 or not warn:  # [1 - p, p] sums to 1 within rounding
-        return
-    sums = np.einsum("ij->i", p)  # several times faster than p.sum(axis=1)
+        return true_column
+    if scan is None:
+        sums = np.einsum("ij->i", p)  # several times faster than p.sum(axis=1)
+        lowest, highest = sums.min(), sums.max()
     # scikit-learn: isclose(sums, 1, rtol=sqrt(eps), atol=1e-8) in the dtype
     dtype = p.dtype.type
     tol = dtype(1e-8) + dtype(math.sqrt(np.finfo(p.dtype).eps))
-    if abs(sums.min() - 1) > tol or abs(sums.max() - 1) > tol:
+    if abs(lowest - 1) > tol or abs(highest - 1) > tol:
         warnings.warn(
             f"The y_proba values passed to {func} do not sum to one. Make sure to "
             "pass probabilities.",
             UserWarning,
             stacklevel=5,
         )
+    return true_column
 
 
 def _check_weights(sample_weight, n, func):
@@ -129,8 +142,9 @@ def validate(func, y_true, y_proba, sample_weight, labels, conv):
             f"of shape (n_samples, n_classes) with {classes.shape[0]} classes ({where})"
         )
         raise parameter_error(func, "y_proba", rule, proba.shape)
-    _check_range(proba, func, conv.warns_unnormalized)
-    return proba, idx, classes, _check_weights(sample_weight, n, func)
+    true_column = _check_range(proba, idx, func, conv.warns_unnormalized)
+    w = _check_weights(sample_weight, n, func)
+    return proba, idx, classes, w, true_column
 
 
 def reduce_losses(losses, weights, reduction, func):
@@ -157,7 +171,8 @@ def losses_for(
         smoothing, param="label_smoothing", func=func, low=0, high=1,
         high_inclusive=False,
     )  # fmt: skip
-    proba, idx, classes, w = validate(
+    proba, idx, classes, w, true_column = validate(
         func, y_true, y_proba, sample_weight, labels, conv
     )
-    return sample_losses(proba, idx, conv, smoothing), idx, classes, w, base
+    losses = sample_losses(proba, idx, conv, smoothing, true_column)
+    return losses, idx, classes, w, base
