@@ -25,7 +25,17 @@ import numpy as np
 import scipy.sparse
 import scipy.sparse.linalg
 
-__all__ = ["BLOCKED", "DOWN", "STARVED", "WORKING", "complete", "exact_throughput"]
+from cemethod.problems._line_checks import check_line, check_positive_int
+
+__all__ = [
+    "BLOCKED",
+    "DOWN",
+    "STARVED",
+    "WORKING",
+    "complete",
+    "exact_throughput",
+    "line_throughput",
+]
 
 WORKING, DOWN, BLOCKED, STARVED = 0, 1, 2, 3
 
@@ -133,3 +143,63 @@ def exact_throughput(mu, f, r, capacity) -> float:
     )
     working = np.array([s[0][-1] == WORKING for s in states])
     return float(mu[-1] * pi[working].sum())
+
+
+def line_throughput(
+    service_rates, buffers, failure_rates=None, repair_rates=None, *, max_states=10**6
+):
+    """Exact steady-state throughput of serial production lines (small ones).
+
+    Builds the continuous-time Markov chain of the line (machine states and
+    buffer levels, module docstring) and solves ``pi Q = 0`` with scipy; the
+    throughput is the rate of completions at the last machine.
+
+    Parameters
+    ----------
+    service_rates : array_like, shape (m,) or (n, m)
+        Exponential processing rates ``mu_i`` of the ``m >= 2`` machines.
+    buffers : array_like of int, shape (m - 1,) or (n, m - 1)
+        Capacities ``b_i >= 0`` of the buffers between consecutive machines
+        (slots besides the machines themselves: blocking after service lets
+        ``b_i + 2`` parts sit between the two machines).
+    failure_rates : array_like, optional
+        Rates ``f_i >= 0`` of operation-dependent failures (default 0: reliable).
+    repair_rates : array_like, optional
+        Rates ``r_i > 0`` of the exponential repairs (default 1).
+    max_states : int, default=10**6
+        Refuse lines whose state space may exceed this (the bound used is
+        ``3**m * prod(b_i + 1)``).
+
+    Returns
+    -------
+    float, or ndarray of shape (n,) for a batch.
+
+    Examples
+    --------
+    Two reliable machines with a buffer of ``b`` slots form an M/M/1/K queue
+    with ``K = b + 2`` (the throughput is ``mu_2 * (1 - P(empty))``):
+
+    >>> from cemethod.problems import line_throughput
+    >>> rho, K = 1.0 / 2.0, 3
+    >>> round(2.0 * (rho - rho ** (K + 1)) / (1 - rho ** (K + 1)), 10)
+    0.9333333333
+    >>> round(line_throughput([1.0, 2.0], [1]), 10)
+    0.9333333333
+    """
+    func = "line_throughput"
+    max_states = check_positive_int(max_states, param="max_states", func=func)
+    mu, f, r, cap, single = check_line(
+        func, service_rates, buffers, failure_rates, repair_rates
+    )
+    m = mu.shape[1]
+    bound = 3.0**m * np.prod(cap + 1.0, axis=1)
+    if np.any(bound > max_states):
+        raise ValueError(
+            f"The line given to {func} may have up to {int(bound.max())} states, "
+            f"more than max_states={max_states}; estimate its throughput with "
+            "simulate_line_throughput instead."
+        )
+    out = np.array(
+        [exact_throughput(mu[k], f[k], r[k], cap[k]) for k in range(mu.shape[0])]
+    )
+    return float(out[0]) if single else out

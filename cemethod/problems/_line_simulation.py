@@ -23,11 +23,22 @@ same counts, far slower).
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass
 
+import numpy as np
+import scipy.stats
+
+from cemethod._validation import check_choice, check_real, parameter_error
+from cemethod.problems._line_checks import check_line, check_positive_int
 from cemethod.problems._line_markov import BLOCKED, DOWN, STARVED, WORKING
 
-__all__ = ["compiled_kernel", "simulate_lines"]
+__all__ = [
+    "ThroughputEstimate",
+    "compiled_kernel",
+    "run_replications",
+    "simulate_line_throughput",
+    "simulate_lines",
+]
 
 _CHUNK_UNIFORMS = 1 << 22  # uniforms per chunk of steps (32 MB of float64)
 _compiled: tuple | None = None
@@ -143,3 +154,154 @@ def simulate_lines(
             busy,
         )  # fmt: skip
     return done, busy
+
+
+def run_replications(
+    mu, f, r, cap, lam, *, horizon, warmup, replications, rng, common, estimator,
+    compiled=None,
+):  # fmt: skip
+    """Throughput of every line in every replication, shape (n, replications).
+
+    With ``common`` the replication ``j`` of every line reads stream ``j``
+    (common random numbers); otherwise every (line, replication) has its own.
+    """
+    n = mu.shape[0]
+    rep = lambda a: np.repeat(a, replications, axis=0)  # noqa: E731
+    lam_l = rep(lam)
+    warm = np.ceil(warmup * lam_l).astype(np.int64)
+    measured = np.maximum(np.ceil(horizon * lam_l).astype(np.int64), 1)
+    if common:
+        stream, n_streams = np.tile(np.arange(replications), n), replications
+    else:
+        stream, n_streams = np.arange(n * replications), n * replications
+    done, busy = simulate_lines(
+        rep(mu), rep(f), rep(r), rep(cap), lam_l, warm, warm + measured, rng,
+        stream, n_streams, compiled,
+    )  # fmt: skip
+    if estimator == "completions":
+        values = done * lam_l / measured
+    else:  # "busy": mu_{m-1} * P(last machine working)
+        values = rep(mu)[:, -1] * busy / measured
+    return values.reshape(n, replications)
+
+
+@dataclass(frozen=True)
+class ThroughputEstimate:
+    """Simulated throughput: mean over replications and its standard error.
+
+    Attributes
+    ----------
+    mean, std_error : float or ndarray of shape (n,)
+        Mean of the replications and ``std(ddof=1) / sqrt(replications)``
+        (NaN with one replication).
+    values : ndarray of shape (replications,) or (n, replications)
+        The throughput of each replication.
+    """
+
+    mean: float | np.ndarray
+    std_error: float | np.ndarray
+    values: np.ndarray
+
+    def confidence_interval(self, level: float = 0.95):
+        """Student-t interval ``mean -+ t * std_error`` as ``(low, high)``."""
+        level = check_real(
+            level,
+            param="level",
+            func="ThroughputEstimate.confidence_interval",
+            low=0.0,
+            high=1.0,
+            low_inclusive=False,
+            high_inclusive=False,
+        )
+        k = np.shape(self.values)[-1]
+        half = scipy.stats.t.ppf(0.5 + level / 2, max(k - 1, 1)) * self.std_error
+        return self.mean - half, self.mean + half
+
+
+def simulate_line_throughput(
+    service_rates,
+    buffers,
+    failure_rates=None,
+    repair_rates=None,
+    *,
+    horizon=1000.0,
+    warmup=100.0,
+    replications=10,
+    rng=None,
+    common_random_numbers=True,
+    estimator="completions",
+    compiled=None,
+) -> ThroughputEstimate:
+    """Steady-state throughput of serial production lines by simulation.
+
+    Each replication starts from the empty line, runs ``warmup`` time units,
+    then counts for ``horizon`` time units (uniformized CTMC, module
+    docstring); lines of a batch run together.
+
+    Parameters
+    ----------
+    service_rates, buffers, failure_rates, repair_rates
+        The lines, as in :func:`line_throughput` (1-D for one line, 2-D for a
+        batch).
+    horizon : float, default=1000.0
+        Measured time per replication.
+    warmup : float, default=100.0
+        Time discarded at the start of each replication.
+    replications : int, default=10
+        Independent replications per line.
+    rng : None, int or numpy.random.Generator
+        Source of the uniforms.
+    common_random_numbers : bool, default=True
+        Replication ``j`` of every line of the batch reads the same uniforms,
+        which makes differences between lines much less noisy.
+    estimator : {"completions", "busy"}, default="completions"
+        Parts completed by the last machine per unit time, or ``mu_{m-1}``
+        times the fraction of time the last machine works.
+    compiled : None or bool
+        Use the numba kernel (None: when numba is installed; False: the numpy
+        kernel, same results).
+
+    Returns
+    -------
+    ThroughputEstimate
+
+    Examples
+    --------
+    >>> from cemethod.problems import line_throughput, simulate_line_throughput
+    >>> est = simulate_line_throughput([1.0, 1.2, 0.9], [2, 1], rng=0)
+    >>> exact = line_throughput([1.0, 1.2, 0.9], [2, 1])
+    >>> low, high = est.confidence_interval(0.99)
+    >>> bool(low < exact < high), est.values.shape
+    (True, (10,))
+    """
+    func = "simulate_line_throughput"
+    mu, f, r, cap, single = check_line(
+        func, service_rates, buffers, failure_rates, repair_rates
+    )
+    horizon = check_real(
+        horizon, param="horizon", func=func, low=0.0, low_inclusive=False
+    )
+    warmup = check_real(warmup, param="warmup", func=func, low=0.0)
+    replications = check_positive_int(replications, param="replications", func=func)
+    if not isinstance(common_random_numbers, (bool, np.bool_)):
+        raise parameter_error(
+            func, "common_random_numbers", "a bool", common_random_numbers
+        )
+    check_choice(estimator, ("completions", "busy"), param="estimator", func=func)
+    if compiled not in (None, True, False):
+        raise parameter_error(func, "compiled", "None, True or False", compiled)
+    rng = np.random.default_rng(rng)
+    lam = np.maximum(mu + f, r).sum(axis=1)
+    values = run_replications(
+        mu, f, r, cap, lam, horizon=horizon, warmup=warmup,
+        replications=replications, rng=rng, common=bool(common_random_numbers),
+        estimator=estimator, compiled=compiled,
+    )  # fmt: skip
+    mean = values.mean(axis=1)
+    if replications > 1:
+        se = values.std(axis=1, ddof=1) / np.sqrt(replications)
+    else:
+        se = np.full(mean.shape, np.nan)
+    if single:
+        return ThroughputEstimate(float(mean[0]), float(se[0]), values[0])
+    return ThroughputEstimate(mean, se, values)
