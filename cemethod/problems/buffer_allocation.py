@@ -236,7 +236,10 @@ class BufferAllocation(_LineProblem):
     def default_options(self) -> dict:
         """Keyword arguments for :func:`cemethod.maximize` that suit the
         problem: vectorized calls, the allocation constraint, common random
-        numbers (``noise_seed``) and re-evaluated elite points."""
+        numbers (``noise_seed``), re-evaluated elite points, and a slow
+        smoothing (0.3): near the end the elite is often one point, the winner
+        of one noisy draw, and a slow update makes the family a vote over many
+        iterations with fresh draws instead of following a few of them."""
         return {
             "vectorized": True,
             "constraints": self.constraints,
@@ -245,7 +248,7 @@ class BufferAllocation(_LineProblem):
             "replications": 1,
             "n_samples": max(100, 20 * self.n_dims * (self.total_buffer + 1)),
             "elite_fraction": 0.1,
-            "smoothing": 0.7,
+            "smoothing": 0.3,
             "patience": 5,
             "maxiter": 100,
         }
@@ -312,7 +315,7 @@ class ThroughputMaximization(_LineProblem):
         total_rate=20,
         total_buffer=20,
         *,
-        horizon=1000.0,
+        horizon=2000.0,
         warmup=100.0,
         estimator="completions",
         rng=None,
@@ -383,7 +386,7 @@ class ThroughputMaximization(_LineProblem):
             "replications": 1,
             "n_samples": 1000,
             "elite_fraction": 0.05,
-            "smoothing": 0.7,
+            "smoothing": 0.3,
             "patience": 5,
             "maxiter": 100,
         }
