@@ -10,8 +10,10 @@ its possible events (completion, failure, repair) or nothing. This is exact for
 exponential lines, and the time per step is ``1 / Lambda`` on average, so the
 throughput after ``k`` measured steps is ``completions * Lambda / k``
 (the "completions" estimator) or ``mu_{m-1} * (steps with the last machine
-working) / k`` (the "busy" estimator, a conditional expectation of the first,
-with a smaller variance).
+working) / k`` (the "busy" estimator). Both are consistent; on the lines of
+the tests and of Pichitlamken et al. (2006) the completions count had the
+smaller variance (its time per step is already the conditional expectation
+``1 / Lambda``), so it is the default.
 
 Every step advances all lines of a batch: lines differ in their rates and
 capacities, and each reads the uniforms of its own stream, so lines that share
