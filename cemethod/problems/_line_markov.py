@@ -113,26 +113,31 @@ def _generator(mu, f, r, capacity):
                 cols.append(j)
                 vals.append(rate)
         k += 1
-    n = len(states)
-    Q = scipy.sparse.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
-    Q = Q - scipy.sparse.diags(np.asarray(Q.sum(axis=1)).ravel())
-    return states, Q
+    return states, np.array(rows), np.array(cols), np.array(vals, dtype=float)
 
 
 def stationary_distribution(mu, f, r, capacity):
     """Reachable states and their stationary probabilities ``pi``."""
-    states, Q = _generator(mu, f, r, capacity)
+    states, rows, cols, vals = _generator(mu, f, r, capacity)
     n = len(states)
     if n == 1:
         return states, np.ones(1)
-    # pi Q = 0 with one balance equation replaced by sum(pi) = 1 (the chain
-    # is irreducible on the states reachable from the empty line).
-    A = Q.T.tolil()
-    A[0, :] = np.ones(n)
+    # pi Q = 0 is Q^T pi = 0: entry (j, i) holds the rate i -> j and the
+    # diagonal -(outflow of j). The balance equation of state 0 is replaced by
+    # sum(pi) = 1 (the chain is irreducible on the states reachable from the
+    # empty line).
+    out = np.bincount(rows, vals, minlength=n)
+    a_row = np.concatenate([cols, np.arange(n)])
+    a_col = np.concatenate([rows, np.arange(n)])
+    a_val = np.concatenate([vals, -out])
+    keep = a_row != 0
+    a_row = np.concatenate([a_row[keep], np.zeros(n, dtype=a_row.dtype)])
+    a_col = np.concatenate([a_col[keep], np.arange(n)])
+    a_val = np.concatenate([a_val[keep], np.ones(n)])
+    A = scipy.sparse.csc_matrix((a_val, (a_row, a_col)), shape=(n, n))
     rhs = np.zeros(n)
     rhs[0] = 1.0
-    pi = scipy.sparse.linalg.spsolve(A.tocsc(), rhs)
-    return states, pi
+    return states, scipy.sparse.linalg.spsolve(A, rhs)
 
 
 def exact_throughput(mu, f, r, capacity) -> float:
