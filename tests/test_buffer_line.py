@@ -159,3 +159,21 @@ def test_simulation_input_errors_name_the_parameter(kwargs, match):
 def test_exact_refuses_a_huge_state_space():
     with pytest.raises(ValueError, match="max_states"):
         line_throughput([1.0] * 6, [50] * 5, max_states=10**5)
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    mu=st.lists(st.floats(0.2, 3.0), min_size=2, max_size=4),
+    data=st.data(),
+)
+def test_kernels_agree_on_random_lines(mu, data):
+    if compiled_kernel() is None:
+        pytest.skip("numba is not installed")
+    m = len(mu)
+    cap = data.draw(st.lists(st.integers(0, 3), min_size=m - 1, max_size=m - 1))
+    f = data.draw(st.lists(st.sampled_from([0.0, 0.1, 1.0]), min_size=m, max_size=m))
+    r = data.draw(st.lists(st.floats(0.1, 5.0), min_size=m, max_size=m))
+    kw = dict(horizon=30.0, warmup=3.0, replications=2, rng=1)
+    a = simulate_line_throughput(mu, cap, f, r, compiled=True, **kw)
+    b = simulate_line_throughput(mu, cap, f, r, compiled=False, **kw)
+    np.testing.assert_array_equal(a.values, b.values)

@@ -198,6 +198,14 @@ class ThroughputEstimate:
         (NaN with one replication).
     values : ndarray of shape (replications,) or (n, replications)
         The throughput of each replication.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cemethod.problems import ThroughputEstimate
+    >>> est = ThroughputEstimate(1.0, 0.1, np.array([0.9, 1.1, 1.0]))
+    >>> [round(float(v), 3) for v in est.confidence_interval(0.95)]
+    [0.57, 1.43]
     """
 
     mean: float | np.ndarray

@@ -49,6 +49,15 @@ class LineOptimum:
         The maximal exact throughput.
     n_candidates : int
         Number of points enumerated.
+
+    Examples
+    --------
+    >>> from cemethod.problems import BufferAllocation
+    >>> best = BufferAllocation(
+    ...     [1.0, 2.0], None, None, total_buffer=3
+    ... ).enumerate_optimum()
+    >>> best.x.tolist(), best.n_candidates
+    ([[3]], 1)
     """
 
     x: np.ndarray
