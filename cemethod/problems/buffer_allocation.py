@@ -412,7 +412,7 @@ class ThroughputMaximization(_LineProblem):
         """Best decision(s) by exhaustive enumeration with the exact throughput,
         over the points that use both budgets in full (the throughput of an
         exponential line does not decrease when a rate or a buffer grows, so
-        a maximizer lies there). About a minute for the published sizes."""
+        a maximizer lies there): 3249 points, some 20 s, for the published sizes."""
         m = self.n_stations
         rates = _compositions(self.total_rate - m, m) + 1
         places = _compositions(self.total_buffer - (m - 1), m - 1) + 1
