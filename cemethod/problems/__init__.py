@@ -1,0 +1,15 @@
+"""Ready problems from the cross-entropy literature, with file readers."""
+
+__all__ = []
+
+# Alignment, scheduling, knapsack
+from cemethod.problems.orlib import load_wt40, read_orlib_wt, read_orlib_wt_optima
+from cemethod.problems.scheduling import PositionAssignment, WeightedTardiness
+
+__all__ += [
+    "PositionAssignment",
+    "WeightedTardiness",
+    "load_wt40",
+    "read_orlib_wt",
+    "read_orlib_wt_optima",
+]
