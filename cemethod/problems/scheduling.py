@@ -83,7 +83,7 @@ class WeightedTardiness:
     >>> from cemethod.problems import WeightedTardiness
     >>> wt = WeightedTardiness([3, 2, 4], [1, 2, 1], [2, 3, 4])
     >>> wt([[0, 1, 2], [1, 0, 2]]).tolist()  # C = 3,5,9 and 2,5,9
-    [11.0, 8.0]
+    [10.0, 8.0]
     >>> res = wt.solve(rng=0)
     >>> res.x.tolist(), res.fun
     ([1, 0, 2], 8.0)
