@@ -13,3 +13,22 @@ __all__ += [
     "read_orlib_wt",
     "read_orlib_wt_optima",
 ]
+from cemethod.problems._alignment_dp import (
+    BLOSUM62,
+    SubstitutionMatrix,
+    align_dp,
+    dna_matrix,
+)
+from cemethod.problems.alignment import EditGraphPaths, SequenceAlignment
+
+__all__ += [
+    "BLOSUM62",
+    "EditGraphPaths",
+    "SequenceAlignment",
+    "SubstitutionMatrix",
+    "align_dp",
+    "dna_matrix",
+]
+from cemethod.problems.fasta import read_fasta
+
+__all__ += ["read_fasta"]

@@ -89,7 +89,9 @@ class PositionAssignment(ArrayFamilyMixin):
     def uniform(cls, n: int) -> PositionAssignment:
         """Every permutation of ``n`` items equally likely."""
         if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
-            raise parameter_error("PositionAssignment.uniform", "n", "an integer >= 1", n)
+            raise parameter_error(
+                "PositionAssignment.uniform", "n", "an integer >= 1", n
+            )
         return cls(np.full((n, n), 1.0 / n))
 
     @property
@@ -164,9 +166,7 @@ class PositionAssignment(ArrayFamilyMixin):
         size = self.n_items
         flat = (np.arange(size) * size + xi).ravel()
         counts = np.bincount(flat, np.repeat(w, size), minlength=size * size)
-        return PositionAssignment(
-            np.minimum(counts.reshape(size, size) / w.sum(), 1.0)
-        )
+        return PositionAssignment(np.minimum(counts.reshape(size, size) / w.sum(), 1.0))
 
     def smooth(self, previous: PositionAssignment, alpha: float):
         """``alpha * self.probs + (1 - alpha) * previous.probs``."""

@@ -133,7 +133,8 @@ def load_wt40() -> list[WeightedTardiness]:
     >>> len(probs), probs[1].optimum
     (125, 913.0)
     """
-    with resources.as_file(_data_path("wt40.txt")) as inst, resources.as_file(
-        _data_path("wtopt40.txt")
-    ) as opt:
+    with (
+        resources.as_file(_data_path("wt40.txt")) as inst,
+        resources.as_file(_data_path("wtopt40.txt")) as opt,
+    ):
         return read_orlib_wt(inst, 40, optima=opt)
