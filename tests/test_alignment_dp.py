@@ -104,7 +104,7 @@ def test_textbook_needleman_wunsch():
 def test_textbook_smith_waterman():
     # Wikipedia "Smith-Waterman algorithm": match 3, mismatch -3, linear gap 2,
     # best local alignment GTT-AC / GTTGAC of score 13.
-    score, moves = align_dp(
+    score, _moves = align_dp(
         "TGTTACGG", "GGTTGACTA", dna_matrix(3.0, -3.0), gap_open=2.0, mode="local"
     )
     assert score == 13.0

@@ -1,18 +1,6 @@
 """Ready problems from the cross-entropy literature, with file readers."""
 
-__all__ = []
-
 # Alignment, scheduling, knapsack
-from cemethod.problems.orlib import load_wt40, read_orlib_wt, read_orlib_wt_optima
-from cemethod.problems.scheduling import PositionAssignment, WeightedTardiness
-
-__all__ += [
-    "PositionAssignment",
-    "WeightedTardiness",
-    "load_wt40",
-    "read_orlib_wt",
-    "read_orlib_wt_optima",
-]
 from cemethod.problems._alignment_dp import (
     BLOSUM62,
     SubstitutionMatrix,
@@ -20,15 +8,21 @@ from cemethod.problems._alignment_dp import (
     dna_matrix,
 )
 from cemethod.problems.alignment import EditGraphPaths, SequenceAlignment
+from cemethod.problems.fasta import read_fasta
+from cemethod.problems.orlib import load_wt40, read_orlib_wt, read_orlib_wt_optima
+from cemethod.problems.scheduling import PositionAssignment, WeightedTardiness
 
-__all__ += [
+__all__ = [
     "BLOSUM62",
     "EditGraphPaths",
+    "PositionAssignment",
     "SequenceAlignment",
     "SubstitutionMatrix",
+    "WeightedTardiness",
     "align_dp",
     "dna_matrix",
+    "load_wt40",
+    "read_fasta",
+    "read_orlib_wt",
+    "read_orlib_wt_optima",
 ]
-from cemethod.problems.fasta import read_fasta
-
-__all__ += ["read_fasta"]

@@ -217,10 +217,7 @@ def _align(ai, bi, S, o, e, mode):
         run = np.maximum.accumulate(T + ramp)
         E[i, 1:] = run[:-1] - o - ramp[:-1]
         H[i, 1:] = np.maximum(T[1:], E[i, 1:])
-    if local:
-        end = np.unravel_index(np.argmax(H), H.shape)
-    else:
-        end = (m, n)
+    end = np.unravel_index(np.argmax(H), H.shape) if local else (m, n)
     moves = _traceback(H, E, F, S, ai, bi, o, local, end)
     return float(H[end]), moves
 

@@ -359,8 +359,8 @@ class SequenceAlignment:
         >= 90 % of seeds (tests/test_alignment_ce.py)."""
         return {
             "n_samples": max(500, 20 * (len(self.a) + len(self.b))),
-            "elite_fraction": 0.02,
-            "smoothing": 0.7,
+            "elite_fraction": 0.05,
+            "smoothing": 0.3,
             "patience": 10,
         }
 
