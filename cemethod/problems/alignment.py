@@ -170,7 +170,8 @@ class EditGraphPaths(ArrayFamilyMixin):
         else:
             ends = np.ones(X.shape[0], dtype=bool)
         ok = good_vals & pad_ok & ends
-        return Xi, i_after - di, j_after - dj, step, ok
+        # Clipped so invalid rows still index safely (they are masked out).
+        return Xi, np.minimum(i_after - di, m), np.minimum(j_after - dj, k), step, ok
 
     def log_pdf(self, x) -> np.ndarray:
         """Log-probability of each path; ``-inf`` for rows that are not paths."""
