@@ -63,7 +63,7 @@ def test_sample_frequencies_match_pdf():
     paths = list(_all_paths(2, 2))
     P = _padded(paths, 4)
     p = np.exp(fam.log_pdf(P))
-    counts = np.array([np.all(X == row, axis=1).sum() for row in P])
+    counts = np.array([np.all(row == X, axis=1).sum() for row in P])
     assert counts.sum() == 40000  # every sample is a path
     # Chi-square goodness of fit at a generous level (13 paths, 12 df).
     chi2 = np.sum((counts - 40000 * p) ** 2 / (40000 * p))
