@@ -58,8 +58,8 @@ def main(argv=None):
         t0 = time.perf_counter()
         res = prob.solve(rng=args.seed + k)
         t1 = time.perf_counter()
-        x, fun, _ = prob.local_search(res.x)
-        x2, fun2, _ = prob.local_search(res.x_mode)
+        _x, fun, _ = prob.local_search(res.x)
+        _x2, fun2, _ = prob.local_search(res.x_mode)
         t2 = time.perf_counter()
         raw.append(res.fun)
         pol.append(min(fun, fun2))  # what solve(polish=True) returns
