@@ -154,3 +154,15 @@ def test_ce_reaches_dp_optimum_length_50_in_90_percent_of_seeds():
         prob = SequenceAlignment(_random_dna(rng, 50), _random_dna(rng, 50))
         reached.append(prob.compare(prob.solve(rng=seed))["reached"])
     assert np.mean(reached) >= 0.9
+
+
+def test_protocol_and_empty_sequences():
+    from cemethod.families import SamplingFamily
+
+    assert isinstance(EditGraphPaths.uniform(3, 4), SamplingFamily)
+    prob = SequenceAlignment("", "ACG", gap_open=3.0, gap_extend=1.0)
+    X = prob.default_family().sample(4, np.random.default_rng(0))
+    assert X.tolist() == [[2, 2, 2]] * 4
+    assert prob(X).tolist() == [-5.0] * 4 == [prob.optimum] * 4
+    empty = SequenceAlignment("", "")
+    assert empty.optimum == 0.0 and empty(np.zeros((2, 0))).tolist() == [0.0, 0.0]

@@ -120,3 +120,11 @@ def test_bad_input():
         WeightedTardiness([1, 2], [1, 1], [1, 1]).local_search([0, 0])
     with pytest.raises(ValueError, match="row-stochastic"):
         PositionAssignment(np.ones((2, 2)))
+
+
+def test_family_obeys_the_protocol():
+    from cemethod.families import SamplingFamily
+
+    assert isinstance(PositionAssignment.uniform(5), SamplingFamily)
+    one = PositionAssignment.uniform(1)
+    assert one.sample(3, np.random.default_rng(0)).tolist() == [[0]] * 3
