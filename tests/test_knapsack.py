@@ -79,3 +79,8 @@ def test_no_dp_for_fractional_weights_and_bad_input():
         knapsack_dp([1, 2], [1.5, 2], 3)
     with pytest.raises(ValueError, match="columns"):
         Knapsack([1, 2], [1, 2], 3)([[1, 0, 1]])
+
+
+def test_rows_must_be_binary():
+    with pytest.raises(ValueError, match="0 and 1"):
+        Knapsack([1, 2], [1, 2], 3)([[1, 2]])

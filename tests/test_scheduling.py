@@ -118,6 +118,8 @@ def test_bad_input():
         WeightedTardiness([1, 2], [1, 1, 1], [1, 1])
     with pytest.raises(ValueError, match="permutation"):
         WeightedTardiness([1, 2], [1, 1], [1, 1]).local_search([0, 0])
+    with pytest.raises(ValueError, match="permutations"):
+        WeightedTardiness([1, 2], [1, 1], [1, 1])([[1, 1]])
     with pytest.raises(ValueError, match="row-stochastic"):
         PositionAssignment(np.ones((2, 2)))
 

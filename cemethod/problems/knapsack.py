@@ -145,6 +145,8 @@ class Knapsack:
             raise parameter_error(
                 func, "X", f"a 2-D 0/1 array with {self.n_items} columns", X
             )
+        if not np.all((X == 0) | (X == 1)):
+            raise parameter_error(func, "X", "an array of 0 and 1", X)
         return X.astype(float)
 
     def value(self, X) -> np.ndarray:

@@ -9,6 +9,7 @@ integers: for each instance ``N`` processing times, then ``N`` weights, then
 
 from __future__ import annotations
 
+import numbers
 import os
 from importlib import resources
 
@@ -85,9 +86,14 @@ def read_orlib_wt(path, n_jobs: int = 40, optima=None) -> list[WeightedTardiness
     [26.0, 24.0, 79.0]
     """
     func = "read_orlib_wt"
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
+    if (
+        not isinstance(n_jobs, numbers.Integral)
+        or isinstance(n_jobs, bool)
+        or n_jobs < 1
+    ):
         raise parameter_error(func, "n_jobs", "a positive integer", n_jobs)
     values = _integers(path, func)
+    n_jobs = int(n_jobs)
     block = 3 * n_jobs
     if values.size == 0 or values.size % block:
         raise ValueError(

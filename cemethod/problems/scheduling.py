@@ -119,6 +119,15 @@ class WeightedTardiness:
                 "WeightedTardiness", "X", f"a 2-D array with {self.n_jobs} columns", X
             )
         X = X.astype(np.intp, copy=False)
+        if X.size and not np.array_equal(
+            np.sort(X, axis=1), np.broadcast_to(np.arange(self.n_jobs), X.shape)
+        ):
+            raise parameter_error(
+                "WeightedTardiness",
+                "X",
+                f"rows that are permutations of 0..{self.n_jobs - 1}",
+                X,
+            )
         completion = np.cumsum(self.processing[X], axis=1)
         tardiness = np.maximum(completion - self.due[X], 0.0)
         return np.einsum("ij,ij->i", self.weights[X], tardiness)
