@@ -1,5 +1,5 @@
 """Random permutations from a position-by-item matrix: the "node placement"
-family of Rubinstein & Kroese (2004), *The Cross-Entropy Method*, Section 4.7,
+family of Rubinstein & Kroese (2004), *The Cross-Entropy Method*, Chapter 4,
 for problems whose cost depends on *where* an item is placed (scheduling), not
 on which item follows which (the travelling salesman, see
 :class:`cemethod.families.Permutation`)."""
@@ -35,7 +35,8 @@ class PositionAssignment(ArrayFamilyMixin):
 
     Position ``k = 0, 1, ...`` takes an item not yet placed with probability
     ``probs[k, j]`` renormalised over the remaining items (uniform among them
-    when all have probability 0), Rubinstein & Kroese (2004), Algorithm 4.7.1.
+    when all have probability 0), the node placement scheme of Rubinstein &
+    Kroese (2004), Chapter 4.
 
     Parameters
     ----------
@@ -47,9 +48,10 @@ class PositionAssignment(ArrayFamilyMixin):
     Samples are ``intp`` arrays of shape ``(n_samples, n)``: row ``r`` lists
     the item at each position. ``log_pdf`` is the exact log-probability of the
     sequential rule. The CE update is the weighted frequency of item ``j`` at
-    position ``k`` among the elite (Rubinstein & Kroese 2004, eq. (4.48));
-    ``smooth`` mixes matrices (de Boer et al. 2005, eq. (12)). ``mode`` is the
-    greedy permutation (most likely remaining item at each position).
+    position ``k`` among the elite, the weighted MLE (the analogue for
+    positions of de Boer et al. 2005, eq. (33)); ``smooth`` mixes matrices
+    (de Boer et al. 2005, eq. (12)). ``mode`` is the greedy permutation (most
+    likely remaining item at each position).
     ``dispersion`` is the largest row entropy in nats.
 
     Examples

@@ -8,7 +8,7 @@ against a gap. The sampling family is a Markov chain on the cells: at cell
 ``(i, j)`` the next move is drawn from ``probs[i, j]``; on the last row or
 column only the one possible move remains. The CE update is the weighted
 frequency of each move out of each cell among the elite paths (Keith & Kroese
-2002, Section 3; de Boer et al. 2005, eq. (33) for Markov chains).
+2002; de Boer et al. 2005, eq. (33), for Markov chains).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The 0/1 knapsack problem on the Bernoulli family (Rubinstein & Kroese 2004,
-*The Cross-Entropy Method*, Section 4 on combinatorial optimization with
+*The Cross-Entropy Method*, on combinatorial optimization with
 constraints)."""
 
 from __future__ import annotations

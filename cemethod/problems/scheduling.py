@@ -1,6 +1,6 @@
 """Single-machine total weighted tardiness, 1 || sum w_j T_j, as a CE problem
 over job orders (Rubinstein & Kroese 2004, *The Cross-Entropy Method*,
-Section 4.7, the node placement formulation).
+Chapter 4, the node placement formulation).
 
 Why a position-assignment family and not :class:`cemethod.families.Permutation`:
 the tardiness of a job depends on its completion time, that is on the *set* of
