@@ -174,24 +174,83 @@ class WeightedTardiness:
             order, value = cand[k], float(vals[k])
         return order, value, nfev
 
-    def solve(self, *, polish: bool = False, rng=None, **options):
-        """Run :func:`cemethod.minimize` with the default family and options.
+    def interchange_pass(self, X, *, max_passes: int = 5) -> np.ndarray:
+        """Adjacent pairwise interchange on a batch of orders: sweep positions
+        ``k = 0 .. n-2`` and swap the jobs at ``k, k + 1`` when that lowers the
+        total weighted tardiness; repeat up to ``max_passes`` sweeps (or until
+        none swaps). Vectorized over rows; only the two jobs' terms change, so
+        each test costs O(1) per row."""
+        X = np.array(X, dtype=np.intp, copy=True)
+        if X.ndim != 2 or X.shape[1] != self.n_jobs:
+            raise parameter_error(
+                "WeightedTardiness.interchange_pass",
+                "X",
+                f"a 2-D array with {self.n_jobs} columns",
+                X,
+            )
+        p, w, d = self.processing, self.weights, self.due
+        for _ in range(max_passes):
+            start = np.zeros(X.shape[0])
+            changed = False
+            for k in range(self.n_jobs - 1):
+                a, b = X[:, k], X[:, k + 1]
+                both = start + p[a] + p[b]
+                keep = w[a] * np.maximum(start + p[a] - d[a], 0) + w[b] * np.maximum(
+                    both - d[b], 0
+                )
+                swap = w[b] * np.maximum(start + p[b] - d[b], 0) + w[a] * np.maximum(
+                    both - d[a], 0
+                )
+                better = swap < keep
+                if better.any():
+                    changed = True
+                    X[better, k], X[better, k + 1] = b[better], a[better]
+                start += p[X[:, k]]
+            if not changed:
+                break
+        return X
+
+    def solve(self, *, polish=False, rng=None, **options):
+        """Run the CE method with the default family and options.
 
         Parameters
         ----------
-        polish : bool, default=False
-            Finish with :meth:`local_search` from the best order found; the
-            returned ``x``/``fun`` are then the polished ones and ``nfev``
-            counts the local-search evaluations too.
+        polish : {False, "final", "samples", True}, default=False
+            ``False``: the plain CE method (:func:`cemethod.minimize`).
+            ``"final"``: finish with :meth:`local_search` (interchanges and
+            insertions) from the best order and from the mode of the final
+            family. ``"samples"``: every sampled order first goes through
+            :meth:`interchange_pass` and the CE update learns from the improved
+            orders (a Lamarckian hybrid through the ask / tell interface).
+            ``True``: both. With polish, ``x``/``fun`` are the polished ones;
+            ``nfev`` counts the final local search but not the O(1) swap tests
+            of the interchange passes.
         rng : None, int or numpy.random.Generator
         **options
-            Override :meth:`default_options` (any option of ``minimize``).
+            Override :meth:`default_options` (any option of
+            :class:`cemethod.CrossEntropyOptimizer`).
         """
-        from cemethod import minimize
+        from cemethod import CrossEntropyOptimizer, minimize
 
+        if polish not in (False, True, "final", "samples"):
+            raise parameter_error(
+                "WeightedTardiness.solve",
+                "polish",
+                "one of False, True, 'final', 'samples'",
+                polish,
+            )
         opts = {**self.default_options(), **options}
-        res = minimize(self, self.default_family(), vectorized=True, rng=rng, **opts)
-        if not polish:
+        if polish in (True, "samples"):
+            opt = CrossEntropyOptimizer(self.default_family(), rng=rng, **opts)
+            while not opt.stop():
+                X = self.interchange_pass(opt.ask())
+                opt.tell(X, self(X))
+            res = opt.result()
+        else:
+            res = minimize(
+                self, self.default_family(), vectorized=True, rng=rng, **opts
+            )
+        if polish in (False, "samples"):
             return res
         # Descend from the best order and from the mode of the final family.
         x, fun, nfev = self.local_search(res.x)
