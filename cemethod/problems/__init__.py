@@ -4,19 +4,29 @@ Every problem is a small class with a vectorized ``__call__(X) -> (n,)``, a
 ``direction``, a ``default_family()`` and, where one exists, the exact answer.
 """
 
+from cemethod.problems._alignment_dp import (
+    BLOSUM62,
+    SubstitutionMatrix,
+    align_dp,
+    dna_matrix,
+)
 from cemethod.problems._graphs import Network, as_network
 from cemethod.problems._line_markov import line_throughput
 from cemethod.problems._line_simulation import (
     ThroughputEstimate,
     simulate_line_throughput,
 )
+from cemethod.problems.alignment import EditGraphPaths, SequenceAlignment
 from cemethod.problems.buffer_allocation import (
     BufferAllocation,
     LineOptimum,
     ThroughputMaximization,
 )
+from cemethod.problems.fasta import read_fasta
 from cemethod.problems.graph_library import dodecahedron
+from cemethod.problems.knapsack import Knapsack, knapsack_dp
 from cemethod.problems.network_design import NetworkDesign
+from cemethod.problems.orlib import load_wt40, read_orlib_wt, read_orlib_wt_optima
 from cemethod.problems.rare_events import (
     BridgeNetwork,
     LinearLimitState,
@@ -25,22 +35,37 @@ from cemethod.problems.rare_events import (
 )
 from cemethod.problems.reliability import NetworkReliability
 from cemethod.problems.reliability_exact import exact_unreliability
+from cemethod.problems.scheduling import PositionAssignment, WeightedTardiness
 
 __all__ = [
+    "BLOSUM62",
     "BridgeNetwork",
     "BufferAllocation",
+    "EditGraphPaths",
+    "Knapsack",
     "LineOptimum",
     "LinearLimitState",
     "Network",
     "NetworkDesign",
     "NetworkReliability",
+    "PositionAssignment",
+    "SequenceAlignment",
     "SharedExponential",
+    "SubstitutionMatrix",
     "SumOfExponentials",
     "ThroughputEstimate",
     "ThroughputMaximization",
+    "WeightedTardiness",
+    "align_dp",
     "as_network",
+    "dna_matrix",
     "dodecahedron",
     "exact_unreliability",
+    "knapsack_dp",
     "line_throughput",
+    "load_wt40",
+    "read_fasta",
+    "read_orlib_wt",
+    "read_orlib_wt_optima",
     "simulate_line_throughput",
 ]

@@ -1,0 +1,101 @@
+"""CE sequence alignment (Keith & Kroese 2002) against the exact DP optimum.
+
+Usage: python benchmarks/bench_alignment.py [--quick] [--seeds S]
+
+Random DNA pairs (uniform ACGT, match 1, mismatch -1) for each setting: the
+fraction of seeds in which CE (default options of SequenceAlignment) reaches
+the DP optimum, the mean score gap, and the median times of one CE run and of
+the DP (Needleman-Wunsch / Smith-Waterman with Gotoh gaps). ``--quick``: short
+sequences and 3 seeds (the test suite runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _timing import machine_line, median_seconds, print_table
+
+from cemethod.problems import SequenceAlignment, align_dp
+
+
+def _row(length, mode, gap_open, gap_extend, seeds):
+    hits, gaps, t_ce = [], [], []
+    prob = None
+    for seed in range(seeds):
+        rng = np.random.default_rng(1000 + seed)
+        a = "".join(rng.choice(list("ACGT"), length))
+        b = "".join(rng.choice(list("ACGT"), length))
+        prob = SequenceAlignment(
+            a, b, gap_open=gap_open, gap_extend=gap_extend, mode=mode
+        )
+        t0 = time.perf_counter()
+        res = prob.solve(rng=seed)
+        t_ce.append(time.perf_counter() - t0)
+        c = prob.compare(res)
+        hits.append(c["reached"])
+        gaps.append(c["gap"])
+    t_dp = median_seconds(
+        lambda: align_dp(
+            prob.a, prob.b, gap_open=gap_open, gap_extend=gap_extend, mode=mode
+        ),
+        repeat=5,
+    )
+    gap_text = "linear" if gap_open == gap_extend else "affine"
+    return (
+        length,
+        mode,
+        f"{gap_text} ({gap_open:g}, {gap_extend:g})",
+        seeds,
+        f"{100 * np.mean(hits):.0f} %",
+        f"{np.mean(gaps):.2f}",
+        f"{statistics.median(t_ce):.2f}",
+        f"{1000 * t_dp:.2f}",
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seeds", type=int, default=20)
+    args = parser.parse_args(argv)
+    if args.quick:
+        settings = [(15, "global", 2.0, 2.0), (15, "local", 3.0, 1.0)]
+        seeds = 3
+    else:
+        settings = [
+            (50, "global", 2.0, 2.0),
+            (50, "global", 3.0, 1.0),
+            (50, "local", 2.0, 2.0),
+            (100, "global", 2.0, 2.0),
+        ]
+        seeds = args.seeds
+    rows = [_row(n, mode, o, e, seeds) for n, mode, o, e in settings]
+    print("Random DNA pairs, match 1 / mismatch -1, default options")
+    print(machine_line())
+    print()
+    print_table(
+        (
+            "length",
+            "mode",
+            "gaps (open, extend)",
+            "seeds",
+            "CE reached DP",
+            "mean gap",
+            "CE s / run",
+            "DP ms",
+        ),
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""The edit-graph path family and CE alignment against the DP optimum."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from cemethod.problems import (
+    BLOSUM62,
+    EditGraphPaths,
+    SequenceAlignment,
+    align_dp,
+    dna_matrix,
+)
+
+
+def _all_paths(m, n):
+    if m == 0 and n == 0:
+        yield ()
+        return
+    if m and n:
+        for rest in _all_paths(m - 1, n - 1):
+            yield (0, *rest)
+    if m:
+        for rest in _all_paths(m - 1, n):
+            yield (1, *rest)
+    if n:
+        for rest in _all_paths(m, n - 1):
+            yield (2, *rest)
+
+
+def _padded(paths, length):
+    out = np.full((len(paths), length), -1, dtype=np.int8)
+    for r, p in enumerate(paths):
+        out[r, : len(p)] = p
+    return out
+
+
+def _random_family(m, n, rng):
+    probs = rng.random((m + 1, n + 1, 3))
+    probs[m, :, :2] = 0.0
+    probs[:, n, 0] = probs[:, n, 2] = 0.0
+    tot = probs.sum(axis=2, keepdims=True)
+    probs = np.divide(probs, tot, out=np.zeros_like(probs), where=tot > 0)
+    return EditGraphPaths(probs)
+
+
+def _random_dna(rng, n):
+    return "".join(rng.choice(list("ACGT"), n))
+
+
+def test_pdf_sums_to_one_over_all_paths():
+    rng = np.random.default_rng(0)
+    fam = _random_family(3, 2, rng)
+    X = _padded(list(_all_paths(3, 2)), 5)
+    assert np.exp(fam.log_pdf(X)).sum() == pytest.approx(1.0)
+
+
+def test_sample_frequencies_match_pdf():
+    rng = np.random.default_rng(1)
+    fam = _random_family(2, 2, rng)
+    X = fam.sample(40000, rng)
+    paths = list(_all_paths(2, 2))
+    P = _padded(paths, 4)
+    p = np.exp(fam.log_pdf(P))
+    counts = np.array([np.all(row == X, axis=1).sum() for row in P])
+    assert counts.sum() == 40000  # every sample is a path
+    # Chi-square goodness of fit at a generous level (13 paths, 12 df).
+    chi2 = np.sum((counts - 40000 * p) ** 2 / (40000 * p))
+    assert chi2 < 32.9  # 99.9 % quantile of chi2(12)
+
+
+def test_fit_counts_moves_and_mode_is_the_elite_path():
+    fam = EditGraphPaths.uniform(2, 2)
+    X = np.array([[0, 1, 2, -1], [0, 1, 2, -1], [2, 0, 1, -1]], dtype=np.int8)
+    fitted = fam.fit(X)
+    assert fitted.probs[0, 0].tolist() == pytest.approx([2 / 3, 0, 1 / 3])
+    assert fitted.probs[1, 1].tolist() == pytest.approx([0, 1, 0])
+    assert fitted.mode().tolist() == [0, 1, 2, -1]
+    assert not fitted.is_degenerate()
+    one = fam.fit(X[:1])
+    assert one.is_degenerate() and one.dispersion() == 0.0
+    w = fam.fit(X, weights=[1.0, 0.0, 3.0])
+    assert w.probs[0, 0].tolist() == pytest.approx([0.25, 0, 0.75])
+    mix = one.smooth(fam, 0.5)
+    assert mix.probs[0, 0].tolist() == pytest.approx([2 / 3, 1 / 6, 1 / 6])
+    assert pickle.loads(pickle.dumps(fitted)) == fitted
+
+
+def test_invalid_rows_and_probs():
+    fam = EditGraphPaths.uniform(2, 1)
+    bad = np.array([[0, 0, -1], [1, -1, 1], [1, 1, -1], [3, 1, 2]])
+    assert np.all(fam.log_pdf(bad) == -np.inf)
+    with pytest.raises(ValueError, match="edit-graph paths"):
+        fam.fit(bad)
+    probs = fam.probs.copy()
+    probs[2, 0] = [0.5, 0.0, 0.5]  # a diagonal move off the last row
+    with pytest.raises(ValueError, match="impossible moves"):
+        EditGraphPaths(probs)
+    with pytest.raises(ValueError, match="edit-graph paths"):
+        SequenceAlignment("AC", "A")(bad)
+
+
+def test_score_of_dp_path_is_the_optimum():
+    rng = np.random.default_rng(2)
+    for mode in ("global", "local"):
+        prob = SequenceAlignment(
+            _random_dna(rng, 12),
+            _random_dna(rng, 9),
+            gap_open=3.0,
+            gap_extend=1.0,
+            mode=mode,
+        )
+        assert prob(prob.optimal_solution[None])[0] == prob.optimum
+        X = prob.default_family().sample(500, rng)
+        assert np.all(prob(X) <= prob.optimum)
+
+
+def test_ce_reaches_dp_on_short_dna():
+    rng = np.random.default_rng(3)
+    hits = 0
+    for seed in range(5):
+        prob = SequenceAlignment(_random_dna(rng, 15), _random_dna(rng, 15))
+        c = prob.compare(prob.solve(rng=seed))
+        assert c["ce"] <= c["dp"] and c["gap"] == c["dp"] - c["ce"]
+        hits += c["reached"]
+    assert hits >= 4
+
+
+def test_ce_affine_local_and_protein():
+    prob = SequenceAlignment(
+        "HEAGAWGHEE", "PAWHEAE", BLOSUM62, gap_open=10.0, gap_extend=1.0
+    )
+    assert prob.compare(prob.solve(rng=0))["reached"]
+    prob = SequenceAlignment(
+        "TGTTACGG", "GGTTGACTA", dna_matrix(3.0, -3.0), gap_open=2.0, mode="local"
+    )
+    res = prob.solve(rng=0)
+    assert (
+        res.fun
+        == 13.0
+        == align_dp(prob.a, prob.b, prob.matrix, gap_open=2.0, mode="local")[0]
+    )
+
+
+@pytest.mark.slow
+def test_ce_reaches_dp_optimum_length_50_in_90_percent_of_seeds():
+    # Issue #5 target: random DNA, length 50, global, linear gaps (gap 2,
+    # match 1, mismatch -1): CE reaches the Needleman-Wunsch optimum in
+    # >= 90 % of seeds.
+    reached = []
+    for seed in range(20):
+        rng = np.random.default_rng(1000 + seed)
+        prob = SequenceAlignment(_random_dna(rng, 50), _random_dna(rng, 50))
+        reached.append(prob.compare(prob.solve(rng=seed))["reached"])
+    assert np.mean(reached) >= 0.9
+
+
+def test_protocol_and_empty_sequences():
+    from cemethod.families import SamplingFamily
+
+    assert isinstance(EditGraphPaths.uniform(3, 4), SamplingFamily)
+    prob = SequenceAlignment("", "ACG", gap_open=3.0, gap_extend=1.0)
+    X = prob.default_family().sample(4, np.random.default_rng(0))
+    assert X.tolist() == [[2, 2, 2]] * 4
+    assert prob(X).tolist() == [-5.0] * 4 == [prob.optimum] * 4
+    empty = SequenceAlignment("", "")
+    assert empty.optimum == 0.0 and empty(np.zeros((2, 0))).tolist() == [0.0, 0.0]
