@@ -18,6 +18,7 @@ import scipy.stats
 import sklearn.metrics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _timing import machine_line, median_seconds, peak_bytes, print_table
 

@@ -4,11 +4,6 @@ the local-search polish, against the published optima.
 Run: python examples/scheduling_wt40.py
 """
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
-
 from cemethod.problems import load_wt40
 
 problems = load_wt40()

@@ -7,13 +7,10 @@ protein fragments are aligned locally with BLOSUM62 and affine gaps.
 Run: python examples/sequence_alignment.py
 """
 
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
 from cemethod.problems import BLOSUM62, SequenceAlignment, read_fasta
 
