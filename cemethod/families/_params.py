@@ -1,0 +1,143 @@
+"""Private helpers shared by the continuous families.
+
+Parameter vectors are stored as read-only float arrays; the families are frozen
+dataclasses whose equality and pickling go through their fields (pickling
+rebuilds through ``__init__``, so a restored family is validated and read-only
+again).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from .._validation import check_real, parameter_error
+
+__all__: list[str] = []
+
+
+def readonly(array: np.ndarray) -> np.ndarray:
+    """A read-only float copy of ``array``."""
+    out = np.array(array, dtype=float, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+def param_vector(
+    value, *, param: str, func: str, size: int | None = None, rule: str, low=None
+):
+    """A finite 1-D float vector (a scalar broadcasts to ``size``).
+
+    ``low`` is an inclusive lower bound checked element-wise; ``rule`` is the
+    text of the error message.
+    """
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise parameter_error(func, param, rule, value) from None
+    if arr.ndim == 0 and size is not None:
+        arr = np.full(size, float(arr))
+    elif arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1 or arr.size == 0 or (size is not None and arr.size != size):
+        raise parameter_error(func, param, rule, value)
+    if not np.all(np.isfinite(arr)) or (low is not None and np.any(arr < low)):
+        raise parameter_error(func, param, rule, value)
+    return readonly(arr)
+
+
+def check_samples(x, dim: int, func: str) -> np.ndarray:
+    """Rows of ``x`` as a float array of shape ``(n, dim)``."""
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim != 2 or arr.shape[1] != dim:
+        raise parameter_error(func, "x", f"an array of shape (n, {dim})", x)
+    return arr
+
+
+def check_fit_data(x, weights, dim: int, func: str):
+    """Validated ``(x, w)`` for a weighted fit; ``w`` sums to one."""
+    x = check_samples(x, dim, func)
+    if x.shape[0] == 0 or not np.all(np.isfinite(x)):
+        raise parameter_error(func, "x", "a non-empty array of finite values", x)
+    if weights is None:
+        return x, np.full(x.shape[0], 1.0 / x.shape[0])
+    w = np.asarray(weights, dtype=float)
+    rule = (
+        f"an array of shape ({x.shape[0]},) of finite non-negative numbers "
+        "with a positive sum"
+    )
+    if w.shape != (x.shape[0],) or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise parameter_error(func, "weights", rule, weights)
+    total = w.sum()
+    if not total > 0:
+        raise parameter_error(func, "weights", rule, weights)
+    return x, w / total
+
+
+def weighted_moments(x: np.ndarray, w: np.ndarray):
+    """Weighted mean and (MLE, divide-by-total-weight) variance per column.
+
+    ``w`` sums to one. Two passes, so the variance does not lose precision to
+    cancellation.
+    """
+    # Shift by the first row: a constant column then gives exactly its value
+    # and a variance of exactly zero (a collapsed fit stays exactly collapsed).
+    shift = x[0]
+    dx = x - shift
+    mean_dx = w @ dx
+    var = w @ np.square(dx - mean_dx)
+    return shift + mean_dx, var
+
+
+def check_alpha(alpha, func: str, param: str = "alpha") -> float:
+    """A smoothing parameter in (0, 1]."""
+    return check_real(
+        alpha, param=param, func=func, low=0.0, high=1.0, low_inclusive=False
+    )
+
+
+def check_previous(self, previous, func: str, cls: type, same: tuple[str, ...] = ()):
+    """``previous`` must be a ``cls`` of the same shape and fixed fields."""
+    ok = isinstance(previous, cls)
+    for name in same:
+        ok = ok and np.array_equal(getattr(self, name), getattr(previous, name))
+    if ok:
+        ok = np.shape(previous.mode()) == np.shape(self.mode())
+    if not ok:
+        extra = f" with the same {', '.join(same)}" if same else ""
+        rule = f"a {cls.__name__} of the same dimension{extra}"
+        raise parameter_error(func, "previous", rule, previous)
+
+
+class ArrayFamily:
+    """Equality, hashing and pickling for frozen dataclasses holding arrays."""
+
+    def _values(self):
+        return tuple(getattr(self, f.name) for f in dataclasses.fields(self) if f.init)
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(
+            np.array_equal(a, b)
+            for a, b in zip(self._values(), other._values(), strict=True)
+        )
+
+    def __hash__(self):
+        return hash(
+            (
+                type(self).__name__,
+                *(np.asarray(v, dtype=float).tobytes() for v in self._values()),
+            )
+        )
+
+    def __reduce__(self):
+        return (type(self), self._values())
+
+
+def check_n(n, func: str) -> int:
+    """A sample size: a non-negative integer."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise parameter_error(func, "n", "a non-negative integer", n)
+    return int(n)
