@@ -7,25 +7,26 @@ is any object with the same methods that passes
 
 from cemethod.families._base import SamplingFamily
 
-__all__ = ["SamplingFamily"]
-
 # Discrete families
 from cemethod.families.bernoulli import Bernoulli
 from cemethod.families.categorical import Categorical
-from cemethod.families.permutation import Permutation
-from cemethod.families.product import Product
-
-__all__ += ["Bernoulli", "Categorical", "Permutation", "Product"]
 
 # Continuous families
 from cemethod.families.gaussian import Gaussian, MultivariateGaussian
+from cemethod.families.permutation import Permutation
+from cemethod.families.product import Product
 from cemethod.families.scale import Exponential, Gamma
 from cemethod.families.truncated import TruncatedGaussian
 
-__all__ += [
+__all__ = [
+    "Bernoulli",
+    "Categorical",
     "Exponential",
     "Gamma",
     "Gaussian",
     "MultivariateGaussian",
+    "Permutation",
+    "Product",
+    "SamplingFamily",
     "TruncatedGaussian",
 ]
