@@ -1,8 +1,24 @@
 """Ready problems from the cross-entropy literature."""
 
-__all__ = []
-
 # Max-cut and continuous test functions
+from cemethod.problems.continuous import (
+    Ackley,
+    Griewank,
+    Levy,
+    Peaks,
+    Rastrigin,
+    Rosenbrock,
+    Shekel,
+)
 from cemethod.problems.maxcut import MaxCut
 
-__all__ += ["MaxCut"]
+__all__ = [
+    "Ackley",
+    "Griewank",
+    "Levy",
+    "MaxCut",
+    "Peaks",
+    "Rastrigin",
+    "Rosenbrock",
+    "Shekel",
+]
