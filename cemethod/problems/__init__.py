@@ -11,12 +11,14 @@ from cemethod.problems.continuous import (
     Shekel,
 )
 from cemethod.problems.maxcut import MaxCut
+from cemethod.problems.mixed import MixedQuadratic
 
 __all__ = [
     "Ackley",
     "Griewank",
     "Levy",
     "MaxCut",
+    "MixedQuadratic",
     "Peaks",
     "Rastrigin",
     "Rosenbrock",
