@@ -13,9 +13,10 @@ import pickle
 
 import numpy as np
 
+from ._problem_check import check_problem
 from ._validation import check_real, parameter_error
 
-__all__ = ["FAMILY_CHECKS", "check_family"]
+__all__ = ["FAMILY_CHECKS", "check_family", "check_problem"]
 
 #: Names of the checks run by :func:`check_family`, in order (for ``skip``).
 FAMILY_CHECKS = (

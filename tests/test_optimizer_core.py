@@ -155,7 +155,7 @@ def test_std_smoothing_dynamic_beta(toy_gaussian):
 
 
 def test_std_smoothing_requires_std_alpha(toy_bernoulli):
-    with pytest.raises(ValueError, match=r"'std_smoothing'.*ToyBernoulli"):
+    with pytest.raises(ValueError, match=r"'std_smoothing'.*(Bernoulli)"):
         ce.CrossEntropyOptimizer(toy_bernoulli(np.full(3, 0.5)), std_smoothing=0.9)
 
 
@@ -190,7 +190,7 @@ def test_result_before_any_iteration(toy_gaussian):
     assert np.isnan(res.fun) and res.x.tolist() == [1.0, 2.0]
     assert opt.stop() == {}
     text = repr(opt)
-    assert text.startswith("CrossEntropyOptimizer(family=ToyGaussian(")
+    assert text.startswith("CrossEntropyOptimizer(family=Gaussian(")
     assert "nit=0" in text and "n_samples=100" in text and "n_elite=10" in text
 
 

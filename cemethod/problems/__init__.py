@@ -22,9 +22,20 @@ from cemethod.problems.buffer_allocation import (
     LineOptimum,
     ThroughputMaximization,
 )
+from cemethod.problems.continuous import (
+    Ackley,
+    Griewank,
+    Levy,
+    Peaks,
+    Rastrigin,
+    Rosenbrock,
+    Shekel,
+)
 from cemethod.problems.fasta import read_fasta
 from cemethod.problems.graph_library import dodecahedron
 from cemethod.problems.knapsack import Knapsack, knapsack_dp
+from cemethod.problems.maxcut import MaxCut
+from cemethod.problems.mixed import MixedQuadratic
 from cemethod.problems.network_design import NetworkDesign
 from cemethod.problems.orlib import load_wt40, read_orlib_wt, read_orlib_wt_optima
 from cemethod.problems.rare_events import (
@@ -39,18 +50,27 @@ from cemethod.problems.scheduling import PositionAssignment, WeightedTardiness
 
 __all__ = [
     "BLOSUM62",
+    "Ackley",
     "BridgeNetwork",
     "BufferAllocation",
     "EditGraphPaths",
+    "Griewank",
     "Knapsack",
+    "Levy",
     "LineOptimum",
     "LinearLimitState",
+    "MaxCut",
+    "MixedQuadratic",
     "Network",
     "NetworkDesign",
     "NetworkReliability",
+    "Peaks",
     "PositionAssignment",
+    "Rastrigin",
+    "Rosenbrock",
     "SequenceAlignment",
     "SharedExponential",
+    "Shekel",
     "SubstitutionMatrix",
     "SumOfExponentials",
     "ThroughputEstimate",

@@ -1,0 +1,301 @@
+"""The CE optimizer side by side with its peers on the continuous test functions.
+
+Same problems, same evaluation budget, same seeds for every method:
+
+- ours: ``cemethod.minimize`` with the problem's default family and options;
+- ``scipy.optimize.differential_evolution`` (vectorized, no final polish, so
+  the budget is respected);
+- pycma and nevergrad (TwoPointsDE) when importable (optional extras, else skipped).
+
+Reported per problem and method: median best value over the seeds, median
+number of evaluations to reach ``optimum + 1e-6`` (with how many seeds reached
+it), and median wall time. A second table measures the framework overhead of
+one CE iteration: the time spent in ``ask`` + ``tell`` besides sampling, as a
+ratio to the sampling and to one vectorized evaluation of the batch, and the
+share of the iteration outside the objective when the objective costs 1 ms
+per batch.
+
+Run: ``python benchmarks/bench_optimizer.py`` (``--quick`` for a smoke run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+from scipy.optimize import differential_evolution
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _timing import machine_line, print_table
+
+import cemethod as ce
+from cemethod.problems import (
+    Ackley,
+    Griewank,
+    Levy,
+    Rastrigin,
+    Rosenbrock,
+    Shekel,
+)
+
+TOL = 1e-6
+
+
+class Counted:
+    """Wraps a problem: counts evaluations, remembers when the target was hit.
+
+    Accepts one point ``(d,)``, a batch ``(n, d)``, or scipy's vectorized
+    layout ``(d, n)`` (``transposed=True``).
+    """
+
+    def __init__(self, problem, transposed=False):
+        self.problem, self.transposed = problem, transposed
+        self.target = problem.optimum + TOL
+        self.nfev, self.hit, self.best = 0, None, np.inf
+
+    def __call__(self, X):
+        X = np.asarray(X, dtype=float)
+        single = X.ndim == 1
+        batch = X[None, :] if single else (X.T if self.transposed else X)
+        values = self.problem(batch)
+        k = int(np.argmax(values <= self.target)) if self.hit is None else -1
+        if self.hit is None and values[k] <= self.target:
+            self.hit = self.nfev + k + 1
+        self.nfev += len(values)
+        self.best = min(self.best, float(values.min()))
+        return float(values[0]) if single else values
+
+
+def run_ours(problem, budget, seed):
+    f = Counted(problem)
+    options = {**problem.default_options(), "max_evaluations": budget}
+    options.pop("maxiter", None)
+    ce.minimize(f, problem.default_family(), vectorized=True, rng=seed, **options)
+    return f
+
+
+def run_de(problem, budget, seed):
+    f = Counted(problem, transposed=True)
+    d, popsize = problem.n_dims, 15
+    lower, upper = problem.bounds
+    differential_evolution(
+        f,
+        list(zip(lower, upper, strict=True)),
+        popsize=popsize,
+        maxiter=max(1, budget // (popsize * d) - 1),
+        polish=False,
+        vectorized=True,
+        updating="deferred",
+        tol=0.0,
+        rng=seed,
+    )
+    return f
+
+
+def run_cma(problem, budget, seed):
+    import cma
+
+    f = Counted(problem)
+    lower, upper = problem.bounds
+    es = cma.CMAEvolutionStrategy(
+        0.5 * (lower + upper),
+        0.25 * float(upper[0] - lower[0]),
+        {
+            "bounds": [float(lower[0]), float(upper[0])],
+            "seed": seed + 1,
+            "maxfevals": budget,
+            "verbose": -9,
+        },
+    )
+    while not es.stop():
+        X = es.ask()
+        es.tell(X, list(f(np.array(X))))
+    return f
+
+
+def run_nevergrad(problem, budget, seed):
+    import nevergrad as ng
+
+    f = Counted(problem)
+    lower, upper = problem.bounds
+    param = ng.p.Array(init=0.5 * (lower + upper)).set_bounds(lower, upper)
+    param.random_state = np.random.RandomState(seed)  # nevergrad's own API
+    # TwoPointsDE: pure nevergrad; NGOpt delegates to scipy/cma in threads,
+    # which fail under numpy 2.4 (nevergrad 1.0.12) and hang at exit.
+    opt = ng.optimizers.TwoPointsDE(parametrization=param, budget=budget)
+    for _ in range(budget):
+        cand = opt.ask()
+        opt.tell(cand, f(cand.value))
+    return f
+
+
+def available_methods():
+    methods = [("cemethod (ours)", run_ours), ("scipy DE", run_de)]
+    for name, module, runner in (
+        ("pycma", "cma", run_cma),
+        ("nevergrad TwoPointsDE", "nevergrad", run_nevergrad),
+    ):
+        try:
+            __import__(module)
+        except ImportError:
+            print(f"({name} not importable: skipped)")
+            continue
+        methods.append((name, runner))
+    return methods
+
+
+def quality_table(problems, budget, seeds, methods):
+    rows = []
+    for problem in problems:
+        for name, runner in methods:
+            best, hits, wall = [], [], []
+            for seed in seeds:
+                t = time.perf_counter()
+                f = runner(problem, budget, seed)
+                wall.append(time.perf_counter() - t)
+                best.append(f.best - problem.optimum)
+                if f.hit is not None:
+                    hits.append(f.hit)
+            to_target = (
+                f"{statistics.median(hits):.0f} ({len(hits)}/{len(seeds)})"
+                if hits
+                else f"- (0/{len(seeds)})"
+            )
+            rows.append(
+                (
+                    repr(problem),
+                    name,
+                    f"{statistics.median(best):.3g}",
+                    to_target,
+                    f"{statistics.median(wall):.2f}",
+                )
+            )
+    print(
+        f"\nBudget {budget} evaluations, seeds {list(seeds)}; gap = best - optimum.\n"
+    )
+    print_table(
+        (
+            "problem",
+            "method",
+            "median gap",
+            f"evals to gap <= {TOL:g} (seeds)",
+            "median wall s",
+        ),
+        rows,
+    )
+
+
+def spin(seconds):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def _timed_run(family, n, n_iter, objective):
+    """Seconds per iteration: total, and outside the objective."""
+    opt = ce.CrossEntropyOptimizer(
+        family, n_samples=n, maxiter=n_iter, patience=None, rng=0
+    )
+    t_obj = 0.0
+    t0 = time.perf_counter()
+    while not opt.stop():
+        X = opt.ask()
+        t1 = time.perf_counter()
+        values = objective(X)
+        t_obj += time.perf_counter() - t1
+        opt.tell(X, values)
+    total = time.perf_counter() - t0
+    return total / opt.nit, (total - t_obj) / opt.nit
+
+
+def _overhead_row(d, n_iter):
+    problem = Rastrigin(d)
+    family = problem.default_family()
+    n = problem.default_options()["n_samples"]
+    rng = np.random.default_rng(0)
+    X = family.sample(n, rng)
+    t_sample = _median_time(lambda: family.sample(n, rng))
+    t_eval = _median_time(lambda: problem(X))
+    _, t_outside = _timed_run(family, n, n_iter, problem)
+    t_frame = t_outside - t_sample
+
+    def slow(X):
+        spin(1e-3)  # an objective that costs 1 ms per batch
+        return problem(X)
+
+    t_iter_1ms, t_out_1ms = _timed_run(family, n, n_iter, slow)
+    return (
+        f"Rastrigin({d}), N={n}",
+        f"{1e3 * t_sample:.3f}",
+        f"{1e3 * t_eval:.3f}",
+        f"{1e3 * t_frame:.3f}",
+        f"{t_frame / t_sample:.2f}",
+        f"{t_frame / t_eval:.2f}",
+        f"{100 * t_out_1ms / t_iter_1ms:.1f}%",
+    )
+
+
+def overhead_table(dims, n_iter):
+    rows = [_overhead_row(d, n_iter) for d in dims]
+    print(
+        "\nFramework overhead per iteration (TruncatedGaussian family): ms of "
+        "sampling, of one vectorized evaluation of the batch, and of the rest of "
+        "ask + tell (elite selection, fit, smoothing, history); then that rest as "
+        "a ratio to sampling and to evaluation, and the share of an iteration "
+        "spent outside a 1 ms-per-batch objective (sampling included).\n"
+    )
+    print_table(
+        (
+            "problem",
+            "sample ms",
+            "evaluate ms",
+            "framework ms",
+            "framework / sample",
+            "framework / evaluate",
+            "outside 1 ms objective",
+        ),
+        rows,
+    )
+
+
+def _median_time(func, repeat=21):
+    func()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes")
+    args = parser.parse_args(argv)
+    print(machine_line())
+    methods = available_methods()
+    if args.quick:
+        problems, budget, seeds = [Rastrigin(3), Shekel(10)], 1500, range(2)
+        overhead_table([5], n_iter=10)
+    else:
+        problems = [
+            Rastrigin(10),
+            Ackley(10),
+            Griewank(10),
+            Levy(10),
+            Rosenbrock(10),
+            Shekel(10),
+        ]
+        budget, seeds = 10000, range(5)
+        overhead_table([2, 10, 30], n_iter=50)
+    quality_table(problems, budget, seeds, methods)
+
+
+if __name__ == "__main__":
+    main()
