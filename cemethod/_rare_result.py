@@ -37,6 +37,11 @@ class ConfidenceInterval:
     high: float
     level: float
 
+    def __post_init__(self):
+        # plain floats, whatever numpy scalar the arithmetic produced
+        for name in ("low", "high", "level"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+
 
 @dataclass(frozen=True, repr=False)
 class RareEventResult:
