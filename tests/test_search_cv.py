@@ -218,9 +218,9 @@ def test_bad_spaces(space, match):
 def test_range_validation():
     with pytest.raises(ValueError, match="'high' parameter of IntRange"):
         IntRange(5, 1)
-    with pytest.raises(ValueError, match="'low' parameter of FloatRange.*log"):
+    with pytest.raises(ValueError, match=r"'low' parameter of FloatRange.*log"):
         FloatRange(0.0, 1.0, log=True)
-    with pytest.raises(ValueError, match="'low' parameter of IntRange.*integer"):
+    with pytest.raises(ValueError, match=r"'low' parameter of IntRange.*integer"):
         IntRange(0.5, 3)
     assert IntRange(2, 2).high == 2  # a single value is allowed
 
