@@ -62,7 +62,7 @@ class LossCurveDisplay:
         ax, fig = axes(ax, "LossCurveDisplay.plot")
         name = self.name if name is None else name
         grid = np.linspace(1e-3, 1 - 1e-3, n_points)
-        pos = f"y = {self.pos_label!r}"
+        pos = f"y = {self.pos_label}"
         (up,) = ax.plot(grid, -np.log(grid), label=f"-log p  ({pos})")
         (down,) = ax.plot(
             grid, -np.log1p(-grid), label=f"-log(1 - p)  (y != {pos[4:]})"
