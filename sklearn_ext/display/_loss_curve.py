@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 from sklearn_ext.display._common import axes, binary_inputs, predict_proba
 from sklearn_ext.metrics._validation import parameter_error
@@ -61,7 +62,10 @@ class LossCurveDisplay:
         """Draw the curves (and the predictions) on ``ax`` (new axes if None)."""
         ax, fig = axes(ax, "LossCurveDisplay.plot")
         name = self.name if name is None else name
-        grid = np.linspace(1e-3, 1 - 1e-3, n_points)
+        # Evenly spaced in logit so the curves reach the most confident points.
+        p = np.clip(self.y_proba, _EPS, 1 - _EPS)
+        reach = max(7.0, float(np.abs(np.log(p) - np.log1p(-p)).max(initial=0.0)))
+        grid = expit(np.linspace(-reach, reach, n_points))
         pos = f"y = {self.pos_label}"
         (up,) = ax.plot(grid, -np.log(grid), label=f"-log p  ({pos})")
         (down,) = ax.plot(

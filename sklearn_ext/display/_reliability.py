@@ -94,8 +94,8 @@ class ReliabilityDisplay:
         else:
             ax.set_xlabel("Mean predicted probability")
             ax.set_ylabel("Fraction of positives")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
         ax.legend(loc="upper left")
         self.ax_, self.figure_ = ax, fig
         return self
