@@ -10,6 +10,12 @@ the order the method evaluated them. A run that never reaches the target
 counts as the whole budget and is reported in the "reached" column.
 
 Usage: ``python benchmarks/bench_search.py [--quick]``.
+
+One full run (shared machine, load ~10 on 2 cores, 555 s), mean fits over 4
+seeds, random / CE / Optuna TPE: breast_cancer 14.2 / 12.8 / 27.0, digits
+35.2 / 54.0 (target reached 2 of 4) / 9.8, wine 31.5 / 23.2 / 22.5, synthetic
+39.0 / 21.8 / 12.0. CE beats random search on three datasets of four, not on
+digits (kNN, 240 discrete points).
 """
 
 from __future__ import annotations
