@@ -1,0 +1,316 @@
+"""Hyperparameter search by the cross-entropy method, on scikit-learn's machinery."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import ClassVar
+
+import numpy as np
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils._param_validation import Interval
+
+from cemethod._validation import parameter_error
+from sklearn_ext._search_space import FloatRange, IntRange, SearchSpace
+
+__all__ = ["CrossEntropySearchCV", "FloatRange", "IntRange"]
+
+_DEGENERATE_TOL = 1e-6  # probability mass / std (transformed units) counted as 0
+_DRAW_ROUNDS = 20  # rounds of re-drawing to find candidates not evaluated yet
+
+
+def _as_generator(random_state):
+    """House rule 3; a legacy RandomState only seeds the Generator."""
+    if isinstance(random_state, np.random.RandomState):
+        random_state = int(random_state.randint(np.iinfo(np.int32).max))
+    return np.random.default_rng(random_state)
+
+
+def _degenerate(cat, num):
+    """Every coordinate collapsed to (nearly) one value."""
+    return (cat is None or cat.is_degenerate(_DEGENERATE_TOL)) and (
+        num is None or num.dispersion() <= _DEGENERATE_TOL
+    )
+
+
+class CrossEntropySearchCV(BaseSearchCV):
+    """Cross-validated hyperparameter search driven by the cross-entropy method.
+
+    Each generation draws candidates from a sampling distribution over the
+    search space, evaluates them with scikit-learn's own cross-validation
+    (``BaseSearchCV``: ``n_jobs``, ``refit``, multimetric ``scoring``,
+    ``error_score``, ``verbose`` and ``cv_results_`` behave as in
+    :class:`~sklearn.model_selection.RandomizedSearchCV`), fits the
+    distribution to the elite candidates (the CE update, de Boer et al. 2005,
+    eq. (10)) and smooths it with the previous one (their eq. (12)).
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Estimator with ``fit``, cloned for every fit.
+    param_distributions : dict or list of one dict
+        Parameter name to space: a list of values (categorical),
+        :class:`IntRange`, :class:`FloatRange`, or a frozen ``scipy.stats``
+        distribution. See :mod:`sklearn_ext._search_space` for how each is
+        modelled (categorical / truncated Gaussian on the (log-)box).
+    n_iter : int or None, default=50
+        Total budget of distinct candidates. ``None``: no budget, then
+        ``max_generations`` must be set.
+    n_candidates_per_generation : int or None, default=None
+        Candidates per generation; default ``max(5, ceil(n_iter / 5))`` (10
+        without ``n_iter``). The last generation is cut to the budget.
+    max_generations : int or None, default=None
+        Largest number of generations.
+    elite_fraction : float in (0, 1], default=0.2
+        Share of a generation kept as elite (at least 2 candidates).
+    smoothing : float in (0, 1], default=0.7
+        Weight of the new fit against the previous distribution.
+    keep_best : bool, default=True
+        Also rank the previous elite with the new generation (elitist CE).
+    patience : int or None, default=5
+        Stop after this many generations without a better best score.
+    scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, \
+return_train_score
+        As in :class:`~sklearn.model_selection.RandomizedSearchCV`. With
+        multimetric scoring ``refit`` must name the metric the search ranks by.
+    random_state : None, int, numpy.random.Generator or RandomState
+        Seed of the search; the same int gives the same ``cv_results_``.
+
+    Attributes
+    ----------
+    cv_results_, best_estimator_, best_score_, best_params_, best_index_, \
+scorer_, n_splits_, refit_time_, multimetric_
+        As in :class:`~sklearn.model_selection.RandomizedSearchCV`.
+    candidate_generation_ : ndarray of shape (n_candidates,)
+        Generation of each row of ``cv_results_``.
+    n_generations_ : int
+        Generations run.
+    stop_reason_ : str
+        ``"n_iter"``, ``"max_generations"``, ``"patience"``, ``"degenerate"``
+        (every coordinate collapsed) or ``"exhausted"`` (no candidate left
+        that was not evaluated already).
+    sampling_families_ : tuple
+        Final ``(Categorical or None, TruncatedGaussian or None)``.
+
+    Notes
+    -----
+    A candidate equal to one evaluated already (same categorical choices and
+    same rounded numbers) is never evaluated twice: it is re-drawn, so every
+    row of ``cv_results_`` is distinct and ``n_iter`` counts distinct
+    candidates. Candidates whose score is NaN (``error_score=np.nan``) never
+    enter the elite. The first generation is drawn uniformly (or from the
+    scipy distributions); the distribution it is smoothed with is the moment
+    fit of that whole generation. Every generation calls ``cv.split`` again:
+    use a splitter with constant splits (the default, or ``random_state`` set)
+    so that generations compare candidates on the same folds.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_ext.model_selection import CrossEntropySearchCV, FloatRange
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = CrossEntropySearchCV(
+    ...     LogisticRegression(max_iter=500),
+    ...     {"C": FloatRange(1e-3, 1e2, log=True)},
+    ...     n_iter=6, n_candidates_per_generation=3, scoring="neg_log_loss",
+    ...     cv=3, random_state=0,
+    ... ).fit(X, y)
+    >>> len(search.cv_results_["params"]), search.n_generations_
+    (6, 2)
+    >>> bool(search.best_score_ > -0.2)
+    True
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **BaseSearchCV._parameter_constraints,
+        "param_distributions": [dict, list],
+        "n_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "n_candidates_per_generation": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            None,
+        ],
+        "max_generations": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "elite_fraction": [Interval(numbers.Real, 0, 1, closed="right")],
+        "smoothing": [Interval(numbers.Real, 0, 1, closed="right")],
+        "keep_best": ["boolean"],
+        "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "random_state": [
+            None,
+            numbers.Integral,
+            np.random.Generator,
+            np.random.RandomState,
+        ],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_iter=50,
+        n_candidates_per_generation=None,
+        max_generations=None,
+        elite_fraction=0.2,
+        smoothing=0.7,
+        keep_best=True,
+        patience=5,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        self.param_distributions = param_distributions
+        self.n_iter = n_iter
+        self.n_candidates_per_generation = n_candidates_per_generation
+        self.max_generations = max_generations
+        self.elite_fraction = elite_fraction
+        self.smoothing = smoothing
+        self.keep_best = keep_best
+        self.patience = patience
+        self.random_state = random_state
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+
+    def _ranking_key(self, results):
+        if "mean_test_score" in results:
+            return "mean_test_score"
+        if isinstance(self.refit, str) and f"mean_test_{self.refit}" in results:
+            return f"mean_test_{self.refit}"
+        raise parameter_error(
+            type(self).__name__,
+            "refit",
+            "the name of a scorer when scoring is multimetric (the search ranks "
+            "candidates by it)",
+            self.refit,
+        )
+
+    def _draw(self, space, families, n, rng, seen):
+        """Up to ``n`` candidates not in ``seen`` (their keys are added)."""
+        params, idx_rows, z_rows = [], [], []
+        for _ in range(_DRAW_ROUNDS):
+            m = n - len(params)
+            if m == 0:
+                break
+            if families is None:
+                idx, z = space.first_generation(2 * m, rng)
+            else:
+                idx, z = space.sample(families, 2 * m, rng)
+            p, keys, snapped = space.decode(idx, z)
+            for i, key in enumerate(keys):
+                if key in seen or len(params) == n:
+                    continue
+                seen.add(key)
+                params.append(p[i])
+                idx_rows.append(idx[i])
+                z_rows.append(snapped[i])
+        return params, idx_rows, z_rows
+
+    def _update(self, cat0, box, families, idx, z, elite, generation):
+        """CE update: fit to the elite, smooth with the previous distribution."""
+        alpha = self.smoothing
+        if families is None:
+            # First update: smooth with the moment fit of the whole generation.
+            previous = (cat0, box.fit(z[generation]) if box is not None else None)
+        else:
+            previous = families
+        cat = None
+        if cat0 is not None:
+            cat = cat0.fit(idx[elite]).smooth(previous[0], alpha)
+        num = None
+        if box is not None:
+            num = box.fit(z[elite]).smooth(previous[1], alpha)
+        return cat, num
+
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        func = type(self).__name__
+        if self.n_iter is None and self.max_generations is None:
+            raise parameter_error(
+                func, "n_iter", "an int when max_generations is None", None
+            )
+        space = SearchSpace(self.param_distributions, func)
+        rng = _as_generator(self.random_state)
+        budget = math.inf if self.n_iter is None else self.n_iter
+        per_gen = self.n_candidates_per_generation
+        if per_gen is None:
+            per_gen = 10 if self.n_iter is None else max(5, math.ceil(self.n_iter / 5))
+        max_gen = self.max_generations or math.inf
+        search_ctx = None
+        if callback_ctx is not None:
+            search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=None
+            ).call_on_fit_task_begin(estimator=self)
+
+        cat0, box = space.initial_families()
+        n_cat, n_num = len(space.categorical), len(space.numeric)
+        idx = np.empty((0, n_cat), dtype=np.intp)
+        z = np.empty((0, n_num))
+        seen, gens, elite = set(), [], np.empty(0, dtype=np.intp)
+        families, best, stale, g, reason = None, -math.inf, 0, 0, None
+        while reason is None:
+            n = min(per_gen, budget - idx.shape[0])
+            params, new_idx, new_z = self._draw(space, families, n, rng, seen)
+            if not params:
+                reason = "exhausted"
+                break
+            gen_ctx = None
+            if search_ctx is not None:
+                gen_ctx = search_ctx.subcontext(
+                    task_name="generation",
+                    max_subtasks=len(params) * self.n_splits_,
+                    sequential_subtasks=False,
+                ).call_on_fit_task_begin(estimator=self)
+            results = evaluate_candidates(params, callback_ctx=gen_ctx)
+            if gen_ctx is not None:
+                gen_ctx.call_on_fit_task_end(estimator=self)
+            start = idx.shape[0]
+            idx = np.vstack(
+                [idx, np.asarray(new_idx, dtype=np.intp).reshape(len(params), n_cat)]
+            )
+            z = np.vstack(
+                [z, np.asarray(new_z, dtype=float).reshape(len(params), n_num)]
+            )
+            gens += [g] * len(params)
+            scores = np.asarray(results[self._ranking_key(results)], dtype=float)
+            scores = np.where(np.isnan(scores), -np.inf, scores)
+            generation = np.arange(start, idx.shape[0])
+            pool = np.union1d(generation, elite) if self.keep_best else generation
+            pool = pool[np.isfinite(scores[pool])]
+            if pool.size:
+                k = max(2, math.ceil(self.elite_fraction * generation.size))
+                elite = pool[np.argsort(-scores[pool], kind="stable")][:k]
+                families = self._update(cat0, box, families, idx, z, elite, generation)
+            gen_best = scores[generation].max()
+            stale = 0 if gen_best > best else stale + 1
+            best = max(best, gen_best)
+            g += 1
+            if self.verbose > 0:
+                print(f"[{func}] generation {g}: best score {best:.6g}")
+            if idx.shape[0] >= budget:
+                reason = "n_iter"
+            elif g >= max_gen:
+                reason = "max_generations"
+            elif self.patience is not None and stale >= self.patience:
+                reason = "patience"
+            elif families is not None and _degenerate(*families):
+                reason = "degenerate"
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
+        self.candidate_generation_ = np.asarray(gens, dtype=np.intp)
+        self.n_generations_ = g
+        self.stop_reason_ = reason
+        self.sampling_families_ = families if families is not None else (cat0, box)
