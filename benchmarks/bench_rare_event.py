@@ -167,7 +167,7 @@ def _cases(quick):
             BridgeNetwork(),
             None,
             45_000,
-            {"n_samples": 1000, "n_final": 36_000, "smoothing": 0.5},
+            {"n_samples": 2000, "n_final": 33_000, "smoothing": 0.7},
         ),
         (
             "sum of 10 exp",

@@ -2,7 +2,10 @@
 
 The metrics live in :mod:`sklearn_ext.metrics`; scorers for ``scoring=`` in
 :mod:`sklearn_ext.scorers`; :func:`cross_entropy_report` summarises a classifier's
-probabilities.
+probabilities; :mod:`sklearn_ext.display` draws the loss curve, per-class losses,
+the reliability diagram and the learning curve (matplotlib, optional); and
+:class:`sklearn_ext.model_selection.CrossEntropySearchCV` tunes hyperparameters
+with the cross-entropy method.
 """
 
 from sklearn_ext import metrics
