@@ -1,0 +1,12 @@
+"""Problems from the cross-entropy literature, ready for cemethod.minimize."""
+
+# TSP and ATSP
+from .tsp import ATSP, TSP
+from .tsplib import read_tsplib
+
+__all__ = [
+    # TSP and ATSP
+    "ATSP",
+    "TSP",
+    "read_tsplib",
+]
