@@ -202,7 +202,7 @@ class TSP:
                 func, "X", f"a 2-D array of tours with {n} columns", X
             )
         if X.dtype.kind not in "iu":
-            if X.dtype.kind != "f" or not np.all(X == np.round(X)):
+            if X.dtype.kind != "f" or not np.all(np.round(X) == X):
                 raise parameter_error(func, "X", "an array of integers", X)
             X = X.astype(np.intp)
         if X.size and (X.min() < 0 or X.max() >= n):

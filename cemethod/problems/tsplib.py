@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
@@ -21,6 +19,13 @@ from cemethod.problems._tsplib_distances import (
     coordinate_distances,
     explicit_matrix,
     explicit_size,
+)
+from cemethod.problems._tsplib_tables import (
+    example_names,
+    example_path,
+    published_optimum,
+    read_best_solutions,
+    read_text,
 )
 
 __all__ = [
@@ -52,8 +57,6 @@ _SECTIONS = (
     "TOUR_SECTION",
     "FIXED_EDGES_SECTION",
 )
-# The ATSP table of TSPLIB lists the instance of file kro124p.atsp as "kro124".
-_ALIASES = {"kro124p": "kro124"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,18 +159,6 @@ def _split_keyword(line: list[str], raw: str):
     return key.strip(), value.strip()
 
 
-def _read_text(path) -> tuple[str, str]:
-    if hasattr(path, "read_text") and not isinstance(path, (str, os.PathLike)):
-        return path.read_text(), str(path)  # an importlib.resources Traversable
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(
-            "The 'path' parameter of read_tsplib must be a str or os.PathLike. "
-            f"Got {type(path).__name__} instead."
-        )
-    with open(path, encoding="ascii", errors="replace") as f:
-        return f.read(), os.fspath(path)
-
-
 def read_tsplib(path) -> TSPLIBFile:
     """Read a TSPLIB ``.tsp``, ``.atsp`` or ``.opt.tour`` file.
 
@@ -200,7 +191,7 @@ def read_tsplib(path) -> TSPLIBFile:
     >>> data.distances[0, :4]
     array([  0, 153, 510, 706])
     """
-    text, where = _read_text(path)
+    text, where = read_text(path, "read_tsplib")
     lines = _Lines(text, where)
     spec: dict[str, tuple[str, int]] = {}
     comments: list[str] = []
@@ -247,10 +238,9 @@ def _check_spec(lines: _Lines, key: str, value: str, row: int) -> None:
         dim = _number(lines, value, row, int, "DIMENSION an integer >= 2")
         if dim < 2:
             raise lines.error(row, "DIMENSION an integer >= 2", value)
-    if key == "EDGE_WEIGHT_TYPE" and value != "EXPLICIT":
-        if value not in COORD_DIMENSION:
-            supported = ", ".join(["EXPLICIT", *COORD_DIMENSION])
-            raise lines.error(row, f"EDGE_WEIGHT_TYPE one of {supported}", value)
+    if key == "EDGE_WEIGHT_TYPE" and value not in ("EXPLICIT", *COORD_DIMENSION):
+        supported = ", ".join(["EXPLICIT", *COORD_DIMENSION])
+        raise lines.error(row, f"EDGE_WEIGHT_TYPE one of {supported}", value)
     if key == "EDGE_WEIGHT_FORMAT" and value not in (*EXPLICIT_FORMATS, "FUNCTION"):
         supported = ", ".join([*EXPLICIT_FORMATS, "FUNCTION"])
         raise lines.error(row, f"EDGE_WEIGHT_FORMAT one of {supported}", value)
@@ -401,93 +391,3 @@ def _assemble(lines: _Lines, spec, comments, sections) -> TSPLIBFile:
         ),
         path=lines.path,
     )
-
-
-def read_best_solutions(path) -> dict[str, int]:
-    """Read a TSPLIB table of optima, lines ``name : value``.
-
-    Examples
-    --------
-    >>> from cemethod.problems.tsplib import example_path, read_best_solutions
-    >>> read_best_solutions(example_path("bestSolutions-tsp.txt"))["berlin52"]
-    7542
-    """
-    text, where = _read_text(path)
-    table = {}
-    for row, raw in enumerate(text.splitlines()):
-        if not raw.strip():
-            continue
-        name, sep, value = raw.partition(":")
-        try:
-            if not sep or not name.strip():
-                raise ValueError
-            table[name.strip()] = int(value)
-        except ValueError:
-            raise ValueError(
-                f"read_best_solutions: file {where!r}, line {row + 1}: expected "
-                f"'name : integer'. Got {raw!r} instead."
-            ) from None
-    return table
-
-
-def _data_dir():
-    return resources.files("cemethod").joinpath("data", "tsplib")
-
-
-def example_names() -> list[str]:
-    """File names of the TSPLIB instances shipped with cemethod.
-
-    Examples
-    --------
-    >>> from cemethod.problems.tsplib import example_names
-    >>> "berlin52.tsp" in example_names()
-    True
-    """
-    return sorted(
-        p.name
-        for p in _data_dir().iterdir()
-        if p.name.endswith((".tsp", ".atsp", ".tour"))
-    )
-
-
-def example_path(name: str):
-    """Path (an importlib.resources Traversable) of a shipped file, e.g.
-    ``"berlin52.tsp"``; see :func:`example_names`."""
-    names = example_names() + ["bestSolutions-tsp.txt", "bestSolutions-atsp.txt"]
-    if name not in names:
-        raise ValueError(
-            f"The 'name' parameter of example_path must be one of {names}. "
-            f"Got {name!r} instead."
-        )
-    return _data_dir().joinpath(name)
-
-
-@lru_cache(maxsize=1)
-def _optima() -> dict[str, dict[str, int]]:
-    return {
-        kind: read_best_solutions(example_path(f"bestSolutions-{kind.lower()}.txt"))
-        for kind in ("TSP", "ATSP")
-    }
-
-
-def published_optimum(name: str, kind: str = "TSP") -> int | None:
-    """The optimal tour length TSPLIB publishes for instance ``name``, or None.
-
-    Looked up in the tables shipped with cemethod (``bestSolutions-tsp.txt``,
-    ``bestSolutions-atsp.txt``); ``kind`` is ``"TSP"`` or ``"ATSP"``.
-
-    Examples
-    --------
-    >>> from cemethod.problems.tsplib import published_optimum
-    >>> published_optimum("st70"), published_optimum("ftv33", "ATSP")
-    (675, 1286)
-    >>> published_optimum("nosuch") is None
-    True
-    """
-    if kind not in ("TSP", "ATSP"):
-        raise ValueError(
-            "The 'kind' parameter of published_optimum must be one of 'TSP', "
-            f"'ATSP'. Got {kind!r} instead."
-        )
-    table = _optima()[kind]
-    return table.get(name, table.get(_ALIASES.get(name, name)))
