@@ -116,7 +116,7 @@ def test_distances_read_only_and_validation():
     tsp = TSP([[0, 1, 2], [1, 0, 3], [2, 3, 0]], name="t", optimum=6)
     with pytest.raises(ValueError):
         tsp.distances[0, 1] = 5
-    with pytest.raises(ValueError, match="symmetric .*use ATSP"):
+    with pytest.raises(ValueError, match=r"symmetric .*use ATSP"):
         TSP([[0, 1, 2], [2, 0, 3], [2, 3, 0]])
     with pytest.raises(ValueError, match="'distances' parameter of ATSP"):
         ATSP([[0, 1], [1, 0]])
@@ -124,7 +124,7 @@ def test_distances_read_only_and_validation():
         TSP([[0, -1, 2], [-1, 0, 3], [2, 3, 0]])
     with pytest.raises(ValueError, match="'optimum' parameter"):
         TSP(np.ones((3, 3)), optimum=math.nan)
-    with pytest.raises(ValueError, match="permutations of 0..2"):
+    with pytest.raises(ValueError, match=r"permutations of 0\.\.2"):
         tsp(np.array([[0, 1, 1]]))
     with pytest.raises(ValueError, match="3 columns"):
         tsp(np.array([[0, 1]]))
@@ -245,7 +245,7 @@ def test_polish_never_longer_and_locally_optimal(n, symmetric, integer, seed):
 def test_polish_max_moves_and_large_instance():
     tsp = TSP.from_tsplib(TEST_DATA / "kroA100.tsp")
     tour = np.random.default_rng(0).permutation(100)
-    one, ell = tsp.polish(tour, max_moves=1)
+    _, ell = tsp.polish(tour, max_moves=1)
     assert ell < tsp.tour_length(tour)
     full, ell_full = tsp.polish(tour)
     assert ell_full < ell

@@ -171,8 +171,8 @@ REFERENCES = {
     "ATT": lambda a, b: _att_ref(*a, *b),
     "GEO": lambda a, b: _geo_ref(*a, *b),
     "EUC_3D": lambda a, b: _nint(math.dist(a, b)),
-    "MAN_3D": lambda a, b: _nint(sum(abs(u - v) for u, v in zip(a, b))),
-    "MAX_3D": lambda a, b: max(_nint(abs(u - v)) for u, v in zip(a, b)),
+    "MAN_3D": lambda a, b: _nint(sum(abs(u - v) for u, v in zip(a, b, strict=True))),
+    "MAX_3D": lambda a, b: max(_nint(abs(u - v)) for u, v in zip(a, b, strict=True)),
 }
 
 
