@@ -281,17 +281,47 @@ class TSP:
         out, _ = local_search(self._distances, t[0], max_moves)
         return out, self.tour_length(out)
 
+    def polish_result(self, result, *, n_polish=_N_POLISH_DEFAULT, rng=None):
+        """Polish the outcome of a CE run: :meth:`polish` from ``result.x``,
+        ``result.x_mode`` and ``n_polish`` tours drawn from ``result.family``;
+        the shortest tour wins (ties: the earliest).
+
+        Returns
+        -------
+        tour : ndarray of intp, shape (n,)
+        length : int or float
+            Never more than ``result.fun``.
+        """
+        func = f"{type(self).__name__}.polish_result"
+        if (
+            not isinstance(n_polish, numbers.Integral)
+            or isinstance(n_polish, bool)
+            or n_polish < 0
+        ):
+            raise parameter_error(func, "n_polish", "an int >= 0", n_polish)
+        rng = np.random.default_rng(rng)
+        starts = [np.asarray(result.x), np.asarray(result.x_mode)]
+        if n_polish:
+            starts.extend(result.family.sample(int(n_polish), rng))
+        best = None
+        for start in starts:
+            t, ell = self.polish(np.asarray(start, dtype=np.intp))
+            if best is None or ell < best[1]:
+                best = (t, ell)
+        return best
+
     def solve(self, *, rng=None, polish=True, n_polish=_N_POLISH_DEFAULT, **options):
         """Run the CE optimizer with :meth:`default_family` and
-        :meth:`default_options` (overridden by ``options``), then polish.
+        :meth:`default_options` (overridden by ``options``), then, with
+        ``polish``, :meth:`polish_result`.
 
         Parameters
         ----------
         rng : None, int or numpy.random.Generator
         polish : bool, default True
-            Run :meth:`polish` from the CE's best tour, its final mode and
-            ``n_polish`` tours drawn from the final sampling distribution; keep
-            the shortest result.
+            Run the local search (2-opt and Or-opt) from the CE's best tour, its
+            final mode and ``n_polish`` tours drawn from the final sampling
+            distribution; keep the shortest result.
         n_polish : int, default 8
         **options
             Passed to :func:`cemethod.minimize` (``n_samples``, ``smoothing``,
@@ -307,8 +337,6 @@ class TSP:
                 f"The 'polish' parameter of {func} must be a bool. "
                 f"Got {format_value(polish)} instead."
             )
-        if not isinstance(n_polish, numbers.Integral) or n_polish < 0:
-            raise parameter_error(func, "n_polish", "an int >= 0", n_polish)
         rng = np.random.default_rng(rng)
         settings = {**self.default_options(), **options}
         res = minimize(
@@ -316,13 +344,7 @@ class TSP:
         )
         tour, length = np.asarray(res.x, dtype=np.intp), res.fun
         if polish:
-            starts = [tour, np.asarray(res.x_mode, dtype=np.intp)]
-            if n_polish:
-                starts.extend(res.family.sample(int(n_polish), rng))
-            for start in starts:
-                t, ell = self.polish(start)
-                if ell < length:
-                    tour, length = t, ell
+            tour, length = self.polish_result(res, n_polish=n_polish, rng=rng)
         length = length.item() if hasattr(length, "item") else length
         if self._distances.dtype.kind == "i":
             length = int(length)
