@@ -15,7 +15,7 @@ res = ce.minimize(
     tsp, tsp.default_family(), vectorized=True, rng=0, **tsp.default_options()
 )
 print(
-    f"CE:        length {res.fun} ({100 * (res.fun / tsp.optimum - 1):.2f} % above), "
+    f"CE:        length {res.fun:.0f} ({100 * (res.fun / tsp.optimum - 1):.2f} % above), "
     f"{res.nit} iterations, {res.nfev} tours evaluated"
 )
 
