@@ -251,3 +251,15 @@ def test_polish_max_moves_and_large_instance():
     assert ell_full < ell
     assert ell_full <= 1.08 * tsp.optimum  # 2-opt + Or-opt from a random tour
     assert not _two_opt_improvable(tsp.distances, full)
+
+
+def test_polish_result_never_worse_than_ce():
+    tsp = TSP.from_tsplib(example_path("berlin52.tsp"))
+    res = ce.minimize(tsp, tsp.default_family(), vectorized=True, rng=0, maxiter=3)
+    tour, length = tsp.polish_result(res, n_polish=2, rng=0)
+    assert length <= res.fun and tsp.tour_length(tour) == length
+    assert not _two_opt_improvable(tsp.distances, tour)
+    again = tsp.polish_result(res, n_polish=2, rng=0)
+    np.testing.assert_array_equal(again[0], tour)
+    with pytest.raises(ValueError, match="'n_polish' parameter"):
+        tsp.polish_result(res, n_polish=-1)
