@@ -281,6 +281,19 @@ class TSP:
             Never longer than the input; a 2-opt and Or-opt local optimum
             unless ``max_moves`` stopped it.
         length : int or float
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cemethod.problems import TSP
+        >>> angle = 2 * np.pi * np.array([0, 3, 1, 4, 2, 5]) / 6
+        >>> xy = np.column_stack([np.cos(angle), np.sin(angle)])
+        >>> tsp = TSP(np.round(100 * np.linalg.norm(xy[:, None] - xy[None], axis=2)))
+        >>> tsp.tour_length([0, 1, 2, 3, 4, 5])  # a zigzag across the hexagon
+        1046.0
+        >>> tour, length = tsp.polish([0, 1, 2, 3, 4, 5])
+        >>> length  # the hexagon: 6 sides of 100
+        600.0
         """
         func = f"{type(self).__name__}.polish"
         t = self._tours(tour, func, one=True)
