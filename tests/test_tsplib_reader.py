@@ -297,6 +297,8 @@ def test_tour_section_variants(tmp_path):
     for body in ("3 1\n4 2\n-1\nEOF\n", "3 1 4 2 -1\n", "3\n1\n4\n2\n-1\n-1\nEOF\n"):
         data = read_tsplib(_write(tmp_path, base + body))
         assert data.name == "t" and list(data.tour) == [2, 0, 3, 1]
+    data = read_tsplib(_write(tmp_path, base[:-1] + " 3 1 4\n2 -1\nEOF\n"))
+    assert list(data.tour) == [2, 0, 3, 1]  # data on the section's line
     # a second tour is skipped; the section ends with an extra -1
     data = read_tsplib(_write(tmp_path, base + "1 2 3 4 -1\n4 3 2 1 -1\n-1\nEOF\n"))
     assert list(data.tour) == [0, 1, 2, 3]

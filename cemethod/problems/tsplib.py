@@ -210,6 +210,8 @@ def read_tsplib(path) -> TSPLIBFile:
         if key in _SECTIONS and not value:
             if key in sections:
                 raise lines.error(row, f"{key} at most once", raw)
+            if value is None and len(line) > 1:  # data on the keyword's line
+                lines.row, lines.col = row, 1
             sections[key] = _read_section(lines, key, spec, row)
             lines.end_line()
             continue
