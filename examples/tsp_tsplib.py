@@ -14,10 +14,9 @@ print(f"{tsp.name}: {tsp.n} cities, published optimum {tsp.optimum}")
 res = ce.minimize(
     tsp, tsp.default_family(), vectorized=True, rng=0, **tsp.default_options()
 )
-print(
-    f"CE:        length {res.fun:.0f} ({100 * (res.fun / tsp.optimum - 1):.2f} % above), "
-    f"{res.nit} iterations, {res.nfev} tours evaluated"
-)
+error = 100 * (res.fun / tsp.optimum - 1)
+print(f"CE:        length {res.fun:.0f} ({error:.2f} % above), ", end="")
+print(f"{res.nit} iterations, {res.nfev} tours evaluated")
 
 # CE, then 2-opt / Or-opt from its best tours.
 sol = tsp.solve(rng=0, polish=True)
