@@ -47,9 +47,13 @@ from cemethod.problems.rare_events import (
 from cemethod.problems.reliability import NetworkReliability
 from cemethod.problems.reliability_exact import exact_unreliability
 from cemethod.problems.scheduling import PositionAssignment, WeightedTardiness
+from cemethod.problems.tsp import ATSP, TSP, TSPSolution
+from cemethod.problems.tsplib import read_tsplib
 
 __all__ = [
+    "ATSP",
     "BLOSUM62",
+    "TSP",
     "Ackley",
     "BridgeNetwork",
     "BufferAllocation",
@@ -73,6 +77,7 @@ __all__ = [
     "Shekel",
     "SubstitutionMatrix",
     "SumOfExponentials",
+    "TSPSolution",
     "ThroughputEstimate",
     "ThroughputMaximization",
     "WeightedTardiness",
@@ -87,5 +92,6 @@ __all__ = [
     "read_fasta",
     "read_orlib_wt",
     "read_orlib_wt_optima",
+    "read_tsplib",
     "simulate_line_throughput",
 ]
