@@ -28,6 +28,8 @@ def _problems():
     yield "Knapsack", P.Knapsack(values, weights, int(weights.sum() // 2))
     yield "WeightedTardiness", P.load_wt40()[1]
     yield "SequenceAlignment", P.SequenceAlignment("ACGTTGCA", "ACTTGGCA")
+    yield "TSP burma14", P.TSP.from_tsplib(P.TSP.example_path("burma14.tsp"))
+    yield "ATSP br17", P.TSP.from_tsplib(P.TSP.example_path("br17.atsp"))
 
 
 PROBLEMS = dict(_problems())
