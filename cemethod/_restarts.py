@@ -160,9 +160,13 @@ def minimize_with_restarts(
             '"auto", False, or True with a Gaussian or MultivariateGaussian family',
             variance_scaling,
         )
-    for name in ("max_evaluations", "target", "direction", "rng"):
-        if name in options:
-            raise parameter_error(_FUNC, name, "not passed in **options", name)
+    if "direction" in options:
+        raise parameter_error(
+            _FUNC,
+            "direction",
+            "not given (this function minimizes)",
+            options["direction"],
+        )
     gen = np.random.default_rng(rng)
     n_samples, n_elite = options.pop("n_samples", None), options.pop("n_elite", None)
 
