@@ -8,6 +8,7 @@ from ._minimize import maximize, minimize
 from ._optimizer import CrossEntropyOptimizer
 from ._rare_event import crude_monte_carlo, estimate_rare_event
 from ._rare_result import ConfidenceInterval, RareEventResult
+from ._restarts import minimize_with_restarts
 from ._result import CEResult
 
 __version__ = "0.1.0.dev0"
@@ -18,6 +19,7 @@ __all__ = [
     "__version__",
     "maximize",
     "minimize",
+    "minimize_with_restarts",
 ]
 
 # Rare-event estimation

@@ -317,15 +317,27 @@ class MultivariateGaussian(ArrayFamily):
         cov[np.diag_indices_from(cov)] += self.min_variance
         return MultivariateGaussian(mean, cov, self.min_variance)
 
-    def smooth(self, previous, alpha) -> MultivariateGaussian:
-        """``alpha * self + (1 - alpha) * previous`` for mean and covariance."""
+    def smooth(self, previous, alpha, *, std_alpha=None) -> MultivariateGaussian:
+        """``alpha * self + (1 - alpha) * previous`` for mean and covariance.
+
+        ``std_alpha`` (default ``alpha``) smooths the covariance separately, so
+        the optimizer's ``std_smoothing`` (the dynamic smoothing of Kroese,
+        Porotsky & Rubinstein 2006, applied to the covariance) slows its
+        collapse in curved valleys. A convex combination of covariances stays
+        positive semi-definite.
+        """
         alpha = check_alpha(alpha, "MultivariateGaussian.smooth")
+        beta = (
+            alpha
+            if std_alpha is None
+            else check_alpha(std_alpha, "MultivariateGaussian.smooth", "std_alpha")
+        )
         check_previous(
             self, previous, "MultivariateGaussian.smooth", MultivariateGaussian
         )
         return MultivariateGaussian(
             alpha * self.mean + (1 - alpha) * previous.mean,
-            alpha * self.cov + (1 - alpha) * previous.cov,
+            beta * self.cov + (1 - beta) * previous.cov,
             self.min_variance,
         )
 

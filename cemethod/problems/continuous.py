@@ -126,7 +126,15 @@ class Rosenbrock(_BoxFunction):
         return MultivariateGaussian(center, np.diag(half**2))
 
     def default_options(self) -> dict:
-        """``N = max(100, 10 d)``, rho = 0.1, alpha = 0.7, patience 10."""
+        """``N = max(100, 10 d)``, rho = 0.1, alpha = 0.7, patience 10.
+
+        With :func:`cemethod.minimize` these reach about ``1e-14`` for
+        ``d = 2`` but stall near ``f = 7`` for ``d = 10`` (the covariance
+        collapses in the curved valley). Passed to
+        :func:`cemethod.minimize_with_restarts`, whose adaptive variance scaling
+        prevents that, they reach ``f <= 1e-6`` for ``d = 10`` in about
+        ``2.5e4`` evaluations (20 of 20 seeds tested within ``1e5``).
+        """
         return {
             "n_samples": max(100, 10 * self.n_dims),
             "elite_fraction": 0.1,
