@@ -1,8 +1,8 @@
 """sklearn_ext: cross-entropy metrics for scikit-learn users.
 
 The metrics live in :mod:`sklearn_ext.metrics`; scorers for ``scoring=`` in
-:mod:`sklearn_ext.scorers`; :func:`cross_entropy_report` summarises a classifier's
-probabilities.
+:mod:`sklearn_ext.scorers`; :func:`~sklearn_ext.report.cross_entropy_report`
+summarises a classifier's probabilities.
 """
 
 from sklearn_ext import metrics
