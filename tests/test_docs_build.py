@@ -26,7 +26,8 @@ def _sphinx(builder, out):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
-def test_html_builds_without_warnings(tmp_path):
+def test_docs_build_and_worked_examples(tmp_path):
+    # one test, so that the doctest build reuses the parsed pages of the html build
     proc = _sphinx("html", tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     html = tmp_path / "html"
@@ -45,8 +46,6 @@ def test_html_builds_without_warnings(tmp_path):
     for page in ("metric_conventions.html", "scorers.html", "benchmarks.html"):
         assert (html / page).is_file(), page
 
-
-def test_worked_examples_pass(tmp_path):
     proc = _sphinx("doctest", tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = (tmp_path / "doctest" / "output.txt").read_text(encoding="utf-8")
