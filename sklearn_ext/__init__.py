@@ -1,9 +1,10 @@
 """sklearn_ext: cross-entropy metrics for scikit-learn users.
 
 The metrics live in :mod:`sklearn_ext.metrics`; scorers for ``scoring=`` in
-:mod:`sklearn_ext.scorers`; :func:`cross_entropy_report` summarises a classifier's
-probabilities; :mod:`sklearn_ext.display` draws the loss curve, per-class losses,
-the reliability diagram and the learning curve (matplotlib, optional); and
+:mod:`sklearn_ext.scorers`; :func:`~sklearn_ext.report.cross_entropy_report`
+summarises a classifier's probabilities; :mod:`sklearn_ext.display` draws the loss
+curve, per-class losses, the reliability diagram and the learning curve (matplotlib,
+optional); and
 :class:`sklearn_ext.model_selection.CrossEntropySearchCV` tunes hyperparameters
 with the cross-entropy method.
 """

@@ -48,7 +48,7 @@ def expected_calibration_error(y_true, y_proba, *, labels=None, sample_weight=No
     With conf_i = max_k p_ik, pred_i its class (the first maximum in column
     order) and c_i = 1 if pred_i is the true class else 0, the samples go to
     ``n_bins`` bins B_m = (e_m, e_{m+1}], e = ``numpy.linspace(0, 1, n_bins + 1)``
-    (the first bin also holds conf = 0), and
+    (the first bin also holds conf = 0), and::
 
         ECE = sum_m (W_m / W) |acc_m - conf_m|,
 
