@@ -20,6 +20,7 @@ from cemethod.families._discrete_common import (
     entropy_rows,
     integral_rows,
     readonly,
+    trusted_probs,
 )
 from cemethod.families._tour_kernels import (
     edge_counts,
@@ -203,7 +204,7 @@ class Permutation(ArrayFamilyMixin):
         # Every node leaves once per tour, so each row's count sums to sum(w).
         counts = edge_counts(xi, w, self.n_nodes)
         # Clip: rounding can put a certain transition at 1 + 1e-16.
-        return Permutation(np.minimum(counts / w.sum(), 1.0), start=self.start)
+        return self._trusted(np.minimum(counts / w.sum(), 1.0))
 
     def smooth(self, previous: Permutation, alpha: float) -> Permutation:
         """``alpha * self.transition + (1 - alpha) * previous.transition``
@@ -212,7 +213,12 @@ class Permutation(ArrayFamilyMixin):
         alpha = check_alpha(alpha, func)
         check_same_kind(self, previous, func, n_nodes=self.n_nodes)
         P = alpha * self.transition + (1.0 - alpha) * previous.transition
-        return Permutation(np.minimum(P, 1.0), start=self.start)
+        return self._trusted(np.minimum(P, 1.0))
+
+    def _trusted(self, P):
+        # fit / smooth: zero diagonal and stochastic rows by construction.
+        out = trusted_probs(Permutation, P, start=self.start)
+        return Permutation(P, start=self.start) if out is None else out
 
     def mode(self) -> np.ndarray:
         """The greedy tour from ``start`` (from node 0 when the start is random),
