@@ -47,12 +47,12 @@ def trusted_probs(cls, array: np.ndarray, **fields):
     the validating constructor (and its error message). Pickling still goes
     through ``__init__`` and so re-validates.
     """
-    if not math.isfinite(array.sum()):
+    if not math.isfinite(np.add.reduce(array, axis=None)):
         return None
     array += 0.0  # -0.0 -> 0.0, as readonly
     array.flags.writeable = False
     obj = object.__new__(cls)
-    object.__setattr__(obj, dataclasses.fields(cls)[0].name, array)
+    object.__setattr__(obj, next(iter(cls.__dataclass_fields__)), array)
     for name, value in fields.items():
         object.__setattr__(obj, name, value)
     return obj
