@@ -53,6 +53,9 @@ def _arrays(family):
 
 def _assert_same(fast, validated):
     assert type(fast) is type(validated)
+    if isinstance(fast, MultivariateGaussian):
+        assert "_factor" not in vars(fast) or fast is validated
+        fast._factor  # factorized on first use  # noqa: B018
     assert fast == validated
     assert hash(fast) == hash(validated)
     a, b = _arrays(fast), _arrays(validated)
@@ -101,7 +104,7 @@ def test_pickled_fit_results_revalidate_and_stay_read_only(case):
     family, _ = _cases()[case]
     fitted = family.fit(family.sample(25, np.random.default_rng(2)))
     restored = pickle.loads(pickle.dumps(fitted))
-    _assert_same(restored, fitted)
+    _assert_same(fitted, restored)
 
 
 def test_gaussian_std_alpha_smoothing_equals_validated():
@@ -113,6 +116,18 @@ def test_gaussian_std_alpha_smoothing_equals_validated():
     ft = t.fit(t.sample(10, np.random.default_rng(3)))
     st = ft.smooth(t, 0.6, std_alpha=0.3)
     _assert_same(st, TruncatedGaussian(st.mean, st.std, st.lower, st.upper))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_lazy_factor_samples_and_scores_like_the_validated_family():
+    m = _cases()[2][0]
+    fitted = m.fit(m.sample(30, np.random.default_rng(6)))
+    ref = MultivariateGaussian(fitted.mean, fitted.cov, fitted.min_variance)
+    x = ref.sample(5, np.random.default_rng(7))
+    np.testing.assert_array_equal(fitted.log_pdf(x), ref.log_pdf(x))
+    np.testing.assert_array_equal(fitted.sample(5, np.random.default_rng(7)), x)
+    with pytest.raises(AttributeError, match="no_such"):
+        fitted.no_such  # noqa: B018
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")

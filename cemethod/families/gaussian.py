@@ -274,31 +274,39 @@ class MultivariateGaussian(ArrayFamily):
             high=math.inf,
             high_inclusive=False,
         )
-        self._set_factor(mean, readonly(cov), min_variance)
-
-    def _set_factor(self, mean, cov, min_variance):
-        factor, log_det, null = _factorize(cov)
         object.__setattr__(self, "mean", mean)
-        object.__setattr__(self, "cov", cov)
+        object.__setattr__(self, "cov", readonly(cov))
         object.__setattr__(self, "min_variance", min_variance)
+        self._set_factor()
+
+    def _set_factor(self):
+        factor, log_det, null = _factorize(self.cov)
         object.__setattr__(self, "_factor", readonly(factor))
         object.__setattr__(self, "_log_det", float(log_det))
         object.__setattr__(self, "_null", None if null is None else readonly(null))
+
+    def __getattr__(self, name):
+        # Families built by _from_trusted factorize on first use: the fitted
+        # family of an iteration is only smoothed, never sampled.
+        if name in ("_factor", "_log_det", "_null") and "cov" in self.__dict__:
+            self._set_factor()
+            return self.__dict__[name]
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}"
+        )
 
     @classmethod
     def _from_trusted(cls, mean, cov, min_variance) -> MultivariateGaussian:
         """Internal: from fresh float arrays valid by construction (``fit``,
         ``smooth``: ``cov`` PSD up to rounding, ``min_variance`` checked);
         skips the symmetry and eigenvalue checks, symmetrizes as ``__init__``
-        does. Non-finite values go through the checks."""
+        does and factorizes on first use. Non-finite values go through the
+        checks."""
         if not all_finite(mean, cov):
             return cls(mean, cov, min_variance)
-        mean.setflags(write=False)
-        cov = 0.5 * (cov + cov.T)
-        cov.setflags(write=False)
-        obj = object.__new__(cls)
-        obj._set_factor(mean, cov, min_variance)
-        return obj
+        return trusted(
+            cls, mean=mean, cov=0.5 * (cov + cov.T), min_variance=min_variance
+        )
 
     def __repr__(self):
         extra = f", min_variance={self.min_variance!r}" if self.min_variance else ""
