@@ -171,3 +171,25 @@ def test_optimizer_runs_are_reproducible(case):
     assert r1.family == r2.family
     np.testing.assert_array_equal(r1.x, r2.x)
     assert [h.gamma for h in r1.history] == [h.gamma for h in r2.history]
+
+
+@pytest.mark.parametrize("start", [0, 3, "random"])
+def test_permutation_is_degenerate_quick_exit_keeps_the_answer(start):
+    from cemethod.families._tour_kernels import greedy_tours, tour_log_probs
+
+    def reference(fam, atol):  # the definition: probability of the greedy tour
+        starts = np.arange(fam.n_nodes) if start == "random" else np.array([start])
+        tours = greedy_tours(fam.transition, starts)
+        return bool(np.all(np.exp(tour_log_probs(fam.transition, tours)) >= 1 - atol))
+
+    rng = np.random.default_rng(8)
+    fam = Permutation.uniform(6, start=start)
+    seen = set()
+    for _ in range(40):  # from uniform to (nearly) degenerate
+        for atol in (0.0, 1e-8, 1e-3, 0.5, 1.0, 2.0):
+            got = fam.is_degenerate(atol)
+            assert got == reference(fam, atol)
+            seen.add(got)
+        elite = fam.sample(20, rng)[:3]
+        fam = fam.fit(elite).smooth(fam, 0.5)
+    assert seen == {True, False}

@@ -234,6 +234,12 @@ class Permutation(ArrayFamilyMixin):
             starts = np.arange(self.n_nodes)
         else:
             starts = np.array([self.start])
+        # Quick exit without the greedy tours: the tour probability is at most
+        # its first step, max_j P[s, j] / rowsum, and rows sum to 1 within
+        # 1e-8; the 1e-6 margin dwarfs rounding, so the answer is unchanged.
+        threshold = (1.0 - atol) * (1.0 - 1e-6)
+        if threshold > 0 and (self.transition[starts].max(axis=1) < threshold).any():
+            return False
         tours = greedy_tours(self.transition, starts)
         log_p = tour_log_probs(self.transition, tours)
         return bool(np.all(np.exp(log_p) >= 1.0 - atol))
