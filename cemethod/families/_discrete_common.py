@@ -97,7 +97,13 @@ def check_same_kind(family, previous, func: str, **attrs) -> None:
         )
     for name, value in attrs.items():
         other = getattr(previous, name)
-        if not np.array_equal(np.asarray(other), np.asarray(value)):
+        if type(other) is int and type(value) is int:  # a size: skip numpy
+            same = other == value
+        else:
+            same = other is value or np.array_equal(
+                np.asarray(other), np.asarray(value)
+            )
+        if not same:
             raise parameter_error(
                 func,
                 "previous",

@@ -83,7 +83,7 @@ def check_samples(x, dim: int, func: str) -> np.ndarray:
 def check_fit_data(x, weights, dim: int, func: str):
     """Validated ``(x, w)`` for a weighted fit; ``w`` sums to one."""
     x = check_samples(x, dim, func)
-    if x.shape[0] == 0 or not np.all(np.isfinite(x)):
+    if x.shape[0] == 0 or not np.isfinite(x).all():
         raise parameter_error(func, "x", "a non-empty array of finite values", x)
     if weights is None:
         return x, np.full(x.shape[0], 1.0 / x.shape[0])
