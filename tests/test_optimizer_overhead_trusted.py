@@ -193,3 +193,15 @@ def test_permutation_is_degenerate_quick_exit_keeps_the_answer(start):
         elite = fam.sample(20, rng)[:3]
         fam = fam.fit(elite).smooth(fam, 0.5)
     assert seen == {True, False}
+
+
+def test_bernoulli_dispersion_equals_the_entropy_of_the_stacked_rows():
+    from cemethod.families._discrete_common import entropy_rows
+
+    rng = np.random.default_rng(9)
+    for _ in range(200):
+        p = rng.random(rng.integers(1, 12))
+        p[rng.random(p.size) < 0.2] = 0.0
+        p[rng.random(p.size) < 0.2] = 1.0
+        ref = float(entropy_rows(np.stack([p, 1.0 - p], axis=1)).max())
+        assert Bernoulli(p).dispersion() == ref

@@ -152,4 +152,6 @@ class Bernoulli(ArrayFamilyMixin):
 
     def dispersion(self) -> float:
         """The largest coordinate entropy in nats (0 when degenerate)."""
-        return float(entropy_rows(np.stack([self.p, 1.0 - self.p], axis=1)).max())
+        # entropy_rows of the rows (p, 1 - p), without stacking them
+        h = entropy_rows(self.p[:, None]) + entropy_rows((1.0 - self.p)[:, None])
+        return float(h.max())
