@@ -6,6 +6,7 @@ and ``alpha``, value equality and pickling that re-validates.
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 
 import numpy as np
@@ -21,6 +22,7 @@ __all__ = [
     "entropy_rows",
     "integral_rows",
     "readonly",
+    "trusted_probs",
 ]
 
 
@@ -31,6 +33,29 @@ def readonly(array: np.ndarray) -> np.ndarray:
         out += 0.0  # -0.0 -> 0.0, so equal parameters hash equally
     out.flags.writeable = False
     return out
+
+
+def trusted_probs(cls, array: np.ndarray, **fields):
+    """An instance of the frozen dataclass ``cls`` whose first field is the
+    probability array ``array``, without ``__post_init__``.
+
+    Internal fast path for ``fit`` / ``smooth``, whose results are valid by
+    construction: ``array`` must be a fresh float array no one else holds (it
+    is normalised like :func:`readonly`, in place, and made read-only);
+    ``fields`` are the other, already validated, fields of a family. Returns
+    None when ``array`` has a non-finite entry, so that the caller goes through
+    the validating constructor (and its error message). Pickling still goes
+    through ``__init__`` and so re-validates.
+    """
+    if not math.isfinite(np.add.reduce(array, axis=None)):
+        return None
+    array += 0.0  # -0.0 -> 0.0, as readonly
+    array.flags.writeable = False
+    obj = object.__new__(cls)
+    object.__setattr__(obj, next(iter(cls.__dataclass_fields__)), array)
+    for name, value in fields.items():
+        object.__setattr__(obj, name, value)
+    return obj
 
 
 def check_n_samples(n, func: str) -> int:
@@ -72,7 +97,13 @@ def check_same_kind(family, previous, func: str, **attrs) -> None:
         )
     for name, value in attrs.items():
         other = getattr(previous, name)
-        if not np.array_equal(np.asarray(other), np.asarray(value)):
+        if type(other) is int and type(value) is int:  # a size: skip numpy
+            same = other == value
+        else:
+            same = other is value or np.array_equal(
+                np.asarray(other), np.asarray(value)
+            )
+        if not same:
             raise parameter_error(
                 func,
                 "previous",

@@ -9,6 +9,7 @@ again).
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -22,6 +23,30 @@ def readonly(array: np.ndarray) -> np.ndarray:
     out = np.array(array, dtype=float, copy=True)
     out.setflags(write=False)
     return out
+
+
+def trusted(cls, **fields):
+    """An instance of the frozen dataclass ``cls`` without ``__post_init__``.
+
+    Internal fast path for ``fit`` / ``smooth``, whose results are valid by
+    construction: every array passed must be a fresh float array no one else
+    holds, or an already read-only parameter array of a validated family
+    (fresh arrays are made read-only here, in place). Pickling still goes
+    through ``__init__`` and so re-validates.
+    """
+    obj = object.__new__(cls)
+    for name, value in fields.items():
+        if isinstance(value, np.ndarray) and value.flags.writeable:
+            value.setflags(write=False)
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def all_finite(*arrays) -> bool:
+    """True when every entry is finite (one reduction per array: a nan or an
+    infinity makes the sum non-finite; a finite sum that overflows only sends
+    the caller to the validating constructor)."""
+    return all(math.isfinite(np.add.reduce(a, axis=None)) for a in arrays)
 
 
 def param_vector(
@@ -58,7 +83,7 @@ def check_samples(x, dim: int, func: str) -> np.ndarray:
 def check_fit_data(x, weights, dim: int, func: str):
     """Validated ``(x, w)`` for a weighted fit; ``w`` sums to one."""
     x = check_samples(x, dim, func)
-    if x.shape[0] == 0 or not np.all(np.isfinite(x)):
+    if x.shape[0] == 0 or not np.isfinite(x).all():
         raise parameter_error(func, "x", "a non-empty array of finite values", x)
     if weights is None:
         return x, np.full(x.shape[0], 1.0 / x.shape[0])
@@ -101,9 +126,10 @@ def check_previous(self, previous, func: str, cls: type, same: tuple[str, ...] =
     """``previous`` must be a ``cls`` of the same shape and fixed fields."""
     ok = isinstance(previous, cls)
     for name in same:
-        ok = ok and np.array_equal(getattr(self, name), getattr(previous, name))
+        a, b = getattr(self, name), getattr(previous, name)
+        ok = ok and (a is b or np.array_equal(a, b))
     if ok:
-        ok = np.shape(previous.mode()) == np.shape(self.mode())
+        ok = previous.dim == self.dim  # every continuous family: mode shape (dim,)
     if not ok:
         extra = f" with the same {', '.join(same)}" if same else ""
         rule = f"a {cls.__name__} of the same dimension{extra}"

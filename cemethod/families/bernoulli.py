@@ -18,6 +18,7 @@ from cemethod.families._discrete_common import (
     entropy_rows,
     integral_rows,
     readonly,
+    trusted_probs,
 )
 
 __all__ = ["Bernoulli"]
@@ -125,7 +126,9 @@ class Bernoulli(ArrayFamilyMixin):
             raise parameter_error(func, "x", "an array of 0 and 1 entries", x)
         w = check_weights(weights, x.shape[0], func)
         p = (w @ x.astype(float)) / w.sum()
-        return Bernoulli(np.clip(p, 0.0, 1.0))
+        p = np.clip(p, 0.0, 1.0)
+        out = trusted_probs(Bernoulli, p)  # valid by construction
+        return Bernoulli(p) if out is None else out
 
     def smooth(self, previous: Bernoulli, alpha: float) -> Bernoulli:
         """``alpha * self.p + (1 - alpha) * previous.p`` (de Boer et al. 2005,
@@ -134,7 +137,9 @@ class Bernoulli(ArrayFamilyMixin):
         alpha = check_alpha(alpha, func)
         check_same_kind(self, previous, func, n_dims=self.n_dims)
         p = alpha * self.p + (1.0 - alpha) * previous.p
-        return Bernoulli(np.clip(p, 0.0, 1.0))
+        p = np.clip(p, 0.0, 1.0)
+        out = trusted_probs(Bernoulli, p)  # valid by construction
+        return Bernoulli(p) if out is None else out
 
     def mode(self) -> np.ndarray:
         """The most likely vector, ``int8`` of shape ``(d,)``; ties (``p = 0.5``)
@@ -147,4 +152,6 @@ class Bernoulli(ArrayFamilyMixin):
 
     def dispersion(self) -> float:
         """The largest coordinate entropy in nats (0 when degenerate)."""
-        return float(entropy_rows(np.stack([self.p, 1.0 - self.p], axis=1)).max())
+        # entropy_rows of the rows (p, 1 - p), without stacking them
+        h = entropy_rows(self.p[:, None]) + entropy_rows((1.0 - self.p)[:, None])
+        return float(h.max())

@@ -18,6 +18,7 @@ from cemethod.families._discrete_common import (
     entropy_rows,
     integral_rows,
     readonly,
+    trusted_probs,
 )
 
 __all__ = ["Categorical"]
@@ -233,7 +234,8 @@ class Categorical(ArrayFamilyMixin):
         flat = (np.arange(d) * k + xi).ravel()
         counts = np.bincount(flat, np.repeat(w, d), minlength=d * k).reshape(d, k)
         # Clip: rounding can put a certainty at 1 + 1e-16.
-        return Categorical(np.minimum(counts / w.sum(), 1.0), n_values=self.n_values)
+        probs = np.minimum(counts / w.sum(), 1.0)
+        return self._trusted(probs)
 
     def smooth(self, previous: Categorical, alpha: float) -> Categorical:
         """``alpha * self.probs + (1 - alpha) * previous.probs`` (de Boer et al.
@@ -242,7 +244,12 @@ class Categorical(ArrayFamilyMixin):
         alpha = check_alpha(alpha, func)
         check_same_kind(self, previous, func, n_values=self.n_values)
         probs = alpha * self.probs + (1.0 - alpha) * previous.probs
-        return Categorical(np.minimum(probs, 1.0), n_values=self.n_values)
+        return self._trusted(np.minimum(probs, 1.0))
+
+    def _trusted(self, probs):
+        # fit / smooth: rows sum to 1 and vanish past n_values by construction.
+        out = trusted_probs(Categorical, probs, n_values=self.n_values)
+        return Categorical(probs, n_values=self.n_values) if out is None else out
 
     def mode(self) -> np.ndarray:
         """The most likely vector (first maximum on ties), ``intp`` of shape

@@ -25,6 +25,7 @@ from scipy.linalg import solve_triangular
 from .._validation import check_real, parameter_error
 from ._params import (
     ArrayFamily,
+    all_finite,
     check_alpha,
     check_fit_data,
     check_n,
@@ -32,6 +33,7 @@ from ._params import (
     check_samples,
     param_vector,
     readonly,
+    trusted,
     weighted_moments,
 )
 
@@ -111,6 +113,14 @@ class Gaussian(ArrayFamily):
         object.__setattr__(self, "mean", mean)
         object.__setattr__(self, "std", std)
 
+    @classmethod
+    def _from_trusted(cls, mean, std) -> Gaussian:
+        """Internal: from fresh float arrays valid by construction (``fit``,
+        ``smooth``: std >= 0); non-finite values go through the checks."""
+        if not all_finite(mean, std):
+            return cls(mean, std)
+        return trusted(cls, mean=mean, std=std)
+
     def __repr__(self):
         return f"Gaussian(mean={self.mean!r}, std={self.std!r})"
 
@@ -136,7 +146,7 @@ class Gaussian(ArrayFamily):
         """Weighted mean and weighted MLE standard deviation of the rows of ``x``."""
         x, w = check_fit_data(x, weights, self.dim, "Gaussian.fit")
         mean, var = weighted_moments(x, w)
-        return Gaussian(mean, np.sqrt(var))
+        return Gaussian._from_trusted(mean, np.sqrt(var))
 
     def smooth(self, previous, alpha, *, std_alpha=None) -> Gaussian:
         """``alpha * self + (1 - alpha) * previous`` for mean and std.
@@ -152,7 +162,7 @@ class Gaussian(ArrayFamily):
             else check_alpha(std_alpha, "Gaussian.smooth", "std_alpha")
         )
         check_previous(self, previous, "Gaussian.smooth", Gaussian)
-        return Gaussian(
+        return Gaussian._from_trusted(
             alpha * self.mean + (1 - alpha) * previous.mean,
             beta * self.std + (1 - beta) * previous.std,
         )
@@ -264,13 +274,39 @@ class MultivariateGaussian(ArrayFamily):
             high=math.inf,
             high_inclusive=False,
         )
-        factor, log_det, null = _factorize(cov)
         object.__setattr__(self, "mean", mean)
         object.__setattr__(self, "cov", readonly(cov))
         object.__setattr__(self, "min_variance", min_variance)
+        self._set_factor()
+
+    def _set_factor(self):
+        factor, log_det, null = _factorize(self.cov)
         object.__setattr__(self, "_factor", readonly(factor))
         object.__setattr__(self, "_log_det", float(log_det))
         object.__setattr__(self, "_null", None if null is None else readonly(null))
+
+    def __getattr__(self, name):
+        # Families built by _from_trusted factorize on first use: the fitted
+        # family of an iteration is only smoothed, never sampled.
+        if name in ("_factor", "_log_det", "_null") and "cov" in self.__dict__:
+            self._set_factor()
+            return self.__dict__[name]
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}"
+        )
+
+    @classmethod
+    def _from_trusted(cls, mean, cov, min_variance) -> MultivariateGaussian:
+        """Internal: from fresh float arrays valid by construction (``fit``,
+        ``smooth``: ``cov`` PSD up to rounding, ``min_variance`` checked);
+        skips the symmetry and eigenvalue checks, symmetrizes as ``__init__``
+        does and factorizes on first use. Non-finite values go through the
+        checks."""
+        if not all_finite(mean, cov):
+            return cls(mean, cov, min_variance)
+        return trusted(
+            cls, mean=mean, cov=0.5 * (cov + cov.T), min_variance=min_variance
+        )
 
     def __repr__(self):
         extra = f", min_variance={self.min_variance!r}" if self.min_variance else ""
@@ -315,7 +351,7 @@ class MultivariateGaussian(ArrayFamily):
         cov = (dx * w[:, None]).T @ dx
         mean = shift + mean_dx
         cov[np.diag_indices_from(cov)] += self.min_variance
-        return MultivariateGaussian(mean, cov, self.min_variance)
+        return MultivariateGaussian._from_trusted(mean, cov, self.min_variance)
 
     def smooth(self, previous, alpha, *, std_alpha=None) -> MultivariateGaussian:
         """``alpha * self + (1 - alpha) * previous`` for mean and covariance.
@@ -335,7 +371,7 @@ class MultivariateGaussian(ArrayFamily):
         check_previous(
             self, previous, "MultivariateGaussian.smooth", MultivariateGaussian
         )
-        return MultivariateGaussian(
+        return MultivariateGaussian._from_trusted(
             alpha * self.mean + (1 - alpha) * previous.mean,
             beta * self.cov + (1 - beta) * previous.cov,
             self.min_variance,

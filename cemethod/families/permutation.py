@@ -20,6 +20,7 @@ from cemethod.families._discrete_common import (
     entropy_rows,
     integral_rows,
     readonly,
+    trusted_probs,
 )
 from cemethod.families._tour_kernels import (
     edge_counts,
@@ -203,7 +204,7 @@ class Permutation(ArrayFamilyMixin):
         # Every node leaves once per tour, so each row's count sums to sum(w).
         counts = edge_counts(xi, w, self.n_nodes)
         # Clip: rounding can put a certain transition at 1 + 1e-16.
-        return Permutation(np.minimum(counts / w.sum(), 1.0), start=self.start)
+        return self._trusted(np.minimum(counts / w.sum(), 1.0))
 
     def smooth(self, previous: Permutation, alpha: float) -> Permutation:
         """``alpha * self.transition + (1 - alpha) * previous.transition``
@@ -212,7 +213,12 @@ class Permutation(ArrayFamilyMixin):
         alpha = check_alpha(alpha, func)
         check_same_kind(self, previous, func, n_nodes=self.n_nodes)
         P = alpha * self.transition + (1.0 - alpha) * previous.transition
-        return Permutation(np.minimum(P, 1.0), start=self.start)
+        return self._trusted(np.minimum(P, 1.0))
+
+    def _trusted(self, P):
+        # fit / smooth: zero diagonal and stochastic rows by construction.
+        out = trusted_probs(Permutation, P, start=self.start)
+        return Permutation(P, start=self.start) if out is None else out
 
     def mode(self) -> np.ndarray:
         """The greedy tour from ``start`` (from node 0 when the start is random),
@@ -228,6 +234,12 @@ class Permutation(ArrayFamilyMixin):
             starts = np.arange(self.n_nodes)
         else:
             starts = np.array([self.start])
+        # Quick exit without the greedy tours: the tour probability is at most
+        # its first step, max_j P[s, j] / rowsum, and rows sum to 1 within
+        # 1e-8; the 1e-6 margin dwarfs rounding, so the answer is unchanged.
+        threshold = (1.0 - atol) * (1.0 - 1e-6)
+        if threshold > 0 and (self.transition[starts].max(axis=1) < threshold).any():
+            return False
         tours = greedy_tours(self.transition, starts)
         log_p = tour_log_probs(self.transition, tours)
         return bool(np.all(np.exp(log_p) >= 1.0 - atol))

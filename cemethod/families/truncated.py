@@ -11,6 +11,7 @@ from scipy.special import log_ndtr, ndtr, ndtri, ndtri_exp
 from .._validation import parameter_error
 from ._params import (
     ArrayFamily,
+    all_finite,
     check_alpha,
     check_fit_data,
     check_n,
@@ -18,6 +19,7 @@ from ._params import (
     check_samples,
     param_vector,
     readonly,
+    trusted,
     weighted_moments,
 )
 
@@ -130,6 +132,15 @@ class TruncatedGaussian(ArrayFamily):
         ):
             object.__setattr__(self, name, value)
 
+    @classmethod
+    def _from_trusted(cls, mean, std, lower, upper) -> TruncatedGaussian:
+        """Internal: fresh float ``mean``, ``std >= 0`` valid by construction
+        (``fit``, ``smooth``) and the validated read-only bounds of a family;
+        non-finite values go through the checks."""
+        if not all_finite(mean, std):
+            return cls(mean, std, lower, upper)
+        return trusted(cls, mean=mean, std=std, lower=lower, upper=upper)
+
     def __repr__(self):
         return (
             f"TruncatedGaussian(mean={self.mean!r}, std={self.std!r}, "
@@ -195,7 +206,9 @@ class TruncatedGaussian(ArrayFamily):
         """Weighted mean and std of the rows as the untruncated parameters."""
         x, w = check_fit_data(x, weights, self.dim, "TruncatedGaussian.fit")
         mean, var = weighted_moments(x, w)
-        return TruncatedGaussian(mean, np.sqrt(var), self.lower, self.upper)
+        return TruncatedGaussian._from_trusted(
+            mean, np.sqrt(var), self.lower, self.upper
+        )
 
     def smooth(self, previous, alpha, *, std_alpha=None) -> TruncatedGaussian:
         """``alpha * self + (1 - alpha) * previous`` for mean and std.
@@ -206,7 +219,7 @@ class TruncatedGaussian(ArrayFamily):
         alpha = check_alpha(alpha, func)
         beta = alpha if std_alpha is None else check_alpha(std_alpha, func, "std_alpha")
         check_previous(self, previous, func, TruncatedGaussian, same=("lower", "upper"))
-        return TruncatedGaussian(
+        return TruncatedGaussian._from_trusted(
             alpha * self.mean + (1 - alpha) * previous.mean,
             beta * self.std + (1 - beta) * previous.std,
             self.lower,
