@@ -21,6 +21,7 @@ __all__ = [
     "check_weights",
     "entropy_rows",
     "integral_rows",
+    "permutation_rows",
     "readonly",
     "trusted_probs",
 ]
@@ -135,6 +136,18 @@ def integral_rows(x: np.ndarray, low, high) -> tuple[np.ndarray, np.ndarray]:
         xi = np.where(good, x, low).astype(np.intp)
     ok = good.all(axis=1)
     return xi, ok
+
+
+def permutation_rows(x, size: int, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integer rows of ``x`` (2-D, ``size`` columns) and a mask of the rows that
+    are permutations of ``0..size-1``; a wrong shape is a ValueError of ``func``."""
+    x = np.asarray(x)
+    if x.ndim != 2 or x.shape[1] != size:
+        raise parameter_error(func, "x", f"a 2-D array with {size} columns", x)
+    xi, ok = integral_rows(x, 0, size)
+    seen = np.zeros(xi.shape, dtype=bool)
+    seen[np.arange(xi.shape[0])[:, None], xi] = True
+    return xi, ok & seen.all(axis=1)
 
 
 def entropy_rows(p: np.ndarray) -> np.ndarray:

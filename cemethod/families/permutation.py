@@ -18,7 +18,7 @@ from cemethod.families._discrete_common import (
     check_same_kind,
     check_weights,
     entropy_rows,
-    integral_rows,
+    permutation_rows,
     readonly,
     trusted_probs,
 )
@@ -167,14 +167,7 @@ class Permutation(ArrayFamilyMixin):
 
     def _tours(self, x, func: str) -> tuple[np.ndarray, np.ndarray]:
         """Integer tours and a mask of the rows that are permutations."""
-        x = np.asarray(x)
-        size = self.n_nodes
-        if x.ndim != 2 or x.shape[1] != size:
-            raise parameter_error(func, "x", f"a 2-D array with {size} columns", x)
-        xi, ok = integral_rows(x, 0, size)
-        seen = np.zeros(xi.shape, dtype=bool)
-        seen[np.arange(xi.shape[0])[:, None], xi] = True
-        return xi, ok & seen.all(axis=1)
+        return permutation_rows(x, self.n_nodes, func)
 
     def log_pdf(self, x) -> np.ndarray:
         """Exact log-probability of each tour under the sampling rule."""

@@ -19,7 +19,7 @@ from cemethod.families._discrete_common import (
     check_same_kind,
     check_weights,
     entropy_rows,
-    integral_rows,
+    permutation_rows,
     readonly,
 )
 
@@ -129,14 +129,7 @@ class PositionAssignment(ArrayFamilyMixin):
         return out
 
     def _perms(self, x, func):
-        x = np.asarray(x)
-        size = self.n_items
-        if x.ndim != 2 or x.shape[1] != size:
-            raise parameter_error(func, "x", f"a 2-D array with {size} columns", x)
-        xi, ok = integral_rows(x, 0, size)
-        seen = np.zeros(xi.shape, dtype=bool)
-        seen[np.arange(xi.shape[0])[:, None], xi] = True
-        return xi, ok & seen.all(axis=1)
+        return permutation_rows(x, self.n_items, func)
 
     def log_pdf(self, x) -> np.ndarray:
         """Exact log-probability of each permutation under the sampling rule."""
