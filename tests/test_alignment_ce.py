@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+from alignment_paths import all_paths
 
 from cemethod.problems import (
     BLOSUM62,
@@ -12,21 +13,6 @@ from cemethod.problems import (
     align_dp,
     dna_matrix,
 )
-
-
-def _all_paths(m, n):
-    if m == 0 and n == 0:
-        yield ()
-        return
-    if m and n:
-        for rest in _all_paths(m - 1, n - 1):
-            yield (0, *rest)
-    if m:
-        for rest in _all_paths(m - 1, n):
-            yield (1, *rest)
-    if n:
-        for rest in _all_paths(m, n - 1):
-            yield (2, *rest)
 
 
 def _padded(paths, length):
@@ -49,10 +35,10 @@ def _random_dna(rng, n):
     return "".join(rng.choice(list("ACGT"), n))
 
 
-def test_pdf_sums_to_one_over_all_paths():
+def test_pdf_sums_to_one_overall_paths():
     rng = np.random.default_rng(0)
     fam = _random_family(3, 2, rng)
-    X = _padded(list(_all_paths(3, 2)), 5)
+    X = _padded(list(all_paths(3, 2)), 5)
     assert np.exp(fam.log_pdf(X)).sum() == pytest.approx(1.0)
 
 
@@ -60,7 +46,7 @@ def test_sample_frequencies_match_pdf():
     rng = np.random.default_rng(1)
     fam = _random_family(2, 2, rng)
     X = fam.sample(40000, rng)
-    paths = list(_all_paths(2, 2))
+    paths = list(all_paths(2, 2))
     P = _padded(paths, 4)
     p = np.exp(fam.log_pdf(P))
     counts = np.array([np.all(row == X, axis=1).sum() for row in P])

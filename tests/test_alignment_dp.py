@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+from alignment_paths import all_paths
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,22 +15,6 @@ from cemethod.problems import (
     align_dp,
     dna_matrix,
 )
-
-
-def _all_paths(m, n):
-    """Every move sequence from (0, 0) to (m, n): 0 diag, 1 down, 2 right."""
-    if m == 0 and n == 0:
-        yield ()
-        return
-    if m and n:
-        for rest in _all_paths(m - 1, n - 1):
-            yield (0, *rest)
-    if m:
-        for rest in _all_paths(m - 1, n):
-            yield (1, *rest)
-    if n:
-        for rest in _all_paths(m, n - 1):
-            yield (2, *rest)
 
 
 def _plain_score(path, a, b, mat, o, e):
@@ -47,7 +32,7 @@ def _plain_score(path, a, b, mat, o, e):
 
 
 def _brute_global(a, b, mat, o, e):
-    return max(_plain_score(p, a, b, mat, o, e) for p in _all_paths(len(a), len(b)))
+    return max(_plain_score(p, a, b, mat, o, e) for p in all_paths(len(a), len(b)))
 
 
 def _brute_local(a, b, mat, o, e):
