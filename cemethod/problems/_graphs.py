@@ -55,6 +55,23 @@ class Network:
             raise parameter_error(func, param, "a node of the graph", label)
         return index[label]
 
+    def terminals(self, source, target, *, func: str) -> tuple[int | None, int | None]:
+        """Indices of two distinct terminals, or (None, None) when both are None
+        (all-terminal reliability)."""
+        if (source is None) != (target is None):
+            raise parameter_error(
+                func, "target", "given together with 'source'", target
+            )
+        if source is None:
+            return None, None
+        s = self.node_index(source, func=func, param="source")
+        t = self.node_index(target, func=func, param="target")
+        if s == t:
+            raise parameter_error(
+                func, "target", "a node other than the source", target
+            )
+        return s, t
+
 
 def _is_networkx(graph) -> bool:
     module = type(graph).__module__ or ""

@@ -104,24 +104,7 @@ class NetworkDesign:
         func = "NetworkDesign"
         self.network = net = as_network(graph, q, func=func)
         m = net.n_edges
-        if (source is None) != (target is None):
-            raise parameter_error(
-                func, "target", "given together with 'source'", target
-            )
-        self.source = (
-            None
-            if source is None
-            else net.node_index(source, func=func, param="source")
-        )
-        self.target = (
-            None
-            if target is None
-            else net.node_index(target, func=func, param="target")
-        )
-        if self.source is not None and self.source == self.target:
-            raise parameter_error(
-                func, "target", "a node other than the source", target
-            )
+        self.source, self.target = net.terminals(source, target, func=func)
         c = np.asarray(costs)
         if (
             c.shape != (m,)

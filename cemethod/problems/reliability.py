@@ -114,25 +114,8 @@ class NetworkReliability:
     def __init__(self, graph, source=None, target=None, q=None):
         func = "NetworkReliability"
         self.network = as_network(graph, q, func=func)
-        if (source is None) != (target is None):
-            raise parameter_error(
-                func, "target", "given together with 'source'", target
-            )
         net = self.network
-        self.source = (
-            None
-            if source is None
-            else net.node_index(source, func=func, param="source")
-        )
-        self.target = (
-            None
-            if target is None
-            else net.node_index(target, func=func, param="target")
-        )
-        if self.source is not None and self.source == self.target:
-            raise parameter_error(
-                func, "target", "a node other than the source", target
-            )
+        self.source, self.target = net.terminals(source, target, func=func)
         if net.n_edges == 0:
             raise parameter_error(
                 func, "graph", "a graph with at least one edge", graph
