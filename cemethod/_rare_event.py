@@ -15,7 +15,9 @@ import warnings
 import numpy as np
 
 from ._evaluation import BatchEvaluator
+from ._rare_ice import improved_levels
 from ._rare_levels import multilevel
+from ._rare_refine import staged_final_run
 from ._rare_result import (
     ConfidenceInterval,
     RareEventResult,
@@ -137,6 +139,9 @@ def estimate_rare_event(
     confidence_level=0.95,
     reuse_level_samples=False,
     screening=False,
+    final_refits=0,
+    method="ce",
+    target_cov=1.5,
     rng=None,
 ):
     """Estimate ``P(S(X) >= gamma)`` by multilevel cross-entropy importance sampling.
@@ -276,6 +281,17 @@ def estimate_rare_event(
     max_levels = _check_int(max_levels, param="max_levels", func=_FUNC, low=1)
     reuse = _check_bool(reuse_level_samples, param="reuse_level_samples", func=_FUNC)
     delta = _check_screening(screening, family)
+    method = check_choice(method, ("ce", "ice"), param="method", func=_FUNC)
+    target_cov = check_real(
+        target_cov, param="target_cov", func=_FUNC, low=0.0, low_inclusive=False
+    )
+    if not math.isfinite(target_cov):
+        raise parameter_error(_FUNC, "target_cov", "a finite number > 0", target_cov)
+    final_refits = _check_int(final_refits, param="final_refits", func=_FUNC, low=0)
+    if final_refits > n_final // 2:
+        raise parameter_error(
+            _FUNC, "final_refits", f"at most n_final // 2 = {n_final // 2}", final_refits
+        )
     rng = np.random.default_rng(rng)
     sign = 1.0 if direction == "greater" else -1.0
     target = sign * gamma
@@ -289,11 +305,41 @@ def estimate_rare_event(
         func=_FUNC,
     ) as evaluator:
         scorer = _Scorer(evaluator, sign)
-        run = multilevel(
-            scorer, family, target, n_samples, rho, smoothing, max_levels, delta, rng
-        )
-        X, s = scorer(run.family, n_final, rng)
-        groups = [_log_terms(X, s, target, family, run.family)]
+        if method == "ce":
+            run = multilevel(
+                scorer, family, target, n_samples, rho, smoothing, max_levels, delta, rng
+            )
+        else:
+            run = improved_levels(
+                scorer,
+                family,
+                target,
+                n_samples,
+                rho,
+                target_cov,
+                smoothing,
+                max_levels,
+                delta,
+                rng,
+            )
+        if final_refits == 0:
+            X, s = scorer(run.family, n_final, rng)
+            groups = [_log_terms(X, s, target, family, run.family)]
+        else:
+            groups, run.family = staged_final_run(
+                scorer,
+                family,
+                run.family,
+                target,
+                n_final,
+                final_refits,
+                rng,
+                run.pool if run.reached else None,
+            )
+            run.notes.append(
+                f"the final run had {final_refits} stages, the family refit on all "
+                "hits so far before each"
+            )
         if reuse and run.last_sample is not None:
             X_last, s_last, sampler = run.last_sample
             groups.append(_log_terms(X_last, s_last, target, family, sampler))
@@ -312,7 +358,7 @@ def estimate_rare_event(
         tuple(sign * g for g in run.levels),
         run.notes,
         confidence_level,
-        "cross-entropy",
+        "cross-entropy" if method == "ce" else "improved cross-entropy",
         start,
     )
 
@@ -338,7 +384,7 @@ def _finish(summary, scorer, family, levels, notes, level, method, start):
         interval = _normal_interval(summary, level)
     head = (
         f"{summary.n_hits} of {summary.n_terms} final samples reached gamma"
-        if method == "cross-entropy"
+        if method != "crude"
         else f"{summary.n_hits} of {summary.n_terms} samples reached gamma"
     )
     return RareEventResult(
