@@ -101,7 +101,16 @@ def _stalled(fraction, previous, rho, n):
 
 
 def improved_levels(
-    scorer, nominal, target, n_samples, rho, delta_cov, smoothing, max_levels, delta, rng
+    scorer,
+    nominal,
+    target,
+    n_samples,
+    rho,
+    delta_cov,
+    smoothing,
+    max_levels,
+    delta,
+    rng,
 ) -> LevelRun:
     """Run the iCE levels; ``run.levels`` holds the widths ``sigma_t``."""
     run = LevelRun(family=nominal, pool=SamplePool(nominal))
@@ -140,7 +149,9 @@ def improved_levels(
                 f"family {proposal!r} puts its mass outside the nominal support."
             )
         w = np.exp(log_w - top)
-        keep = w > 0  # rows of weight 0 change nothing but cost time
+        # Rows below 1e-12 of the largest weight change the fit by less than
+        # rounding but cost time.
+        keep = w > 1e-12
         updated = proposal.fit(XX[keep], weights=w[keep])
         if smoothing < 1.0:
             updated = updated.smooth(proposal, smoothing)

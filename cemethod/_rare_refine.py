@@ -41,23 +41,23 @@ _DEPTH = 3
 
 
 def stage_sizes(n_final: int, n_stages: int) -> list[int]:
-    """Split ``n_final`` into ``n_stages`` stages, the first ones smaller.
+    """Split ``n_final >= 2 n_stages`` into ``n_stages`` stages, the first smaller.
 
-    The stage sizes grow like ``1, 2, 3, ...`` (an arithmetic ramp): a family
-    fitted on the hits of a small first stage is already much better than the
-    last level's, so most of the budget goes to the later, better stages.
+    Every stage gets 2 samples (so that it has a sample variance); the rest is
+    shared in the proportions ``1 : 2 : ... : n_stages`` with cumulative
+    rounding. A family fitted on the hits of a small first stage is already
+    much better than the last level's, so most of the budget goes to the
+    later, better stages.
 
     >>> stage_sizes(1000, 4)
-    [100, 200, 300, 400]
-    >>> sum(stage_sizes(33_001, 3))
-    33001
+    [101, 200, 300, 399]
+    >>> stage_sizes(14, 7)
+    [2, 2, 2, 2, 2, 2, 2]
     """
+    spare = n_final - 2 * n_stages
     total = n_stages * (n_stages + 1) // 2
-    sizes = [max(2, (n_final * (j + 1)) // total) for j in range(n_stages)]
-    sizes[-1] += n_final - sum(sizes)
-    return sizes
-
-
+    cuts = [spare * (j + 1) * (j + 2) // 2 // total for j in range(n_stages)]
+    return [2 + c - p for c, p in zip(cuts, [0, *cuts[:-1]], strict=True)]
 
 
 class SamplePool:
@@ -138,9 +138,11 @@ class SamplePool:
             return family
         X, s = self.samples()
         log_w = np.where(s >= target, self.log_weights(), -math.inf)
-        keep = np.isfinite(log_w)
-        if not keep.any():
+        if not np.isfinite(log_w).any():
             return family
+        # Rows below 1e-12 of the largest weight change the fit by less than
+        # rounding but cost time.
+        keep = log_w > log_w.max() + math.log(1e-12)
         w = np.exp(log_w[keep] - log_w[keep].max())
         if w.sum() ** 2 / (w @ w) < _MIN_POOL_ESS:
             return family
@@ -150,15 +152,15 @@ class SamplePool:
 def staged_final_run(scorer, nominal, family, target, n_final, n_stages, rng, pool):
     """Run the final importance sampling in stages, refitting between stages.
 
-    ``pool`` is the :class:`SamplePool` of the levels (or None); the stages'
-    samples join it, and after each stage but the last the family is refit on
-    all its hits. Returns ``(groups, family)``: the log terms of each stage
+    ``pool`` is the :class:`SamplePool` of the levels (or None); before each
+    stage the family is refit on the hits of the pool, which the stage's
+    samples then join. Returns ``(groups, family)``: the log terms of each stage
     (``-inf`` off the event) and the family of the last stage.
     """
     pool = SamplePool(nominal) if pool is None else pool
     groups = []
     sizes = stage_sizes(n_final, n_stages)
-    for j, size in enumerate(sizes):
+    for size in sizes:
         family = pool.fit_hits(family, target)
         X, s = scorer(family, size, rng)
         pool.add(X, s, family)
