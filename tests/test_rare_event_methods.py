@@ -75,6 +75,16 @@ def test_ice_levels_reach_the_cross_entropy_optimum():
     assert _close(res, math.exp(-10.0))
 
 
+def test_ice_on_a_frequent_event_is_crude_monte_carlo():
+    # P(U >= 0.3) = 0.38: the indicator's CoV sqrt(0.62 / 0.38) = 1.27 already
+    # meets eq. (21) (1.5) at the first level, so no level is fitted.
+    res = ce.estimate_rare_event(
+        lambda x: x[:, 0], 0.3, Gaussian([0.0], [1.0]), method="ice", rng=0
+    )
+    assert res.levels == () and res.family.mean[0] == 0.0
+    assert _close(res, stats.norm.sf(0.3))
+
+
 def test_final_refits_count_every_evaluation_and_say_so():
     problem = SumOfExponentials(10, 40.0)
     fam = problem.default_family()
