@@ -30,7 +30,7 @@ from ._rare_ice import improved_levels
 from ._rare_levels import multilevel
 from ._rare_refine import staged_final_run
 from ._rare_result import _term_summary
-from ._rare_screening import check_screenable, n_screened
+from ._rare_screening import check_screenable, n_screened, screen
 from ._validation import check_choice, check_real, parameter_error
 
 __all__ = ["crude_monte_carlo", "estimate_rare_event"]
@@ -334,6 +334,7 @@ def estimate_rare_event(
                 final_refits,
                 rng,
                 run.pool if run.reached else None,
+                (lambda fam: screen(fam, family, run.frozen, delta)) if delta else None,
             )
             run.notes.append(
                 f"the final run had {final_refits} stages, the family refit on all "

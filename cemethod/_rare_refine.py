@@ -149,19 +149,25 @@ class SamplePool:
         return family.fit(X[keep], weights=w)
 
 
-def staged_final_run(scorer, nominal, family, target, n_final, n_stages, rng, pool):
+def staged_final_run(
+    scorer, nominal, family, target, n_final, n_stages, rng, pool, adjust=None
+):
     """Run the final importance sampling in stages, refitting between stages.
 
     ``pool`` is the :class:`SamplePool` of the levels (or None); before each
     stage the family is refit on the hits of the pool, which the stage's
-    samples then join. Returns ``(groups, family)``: the log terms of each stage
+    samples then join; ``adjust`` (if given) maps each refit family to the one
+    used (screening). Returns ``(groups, family)``: the log terms of each stage
     (``-inf`` off the event) and the family of the last stage.
     """
     pool = SamplePool(nominal) if pool is None else pool
     groups = []
     sizes = stage_sizes(n_final, n_stages)
     for size in sizes:
-        family = pool.fit_hits(family, target)
+        refit = pool.fit_hits(family, target)
+        if refit is not family and adjust is not None:
+            refit = adjust(refit)
+        family = refit
         X, s = scorer(family, size, rng)
         pool.add(X, s, family)
         groups.append(np.where(s >= target, pool.own_log_ratio(), -math.inf))

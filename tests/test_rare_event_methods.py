@@ -137,6 +137,27 @@ def test_ice_stops_when_the_hit_fraction_stops_growing():
     assert len(res.levels) < 20
 
 
+def _first_five(X):
+    return X[:, :5].sum(axis=1)
+
+
+def test_ice_with_screening_keeps_irrelevant_parameters_nominal():
+    # Only the first 5 of 10 coordinates matter; with all samples in each fit
+    # the irrelevant means barely move, so screening resets them.
+    res = ce.estimate_rare_event(
+        _first_five,
+        25.0,
+        Exponential(np.ones(10)),
+        method="ice",
+        screening=True,
+        final_refits=2,
+        rng=0,
+    )
+    assert np.sum(res.family.mean[5:] == 1.0) >= 3
+    assert np.all(res.family.mean[:5] > 2.0)
+    assert _close(res, stats.gamma(5).sf(25.0))
+
+
 def test_ice_direction_less_mirrors_greater():
     fam = Gaussian(np.zeros(3), 1.0)
     a = ce.estimate_rare_event(
