@@ -86,6 +86,8 @@ class SamplePool:
         del self.chunks[: -self.depth]
 
     def _log(self, chunk, g):
+        if g is self.nominal:  # the first level samples from the nominal
+            return self._log_nominal(chunk)
         # Keyed by identity; the cache holds the family, so ids are not reused.
         cache = chunk[4]
         if id(g) not in cache:
