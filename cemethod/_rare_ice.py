@@ -38,8 +38,6 @@ from ._rare_screening import screen
 
 __all__ = []
 
-_BISECTIONS = 80
-
 
 def _cov(log_w):
     """Coefficient of variation of ``exp(log_w)`` (``inf`` when all are 0)."""
@@ -62,8 +60,9 @@ def next_width(G, previous, delta):
     """``sigma_t``: ``CoV(Phi(-G / sigma) / Phi(-G / previous)) = delta``.
 
     The CoV grows as ``sigma`` shrinks (from 0 at ``sigma = previous``), so the
-    root is found by bisection on ``log sigma``. Returns ``0.0`` when even the
-    limit ``sigma -> 0`` (the indicator itself) is within ``delta``.
+    root is bracketed and found by Brent's method on ``log sigma``. Returns
+    ``0.0`` when even the limit ``sigma -> 0`` (the indicator itself) is
+    within ``delta``.
     """
     base = _log_smooth(G, previous)
     scale = float(np.max(np.abs(G))) or 1.0

@@ -2,17 +2,17 @@
 
 Once the levels reach ``gamma``, the CE program for the optimal parameter
 ``v* = argmax_v E_u[1{S >= gamma} log f(X; v)]`` (de Boer, Kroese, Mannor &
-Rubinstein 2005, eq. (8)) can be estimated from *every* sample that reached
-``gamma`` so far, each weighted by its own likelihood ratio ``f(x; u) /
-g_j(x)`` against the density ``g_j`` it was drawn from: the pooled weighted MLE
-is a consistent estimate of ``v*`` whatever the mix of samplers. The final run
-is split into stages; after each stage the family is refit on the growing pool
-of hits, so the later (larger) stages sample from a family fitted on thousands
-of hits instead of the ``rho N`` elite of one level. This is the sample reuse
-of adaptive importance sampling (Oh & Berger 1992) applied to the CE program,
-and the "fit with all samples" idea of the improved CE method of Papaioannou,
-Geyer & Straub (2019) at the final level, where their smoothed indicator is the
-exact indicator.
+Rubinstein 2005, eq. (8)) can be estimated from *every* recent sample that
+reached ``gamma``, each weighted by ``f(x; u) / q(x)`` with ``q`` the mixture of
+the densities the samples were drawn from (:class:`SamplePool`): the pooled
+weighted MLE is a consistent estimate of ``v*`` whatever the mix of samplers.
+The final run is split into stages; before each stage the family is refit on
+the growing pool of hits, so the later (larger) stages sample from a family
+fitted on many more hits than the ``rho N`` elite of one level. This is the
+sample reuse of adaptive importance sampling (Oh & Berger 1992; Cornuet,
+Marin, Mira & Robert 2012) applied to the CE program, and the "fit with all
+samples" idea of the improved CE method of Papaioannou, Geyer & Straub (2019)
+at the final level, where their smoothed indicator is the exact indicator.
 
 The estimate is the plain mean of the terms of all stages. Each stage is drawn
 from a family that depends only on earlier stages, so its mean is unbiased
