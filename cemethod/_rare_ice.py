@@ -65,14 +65,24 @@ def next_width(G, previous, delta):
     within ``delta``.
     """
     base = _log_smooth(G, previous)
-    scale = float(np.max(np.abs(G))) or 1.0
+    # A failed evaluation (G = +inf, on_error="worst") has ratio 0 (0 / 0 in
+    # the limit of a large G).
+    outside = np.isposinf(G)
+    finite = np.abs(G[np.isfinite(G)])
+    scale = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     hi = min(previous, 1e3 * scale)
     lo = 1e-12 * scale
-    if _cov(_log_smooth(G, lo) - base) <= delta:
+
+    def cov(sigma):
+        with np.errstate(invalid="ignore"):
+            log_ratio = _log_smooth(G, sigma) - base
+        return _cov(np.where(outside, -math.inf, log_ratio))
+
+    if cov(lo) <= delta:
         return 0.0
     return math.exp(
         brentq(
-            lambda z: _cov(_log_smooth(G, math.exp(z)) - base) - delta,
+            lambda z: cov(math.exp(z)) - delta,
             math.log(lo),
             math.log(hi),
             xtol=1e-6,
