@@ -44,8 +44,8 @@ def stage_sizes(n_final: int, n_stages: int) -> list[int]:
     """Split ``n_final >= 2 n_stages`` into ``n_stages`` stages, the first smaller.
 
     Every stage gets 2 samples (so that it has a sample variance); the rest is
-    shared in the proportions ``1 : 2 : ... : n_stages`` with cumulative
-    rounding. A family fitted on the hits of a small first stage is already
+    shared in the proportions ``1 : 2 : ... : n_stages``, rounded down, the
+    remainder going one by one to the last stages. A family fitted on the hits of a small first stage is already
     much better than the last level's, so most of the budget goes to the
     later, better stages.
 
@@ -56,8 +56,9 @@ def stage_sizes(n_final: int, n_stages: int) -> list[int]:
     """
     spare = n_final - 2 * n_stages
     total = n_stages * (n_stages + 1) // 2
-    cuts = [spare * (j + 1) * (j + 2) // 2 // total for j in range(n_stages)]
-    return [2 + c - p for c, p in zip(cuts, [0, *cuts[:-1]], strict=True)]
+    sizes = [2 + spare * (j + 1) // total for j in range(n_stages)]
+    left = n_final - sum(sizes)  # fewer than n_stages
+    return [size + (j >= n_stages - left) for j, size in enumerate(sizes)]
 
 
 class SamplePool:
