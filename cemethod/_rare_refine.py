@@ -45,9 +45,9 @@ def stage_sizes(n_final: int, n_stages: int) -> list[int]:
 
     Every stage gets 2 samples (so that it has a sample variance); the rest is
     shared in the proportions ``1 : 2 : ... : n_stages``, rounded down, the
-    remainder going one by one to the last stages. A family fitted on the hits of a small first stage is already
-    much better than the last level's, so most of the budget goes to the
-    later, better stages.
+    remainder going one by one to the last stages. A family fitted on the
+    hits of a small first stage is already much better than the last
+    level's, so most of the budget goes to the later, better stages.
 
     >>> stage_sizes(1000, 4)
     [101, 200, 300, 399]
