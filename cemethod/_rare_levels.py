@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._rare_refine import SamplePool
 from ._rare_screening import screen
 
 __all__ = []
@@ -35,6 +36,8 @@ class LevelRun:
     last_sample: tuple | None = None
     frozen: dict = field(default_factory=dict)
     reached: bool = False
+    # Every level sample (a SamplePool), for the refits of a staged final run.
+    pool: object = None
 
 
 def _elite_weights(X, nominal, proposal):
@@ -69,7 +72,7 @@ def multilevel(
     scorer, nominal, target, n_samples, rho, smoothing, max_levels, delta, rng
 ) -> LevelRun:
     """Run the levels; return the family for the final importance-sampling run."""
-    run = LevelRun(family=nominal)
+    run = LevelRun(family=nominal, pool=SamplePool(nominal))
     n = n_samples
     previous = -math.inf
     # Fewest elite samples a stalled level may fit on (fixed, not growing with n).
@@ -77,6 +80,7 @@ def multilevel(
     for _ in range(max_levels):
         proposal = run.family
         X, s = scorer(proposal, n, rng)
+        run.pool.add(X, s, proposal)
         level = _next_level(s, previous, target, max(1, math.ceil(rho * n)), min_elite)
         if level is None:
             if n >= _MAX_GROWTH * n_samples:

@@ -64,14 +64,15 @@ class RareEventResult:
         Calls of the score, all levels and the final run included.
     levels : tuple of float
         The intermediate levels ``gamma_1, ..., gamma_T`` (empty for crude
-        Monte Carlo).
+        Monte Carlo; for the improved CE method, the widths ``sigma_1, ...,
+        sigma_T`` of the smoothed indicators).
     family : SamplingFamily
         The importance-sampling family of the final run (the nominal family for
         crude Monte Carlo).
     effective_sample_size : float
         ``(sum Z)^2 / sum Z^2`` over the terms of the estimator.
     method : str
-        ``"cross-entropy"`` or ``"crude"``.
+        ``"cross-entropy"``, ``"improved cross-entropy"`` or ``"crude"``.
     degenerate_weights : bool
         True when a few weights dominate the estimate (effective sample size
         below 30, or one term above 20% of the sum) or no sample reached
