@@ -107,7 +107,7 @@ _COMMON_HELP = {
     "succeeds); e.g. --json result.json",
     "plot": "write PNG plots into the folder DIR, created if needed (needs "
     "matplotlib); e.g. --plot plots/",
-    "quiet": "print only the summary, no progress",
+    "quiet": "print only the summary, no progress on stderr; e.g. --quiet",
 }
 
 _COMMON_TYPES = {
@@ -263,7 +263,7 @@ def convergence_plot(result, label: str):
     h = history_dict(result)
 
     def draw(ax):
-        ax.plot(h["iteration"], h["best"], marker="o", ms=3, label="best so far")
+        ax.plot(h["iteration"], h["best"], marker="o", ms=3, label="best")
         ax.plot(h["iteration"], h["gamma"], marker=".", ms=3, label="level gamma_t")
         ax.set_xlabel("CE iteration")
         ax.set_ylabel(label)
@@ -302,6 +302,8 @@ def write_atomically(files) -> None:
     """Write every ``(path, bytes)`` to a temporary file beside it, then rename
     them all: an error before the renames leaves no new file behind."""
     temps = []
+    mask = os.umask(0)  # mkstemp makes 0600 files; give the usual permissions
+    os.umask(mask)
     try:
         for path, data in files:
             folder = os.path.dirname(os.path.abspath(path))
@@ -309,6 +311,7 @@ def write_atomically(files) -> None:
             temps.append(tmp)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+            os.chmod(tmp, 0o666 & ~mask)
         for (path, _), tmp in zip(files, temps, strict=True):
             os.replace(tmp, path)
     except BaseException:

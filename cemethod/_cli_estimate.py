@@ -30,6 +30,13 @@ def _network(args, path):
 
     kind, data, values, where = read_graph(path, "q")
     if kind == "matrix":
+        bad = np.argwhere((data < 0) | (data > 1))
+        if bad.size:
+            i, j = bad[0]
+            raise InputError(
+                f"{path}, line {where[i]}: expected failure probabilities in [0, 1] "
+                f"(0 = no link), got {data[i, j]:g} in column {j + 1}"
+            )
         try:
             return as_network(data, args.q)
         except ValueError as exc:

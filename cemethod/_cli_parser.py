@@ -46,7 +46,7 @@ def _demo(sub):
                    "reliability diagram) into DIR (needs matplotlib), e.g. "
                    "--plot plots/")  # fmt: skip
     p.add_argument("--quiet", action="store_true",
-                   help="print only the summary table, no progress")  # fmt: skip
+                   help="print only the summary table, no progress; e.g. --quiet")  # fmt: skip
 
 
 def _tsp(sub):
