@@ -33,7 +33,7 @@ class InputError(Exception):
     """
 
 
-# -- argparse types ---------------------------------------------------------------
+# -- argparse types --
 def _int_at_least(low: int):
     def parse(text: str) -> int:
         try:
@@ -239,7 +239,7 @@ def ce_summary(result) -> dict:
     }
 
 
-# -- figures and atomic files -----------------------------------------------------
+# -- figures and atomic files --
 def render_png(draw, title: str) -> bytes:
     """Run ``draw(ax)`` on a fresh Agg figure and return the PNG bytes."""
     import matplotlib
@@ -289,7 +289,9 @@ class Outputs:
         files = []
         if self.plot_dir:
             for name, draw, title in self.figures:
-                files.append((os.path.join(self.plot_dir, name), render_png(draw, title)))
+                files.append(
+                    (os.path.join(self.plot_dir, name), render_png(draw, title))
+                )
         if self.json_path:
             files.append((self.json_path, to_json_text(payload).encode()))
         if self.plot_dir:
@@ -321,7 +323,7 @@ def write_atomically(files) -> None:
         raise
 
 
-# -- progress ----------------------------------------------------------------------
+# -- progress --
 class Progress:
     """Progress on stderr: a tqdm bar when stderr is a terminal and tqdm is
     installed, otherwise one plain line per step; nothing with ``quiet``."""

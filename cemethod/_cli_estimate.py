@@ -42,8 +42,7 @@ def _network(args, path):
         except ValueError as exc:
             raise InputError(
                 f"{path}: expected a symmetric matrix of failure probabilities in "
-                "[0, 1] (0 = no link), or a 0/1 adjacency matrix with --q; "
-                + str(exc)
+                "[0, 1] (0 = no link), or a 0/1 adjacency matrix with --q; " + str(exc)
             ) from None
     q = []
     for value, line in zip(values, where, strict=True):
@@ -84,20 +83,30 @@ def run_reliability(args, out, progress):
         else f"two-terminal {args.source} -> {args.target}"
     )
     print(
-        f"network: {net.n_nodes} nodes, {net.n_edges} edges, {terminals} "
-        f"unreliability",
+        f"network: {net.n_nodes} nodes, {net.n_edges} edges, {terminals} unreliability",
         flush=True,
     )
     method = args.method
     do_exact = method == "exact" or (
         method == "auto" and net.n_edges <= EXACT_MAX_EDGES
     )
-    lines, payload = [], {"command": "reliability", "file": path,
-                          "n_nodes": net.n_nodes, "n_edges": net.n_edges,
-                          "source": args.source, "target": args.target}  # fmt: skip
+    lines, payload = (
+        [],
+        {
+            "command": "reliability",
+            "file": path,
+            "n_nodes": net.n_nodes,
+            "n_edges": net.n_edges,
+            "source": args.source,
+            "target": args.target,
+        },
+    )
     if do_exact:
-        how = "enumeration of the 2^m edge states" if net.n_edges <= 16 else (
-            "frontier dynamic program")  # fmt: skip
+        how = (
+            "enumeration of the 2^m edge states"
+            if net.n_edges <= 16
+            else ("frontier dynamic program")
+        )
         progress.step("exact")
         exact = rel.exact()
         lines.append(f"exact unreliability {exact:.6e} ({how}, {net.n_edges} edges)")
@@ -112,8 +121,13 @@ def run_reliability(args, out, progress):
     if method in ("auto", "ce"):
         n = args.samples or 1000
         progress.step("CE importance sampling")
-        res = rel.estimate(n, n_iterations=args.iterations, n_final=args.final_samples,
-                           smoothing=args.smoothing or 0.7, rng=args.seed)  # fmt: skip
+        res = rel.estimate(
+            n,
+            n_iterations=args.iterations,
+            n_final=args.final_samples,
+            smoothing=args.smoothing or 0.7,
+            rng=args.seed,
+        )
         label = "CE importance-sampling estimate"
     elif method == "crude":
         progress.step("crude Monte Carlo")
@@ -151,8 +165,9 @@ def run_reliability(args, out, progress):
                 ax.set_ylabel("failure probability")
                 ax.legend()
 
-            out.add_figure("edge_probabilities.png", draw,
-                           "Failure probabilities: nominal and CE")  # fmt: skip
+            out.add_figure(
+                "edge_probabilities.png", draw, "Failure probabilities: nominal and CE"
+            )
     return lines, payload
 
 
@@ -168,32 +183,53 @@ def run_buffer(args, out, progress):
     try:
         if kind == "buffer_allocation":
             problem = BufferAllocation(
-                cfg["service_rates"], cfg.get("failure_rates"),
-                cfg.get("repair_rates"), cfg["total_buffer"], rng=args.seed, **sim,
-            )  # fmt: skip
-            what = (f"{problem.n_dims + 1} machines, {problem.total_buffer} buffer "
-                    f"slots to share")  # fmt: skip
+                cfg["service_rates"],
+                cfg.get("failure_rates"),
+                cfg.get("repair_rates"),
+                cfg["total_buffer"],
+                rng=args.seed,
+                **sim,
+            )
+            what = (
+                f"{problem.n_dims + 1} machines, {problem.total_buffer} buffer "
+                f"slots to share"
+            )
         else:
             problem = ThroughputMaximization(**cfg, rng=args.seed, **sim)
-            what = (f"{problem.n_stations} stations, rate budget "
-                    f"{problem.total_rate}, buffer budget {problem.total_buffer}")  # fmt: skip
+            what = (
+                f"{problem.n_stations} stations, rate budget "
+                f"{problem.total_rate}, buffer budget {problem.total_buffer}"
+            )
     except ValueError as exc:
         raise InputError(f"{path}: {exc}") from None
-    print(f"{kind.replace('_', ' ')}: {what} (simulation horizon "
-          f"{problem.horizon:g})", flush=True)  # fmt: skip
+    print(
+        f"{kind.replace('_', ' ')}: {what} (simulation horizon {problem.horizon:g})",
+        flush=True,
+    )
     opts = optimizer_options(args, problem.default_options())
     if replications is not None:
         opts["replications"] = replications
-    res = maximize(problem, problem.default_family(), rng=args.seed,
-                   callback=progress.callback, **opts)  # fmt: skip
+    res = maximize(
+        problem,
+        problem.default_family(),
+        rng=args.seed,
+        callback=progress.callback,
+        **opts,
+    )
     x = np.asarray(res.x).astype(int).tolist()
     exact = problem.exact_throughput(x) if args.exact else None
     lines = [f"decision {x}: simulated throughput {res.fun:.5g}"]
     if exact is not None:
         lines[0] += f", exact (Markov chain) {exact:.5g}"
-    payload = {"command": "buffer", "file": path, "problem": kind, "x": x,
-               "simulated_throughput": res.fun, "exact_throughput": exact,
-               "ce": ce_summary(res)}  # fmt: skip
+    payload = {
+        "command": "buffer",
+        "file": path,
+        "problem": kind,
+        "x": x,
+        "simulated_throughput": res.fun,
+        "exact_throughput": exact,
+        "ce": ce_summary(res),
+    }
     if args.enumerate:
         progress.step("enumeration")
         best = problem.enumerate_optimum()
@@ -201,11 +237,15 @@ def run_buffer(args, out, progress):
             f"enumeration of {best.n_candidates} decisions (exact throughput): "
             f"best {best.fun:.5g} at {best.x.tolist()}"
         )
-        payload["enumeration"] = {"fun": best.fun, "x": best.x.tolist(),
-                                  "n_candidates": best.n_candidates}  # fmt: skip
+        payload["enumeration"] = {
+            "fun": best.fun,
+            "x": best.x.tolist(),
+            "n_candidates": best.n_candidates,
+        }
     lines.append(f"{res.nit} CE iterations, {res.nfev} simulations; {res.message}")
-    out.add_figure("convergence.png", convergence_plot(res, "throughput"),
-                   "CE convergence")  # fmt: skip
+    out.add_figure(
+        "convergence.png", convergence_plot(res, "throughput"), "CE convergence"
+    )
     return lines, payload
 
 
@@ -215,24 +255,36 @@ def run_evaluate(args, out, progress):
     y_true, y_proba, labels = read_predictions(args.y_true, args.y_proba)
     kwargs = {"labels": labels, "n_bins": args.bins}
     try:
-        text = cross_entropy_report(y_true, y_proba, digits=args.digits,
-                                    bands=args.bands, **kwargs)  # fmt: skip
-        report = cross_entropy_report(y_true, y_proba, output="dict",
-                                      bands=args.bands, **kwargs)  # fmt: skip
+        text = cross_entropy_report(
+            y_true, y_proba, digits=args.digits, bands=args.bands, **kwargs
+        )
+        report = cross_entropy_report(
+            y_true, y_proba, output="dict", bands=args.bands, **kwargs
+        )
     except ValueError as exc:
         raise InputError(f"{args.y_true}, {args.y_proba}: {exc}") from None
-    payload = {"command": "evaluate", "y_true": args.y_true,
-               "y_proba": args.y_proba, "n_samples": len(y_true),
-               "report": report}  # fmt: skip
+    payload = {
+        "command": "evaluate",
+        "y_true": args.y_true,
+        "y_proba": args.y_proba,
+        "n_samples": len(y_true),
+        "report": report,
+    }
     if out.plot_dir:
         from sklearn_ext.display import PerClassLossDisplay, ReliabilityDisplay
 
-        out.add_figure("reliability_diagram.png",
-                       lambda ax: ReliabilityDisplay.from_predictions(
-                           y_true, y_proba, labels=labels, n_bins=args.bins, ax=ax),
-                       "Reliability diagram")  # fmt: skip
-        out.add_figure("per_class_loss.png",
-                       lambda ax: PerClassLossDisplay.from_predictions(
-                           y_true, y_proba, labels=labels, ax=ax),
-                       "Log loss per class")  # fmt: skip
+        out.add_figure(
+            "reliability_diagram.png",
+            lambda ax: ReliabilityDisplay.from_predictions(
+                y_true, y_proba, labels=labels, n_bins=args.bins, ax=ax
+            ),
+            "Reliability diagram",
+        )
+        out.add_figure(
+            "per_class_loss.png",
+            lambda ax: PerClassLossDisplay.from_predictions(
+                y_true, y_proba, labels=labels, ax=ax
+            ),
+            "Log loss per class",
+        )
     return [text], payload

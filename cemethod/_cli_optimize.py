@@ -36,7 +36,7 @@ def _no_workers_with(args, what: str) -> None:
         raise InputError(f"--workers does not apply with {what}: leave it out")
 
 
-# -- tsp -------------------------------------------------------------------------------
+# -- tsp --
 def run_tsp(args, out, progress):
     from cemethod.problems import ATSP, TSP, read_tsplib
     from cemethod.problems.tsplib import published_optimum
@@ -90,9 +90,12 @@ def run_tsp(args, out, progress):
         closed = np.r_[sol.tour, sol.tour[:1]]
 
         def draw(ax):
-            ax.plot(xy[closed, 1 if data.edge_weight_type == "GEO" else 0],
-                    xy[closed, 0 if data.edge_weight_type == "GEO" else 1],
-                    "-o", ms=4)  # fmt: skip
+            ax.plot(
+                xy[closed, 1 if data.edge_weight_type == "GEO" else 0],
+                xy[closed, 0 if data.edge_weight_type == "GEO" else 1],
+                "-o",
+                ms=4,
+            )
             ax.set_aspect("equal", adjustable="datalim")
             ax.set_xticks([])
             ax.set_yticks([])
@@ -104,13 +107,13 @@ def run_tsp(args, out, progress):
     return lines, payload
 
 
-# -- maxcut ---------------------------------------------------------------------------
+# -- maxcut --
 def run_maxcut(args, out, progress):
     from cemethod import maximize
     from cemethod.problems import MaxCut
 
     path = check_input_file(args.graph)
-    kind, data, values, where = read_graph(path, "weight")
+    kind, data, values, _ = read_graph(path, "weight")
     if kind == "matrix":
         problem = MaxCut(data)
     else:
@@ -126,11 +129,18 @@ def run_maxcut(args, out, progress):
     opts = optimizer_options(args, problem.default_options())
     if args.polish:
         _no_workers_with(args, "--polish")
-        res = problem.solve(polish=True, rng=args.seed, callback=progress.callback,
-                            **opts)  # fmt: skip
+        res = problem.solve(
+            polish=True, rng=args.seed, callback=progress.callback, **opts
+        )
     else:
-        res = maximize(problem, problem.default_family(), vectorized=True,
-                       rng=args.seed, callback=progress.callback, **opts)  # fmt: skip
+        res = maximize(
+            problem,
+            problem.default_family(),
+            vectorized=True,
+            rng=args.seed,
+            callback=progress.callback,
+            **opts,
+        )
     x = np.asarray(res.x).astype(int)
     side = np.flatnonzero(x == x[0]).tolist()
     other = np.flatnonzero(x != x[0]).tolist()
@@ -150,12 +160,13 @@ def run_maxcut(args, out, progress):
         "side_b": other,
         "ce": ce_summary(res),
     }
-    out.add_figure("convergence.png", convergence_plot(res, "cut weight"),
-                   "CE convergence")  # fmt: skip
+    out.add_figure(
+        "convergence.png", convergence_plot(res, "cut weight"), "CE convergence"
+    )
     return lines, payload
 
 
-# -- schedule -------------------------------------------------------------------------
+# -- schedule --
 _POLISH = {"none": False, "final": "final", "samples": "samples", "both": True}
 
 
@@ -187,8 +198,9 @@ def run_schedule(args, out, progress):
                 f"{n_jobs} jobs (counted from 1)"
             )
         base = problems[k - 1]
-        problem = WeightedTardiness(base.processing, base.weights, base.due,
-                                    optimum=args.optimum)  # fmt: skip
+        problem = WeightedTardiness(
+            base.processing, base.weights, base.due, optimum=args.optimum
+        )
         where = f"instance {k} of {len(problems)} in {path}, {n_jobs} jobs"
     known = "" if problem.optimum is None else f", optimum {problem.optimum:g}"
     print(f"weighted tardiness: {where}{known}", flush=True)
@@ -196,8 +208,9 @@ def run_schedule(args, out, progress):
     if polish in ("samples", True):
         _no_workers_with(args, f"--polish {args.polish}")
     opts = optimizer_options(args, problem.default_options())
-    res = problem.solve(polish=polish, rng=args.seed, callback=progress.callback,
-                        **opts)  # fmt: skip
+    res = problem.solve(
+        polish=polish, rng=args.seed, callback=progress.callback, **opts
+    )
     order = (np.asarray(res.x) + 1).tolist()
     lines = [f"total weighted tardiness {res.fun:g}"]
     gap = None
@@ -217,13 +230,15 @@ def run_schedule(args, out, progress):
         "polish": args.polish,
         "ce": ce_summary(res),
     }
-    out.add_figure("convergence.png",
-                   convergence_plot(res, "total weighted tardiness"),
-                   "CE convergence")  # fmt: skip
+    out.add_figure(
+        "convergence.png",
+        convergence_plot(res, "total weighted tardiness"),
+        "CE convergence",
+    )
     return lines, payload
 
 
-# -- align ---------------------------------------------------------------------------
+# -- align --
 def _matrix(args, seqs):
     from cemethod.problems import BLOSUM62, dna_matrix
 
@@ -267,8 +282,9 @@ def run_align(args, out, progress):
             f"--gap-extend {gap_extend:g}: expected at most --gap-open "
             f"({args.gap_open:g})"
         )
-    problem = SequenceAlignment(a, b, matrix, gap_open=args.gap_open,
-                                gap_extend=gap_extend, mode=args.mode)  # fmt: skip
+    problem = SequenceAlignment(
+        a, b, matrix, gap_open=args.gap_open, gap_extend=gap_extend, mode=args.mode
+    )
     notes = [
         f" (first of {src[2]} records in {arg})"
         for src, arg in ((src_a, args.seq1), (src_b, args.seq2))
@@ -291,8 +307,10 @@ def run_align(args, out, progress):
         f"{res.nit} CE iterations, {res.nfev} alignments evaluated; {res.message}",
     ]
     if not cmp["reached"]:
-        lines += ["an optimal alignment (dynamic programming):",
-                  problem.format(problem.optimal_solution)]  # fmt: skip
+        lines += [
+            "an optimal alignment (dynamic programming):",
+            problem.format(problem.optimal_solution),
+        ]
     top, bottom = problem.format(res.x).split("\n")
     payload = {
         "command": "align",
@@ -308,6 +326,7 @@ def run_align(args, out, progress):
         "alignment": [top, bottom],
         "ce": ce_summary(res),
     }
-    out.add_figure("convergence.png", convergence_plot(res, "alignment score"),
-                   "CE convergence")  # fmt: skip
+    out.add_figure(
+        "convergence.png", convergence_plot(res, "alignment score"), "CE convergence"
+    )
     return lines, payload

@@ -57,7 +57,7 @@ def _real(token: str) -> float:
     return value
 
 
-# -- graphs -------------------------------------------------------------------------
+# -- graphs --
 def read_edge_list(path, third: str = "weight"):
     """Lines ``u v [third]`` with integer node ids >= 0.
 
@@ -135,7 +135,7 @@ def read_graph(path, third: str):
     return ("edges", *read_edge_list(path, third))
 
 
-# -- scheduling -----------------------------------------------------------------------
+# -- scheduling --
 _JOB_COLUMNS = {
     "p": "p",
     "processing": "p",
@@ -194,7 +194,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-# -- buffer allocation ------------------------------------------------------------------
+# -- buffer allocation --
 _BUFFER_KEYS = {
     "buffer_allocation": {
         "required": ("service_rates", "total_buffer"),
@@ -229,7 +229,7 @@ def read_buffer_config(path) -> dict:
     problem = config.get("problem", "buffer_allocation")
     if problem not in _BUFFER_KEYS:
         raise InputError(
-            f"{path}, line {_key_line(text, 'problem')}: expected \"problem\" to be "
+            f'{path}, line {_key_line(text, "problem")}: expected "problem" to be '
             f"one of {', '.join(repr(k) for k in _BUFFER_KEYS)}, got {problem!r}"
         )
     spec = _BUFFER_KEYS[problem]
@@ -303,7 +303,7 @@ def _nonneg(v) -> bool:
     )
 
 
-# -- predictions (evaluate) ------------------------------------------------------------
+# -- predictions (evaluate) --
 def _csv_rows(path):
     check_input_file(path)
     with open(path, encoding="utf-8", newline="") as handle:
@@ -341,9 +341,10 @@ def read_predictions(true_path, proba_path):
         except ValueError:
             ok = False
         if not ok:
+            got = _shorten(",".join(row))
             raise InputError(
                 f"{proba_path}, line {number}: expected {width} comma-separated "
-                f"probabilities in [0, 1] (one per class), got {_shorten(','.join(row))!r}"
+                f"probabilities in [0, 1] (one per class), got {got!r}"
             )
         proba.append(values)
     true_rows = _csv_rows(true_path)
@@ -372,7 +373,9 @@ def read_predictions(true_path, proba_path):
             f"({len(proba)} rows), got {len(values)} labels"
         )
     labels = header
-    if all(_is_int(v) for v in values) and (header is None or all(map(_is_int, header))):
+    if all(_is_int(v) for v in values) and (
+        header is None or all(map(_is_int, header))
+    ):
         values = [int(v) for v in values]
         labels = None if header is None else [int(v) for v in header]
     return np.array(values), np.array(proba, dtype=float), labels
@@ -382,7 +385,7 @@ def _is_int(text: str) -> bool:
     return re.fullmatch(r"[+-]?\d+", text) is not None
 
 
-# -- sequences ---------------------------------------------------------------------------
+# -- sequences --
 _LITERAL = re.compile(r"^[A-Za-z*\-]+$")
 
 
@@ -397,9 +400,7 @@ def read_sequence(arg: str):
         return _fasta_first(arg)
     if _LITERAL.match(arg):
         return arg, arg, None
-    raise InputError(
-        f"{arg}: no such file, and not a literal sequence (letters only)"
-    )
+    raise InputError(f"{arg}: no such file, and not a literal sequence (letters only)")
 
 
 def _fasta_first(path):

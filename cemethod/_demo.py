@@ -70,6 +70,7 @@ def classifier_log_loss(seed: int, verbose: bool) -> DemoRow:
         ):
             print(f"  class {label}: mean loss {loss:.4f} over {count} samples")
         print()
+
     def reliability(ax):
         from sklearn_ext.display import ReliabilityDisplay
 

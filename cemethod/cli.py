@@ -106,8 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         if progress is not None:
             progress.close()
-        print(f"\ncemethod {args.command}: interrupted; nothing written",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"\ncemethod {args.command}: interrupted; nothing written", file=sys.stderr
+        )
         return 130
     return 2  # pragma: no cover (usage.error exits)
 

@@ -33,8 +33,12 @@ def test_demo_prints_a_passing_summary_and_writes_json_and_plots(tmp_path):
     progress = [line for line in proc.stderr.splitlines() if line.startswith("demo: ")]
     assert len(progress) == 9 and all(line.endswith(": ok") for line in progress)
     names = {p.name for p in plots.iterdir()}
-    assert {"tsp_tour.png", "tsp_convergence.png", "bridge_levels.png",
-            "classifier_reliability.png"} <= names  # fmt: skip
+    assert {
+        "tsp_tour.png",
+        "tsp_convergence.png",
+        "bridge_levels.png",
+        "classifier_reliability.png",
+    } <= names
     for png in plots.iterdir():
         data = png.read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 1000

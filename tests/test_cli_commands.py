@@ -37,7 +37,7 @@ def run_json(tmp_path, *args):
     return proc, json.loads(out.read_text())
 
 
-# -- tsp ------------------------------------------------------------------------------
+# -- tsp --
 def _geo_distance(a, b):
     """TSPLIB 95, Section 2.4 (GEO): degrees.minutes to radians, then the
     rounded great-circle distance on the idealized sphere."""
@@ -82,7 +82,7 @@ def test_tsp_burma14_reaches_the_published_optimum_and_writes_json_and_plots(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "plots"]
 
 
-# -- maxcut ----------------------------------------------------------------------------
+# -- maxcut --
 def _brute_force_cut(W):
     n = len(W)
     best = 0.0
@@ -108,7 +108,7 @@ def test_maxcut_de_boer_example_is_28(tmp_path, name):
     assert "cut weight 28" in proc.stdout
 
 
-# -- reliability -------------------------------------------------------------------------
+# -- reliability --
 def _brute_force_unreliability(edges, q, s, t, n):
     total = 0.0
     for up in itertools.product((0, 1), repeat=len(edges)):
@@ -137,7 +137,7 @@ def test_reliability_equals_brute_force_and_the_ce_estimate_agrees(tmp_path):
     proc, payload = run_json(
         tmp_path, "reliability", graph, "--source", 0, "--target", 4, "--q", 0.15
     )
-    exact = _brute_force_unreliability(edges, q[:-1] + [0.15], 0, 4, 5)
+    exact = _brute_force_unreliability(edges, [*q[:-1], 0.15], 0, 4, 5)
     assert payload["exact"] == pytest.approx(exact, rel=1e-12)
     assert "exact unreliability" in proc.stdout and "enumeration" in proc.stdout
     est = payload["estimate"]
@@ -158,7 +158,7 @@ def test_reliability_all_terminal_matrix_with_crude_monte_carlo(tmp_path):
     assert abs(est["estimate"] - exact) < 4 * est["std_error"]
 
 
-# -- align ---------------------------------------------------------------------------------
+# -- align --
 def _nw(a, b, match=1.0, mismatch=-1.0, gap=2.0, local=False):
     """Needleman-Wunsch (Smith-Waterman if local) with linear gaps, from scratch."""
     H = np.zeros((len(a) + 1, len(b) + 1))
@@ -189,10 +189,14 @@ def test_align_fasta_files_reach_the_dp_score(tmp_path):
     ("a", "b", "extra", "kwargs"),
     [
         ("ACGTTGCA", "ACGTGCA", [], {}),
-        ("ACGTTGCAAT", "TTGCA", ["--mode", "local", "--match", 2, "--mismatch",
-         -3, "--gap-open", 1], {"local": True, "match": 2, "mismatch": -3, "gap": 1}),
+        (
+            "ACGTTGCAAT",
+            "TTGCA",
+            ["--mode", "local", "--match", 2, "--mismatch", -3, "--gap-open", 1],
+            {"local": True, "match": 2, "mismatch": -3, "gap": 1},
+        ),
     ],
-)  # fmt: skip
+)
 def test_align_literal_sequences_equal_a_from_scratch_dp(tmp_path, a, b, extra, kwargs):
     _, payload = run_json(tmp_path, "align", a, b, *extra, "--quiet")
     assert payload["dp_score"] == _nw(a, b, **kwargs)
@@ -200,12 +204,15 @@ def test_align_literal_sequences_equal_a_from_scratch_dp(tmp_path, a, b, extra, 
     assert payload["matrix"] == "dna"
 
 
-# -- schedule --------------------------------------------------------------------------------
+# -- schedule --
 def test_schedule_six_jobs_equals_brute_force(tmp_path):
     rows = [line.split(",") for line in (CLI / "jobs.csv").read_text().split()[1:]]
     p, w, d = (np.array([float(r[k]) for r in rows]) for k in range(3))
     best = min(
-        sum(w[j] * max(0.0, c - d[j]) for j, c in zip(o, np.cumsum(p[list(o)])))
+        sum(
+            w[j] * max(0.0, c - d[j])
+            for j, c in zip(o, np.cumsum(p[list(o)]), strict=True)
+        )
         for o in itertools.permutations(range(6))
     )
     proc, payload = run_json(tmp_path, "schedule", CLI / "jobs.csv", "--quiet")
@@ -213,30 +220,44 @@ def test_schedule_six_jobs_equals_brute_force(tmp_path):
     assert payload["total_weighted_tardiness"] == best
     order = [j - 1 for j in payload["order"]]
     c = np.cumsum(p[order])
-    assert sum(w[j] * max(0.0, cj - d[j]) for j, cj in zip(order, c)) == best
+    assert (
+        sum(w[j] * max(0.0, cj - d[j]) for j, cj in zip(order, c, strict=True)) == best
+    )
 
 
 def test_schedule_orlib_instance_with_polish(tmp_path):
     # instance 2 of the shipped wt40 file has the OR-Library optimum 913
     _, payload = run_json(
-        tmp_path, "schedule", DATA / "orlib" / "wt40.txt", "--instance", 2,
-        "--optimum", 913, "--polish", "final", "--time-limit", 2, "--samples", 400,
+        tmp_path,
+        "schedule",
+        DATA / "orlib" / "wt40.txt",
+        "--instance",
+        2,
+        "--optimum",
+        913,
+        "--polish",
+        "final",
+        "--time-limit",
+        2,
+        "--samples",
+        400,
         "--quiet",
-    )  # fmt: skip
+    )
     assert payload["n_jobs"] == 40
     assert payload["total_weighted_tardiness"] >= 913
     assert payload["gap"] == payload["total_weighted_tardiness"] - 913
     assert sorted(payload["order"]) == list(range(1, 41))
 
 
-# -- buffer -------------------------------------------------------------------------------------
+# -- buffer --
 def test_buffer_two_machine_line_matches_the_birth_death_closed_form(tmp_path):
     # Two reliable machines, blocking after service, b buffer slots: the number
     # of parts past machine 1 is a birth-death chain on 0..b+2 with rates mu1,
     # mu2, so the throughput is mu2 (1 - pi_0), pi_n proportional to (mu1/mu2)^n.
     config = tmp_path / "line.json"
-    config.write_text(json.dumps({"service_rates": [1.0, 2.0], "total_buffer": 3,
-                                  "horizon": 200}))  # fmt: skip
+    config.write_text(
+        json.dumps({"service_rates": [1.0, 2.0], "total_buffer": 3, "horizon": 200})
+    )
     _, payload = run_json(tmp_path, "buffer", config, "--exact", "--quiet")
     closed = 2.0 * (1 - 1 / sum(0.5**n for n in range(3 + 3)))
     assert payload["x"] == [3]
@@ -244,13 +265,14 @@ def test_buffer_two_machine_line_matches_the_birth_death_closed_form(tmp_path):
 
 
 def test_buffer_shipped_line_finds_the_enumerated_optimum(tmp_path):
-    proc, payload = run_json(tmp_path, "buffer", CLI / "line.json", "--enumerate",
-                             "--exact", "--seed", 2)  # fmt: skip
+    _, payload = run_json(
+        tmp_path, "buffer", CLI / "line.json", "--enumerate", "--exact", "--seed", 2
+    )
     assert payload["x"] in payload["enumeration"]["x"]
     assert payload["exact_throughput"] == pytest.approx(payload["enumeration"]["fun"])
 
 
-# -- evaluate ------------------------------------------------------------------------------------
+# -- evaluate --
 def test_evaluate_equals_sklearn_log_loss(tmp_path):
     from sklearn.metrics import log_loss
 
@@ -263,7 +285,9 @@ def test_evaluate_equals_sklearn_log_loss(tmp_path):
         tmp_path, "evaluate", CLI / "y_true.csv", CLI / "y_proba.csv", "--plot", plots
     )
     expected = log_loss(y, P, labels=labels)
-    assert payload["report"]["overall"]["log_loss"] == pytest.approx(expected, rel=1e-12)
+    assert payload["report"]["overall"]["log_loss"] == pytest.approx(
+        expected, rel=1e-12
+    )
     assert f"{expected:.4f}" in proc.stdout
     for name in ("reliability_diagram.png", "per_class_loss.png"):
         assert (plots / name).read_bytes().startswith(b"\x89PNG")
@@ -273,8 +297,16 @@ def test_evaluate_integer_labels_without_headers(tmp_path):
     from sklearn.metrics import log_loss
 
     y = [2, 0, 1, 1, 0, 2]
-    P = np.array([[0.2, 0.2, 0.6], [0.7, 0.2, 0.1], [0.1, 0.8, 0.1],
-                  [0.3, 0.4, 0.3], [0.5, 0.25, 0.25], [0.1, 0.1, 0.8]])  # fmt: skip
+    P = np.array(
+        [
+            [0.2, 0.2, 0.6],
+            [0.7, 0.2, 0.1],
+            [0.1, 0.8, 0.1],
+            [0.3, 0.4, 0.3],
+            [0.5, 0.25, 0.25],
+            [0.1, 0.1, 0.8],
+        ]
+    )
     (tmp_path / "y.csv").write_text("\n".join(map(str, y)) + "\n")
     np.savetxt(tmp_path / "p.csv", P, delimiter=",")
     _, payload = run_json(tmp_path, "evaluate", tmp_path / "y.csv", tmp_path / "p.csv")

@@ -23,8 +23,12 @@ DATA = ROOT / "cemethod" / "data"
 def run_cli(*args, env=ENV, timeout=300):
     return subprocess.run(
         [sys.executable, "-m", "cemethod", *map(str, args)],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+    )
 
 
 TSP_BAD = (
@@ -35,36 +39,86 @@ FASTA_BAD = ">one\nACGT\nAC1T\n"
 
 # (command and options before the file, file name, content, expected phrases)
 CASES = [
-    (["maxcut"], "graph.txt", "0 1\n0 2 3\n# comment\na b c d\n",
-     ["graph.txt, line 4: expected 'u v [weight]' with integer node ids",
-      "got 'a b c d'"]),
+    (
+        ["maxcut"],
+        "graph.txt",
+        "0 1\n0 2 3\n# comment\na b c d\n",
+        [
+            "graph.txt, line 4: expected 'u v [weight]' with integer node ids",
+            "got 'a b c d'",
+        ],
+    ),
     (["maxcut"], "graph.txt", "0 1\n1 1 2\n", ["graph.txt, line 2", "loop"]),
-    (["maxcut"], "w.csv", "0,1,2\n1,0\n2,1,0\n",
-     ["w.csv, line 2: expected 3 numbers", "got 2"]),
+    (
+        ["maxcut"],
+        "w.csv",
+        "0,1,2\n1,0\n2,1,0\n",
+        ["w.csv, line 2: expected 3 numbers", "got 2"],
+    ),
     (["maxcut"], "w.csv", "0,1\n2,0\n", ["w.csv, line 1: expected a symmetric"]),
-    (["reliability", "--q", "0.1"], "net.txt", "0 1\n1 2 1.5\n",
-     ["net.txt, line 2: expected a failure probability q in [0, 1]"]),
-    (["reliability"], "net.txt", "0 1 0.1\n\n1 2\n",
-     ["net.txt, line 3: expected a failure probability", "--q"]),
-    (["reliability"], "net.csv", "0,0.1\n0.1,0\n0,0.2\n",
-     ["net.csv, line 1: expected 3 numbers"]),
+    (
+        ["reliability", "--q", "0.1"],
+        "net.txt",
+        "0 1\n1 2 1.5\n",
+        ["net.txt, line 2: expected a failure probability q in [0, 1]"],
+    ),
+    (
+        ["reliability"],
+        "net.txt",
+        "0 1 0.1\n\n1 2\n",
+        ["net.txt, line 3: expected a failure probability", "--q"],
+    ),
+    (
+        ["reliability"],
+        "net.csv",
+        "0,0.1\n0.1,0\n0,0.2\n",
+        ["net.csv, line 1: expected 3 numbers"],
+    ),
     (["tsp"], "bad.tsp", TSP_BAD, ["bad.tsp", "line 7", "expected a coordinate"]),
-    (["schedule"], "jobs.csv", "p,w,d\n3,1,2\n0,1,4\n",
-     ["jobs.csv, line 3: expected three numbers", "processing time > 0"]),
-    (["schedule"], "jobs.csv", "p,weight,x\n1,1,1\n",
-     ["jobs.csv, line 1: expected the header 'p,w,d'"]),
+    (
+        ["schedule"],
+        "jobs.csv",
+        "p,w,d\n3,1,2\n0,1,4\n",
+        ["jobs.csv, line 3: expected three numbers", "processing time > 0"],
+    ),
+    (
+        ["schedule"],
+        "jobs.csv",
+        "p,weight,x\n1,1,1\n",
+        ["jobs.csv, line 1: expected the header 'p,w,d'"],
+    ),
     (["schedule"], "wt40.txt", "1 2 3\n4 x 6\n", ["wt40.txt, line 2", "integer"]),
-    (["buffer"], "line.json", '{\n  "service_rates": [1, 2],\n  "total_buffer": 3,,\n}',
-     ["line.json, line 3: expected a JSON object"]),
-    (["buffer"], "line.json", '{"service_rates": [1, 2],\n "total_buffer": 3,\n'
-     ' "speed": 4}', ["line.json, line 3: unknown key 'speed'"]),
-    (["buffer"], "line.json", '{"service_rates": [1, 2],\n "failure_rates": [0.1],'
-     '\n "total_buffer": 3}', ["line.json, line 2", "one per machine"]),
-    (["align", "ACGT"], "b.fasta", FASTA_BAD,
-     ["b.fasta, line 3", "invalid character '1'"]),
-    (["align", "--matrix", "dna", "ACGT"], "c.fasta", ">c\nACGT\nACQT\n",
-     ["c.fasta, line 3: expected letters of the alphabet ACGTN", "'Q'"]),
-]  # fmt: skip
+    (
+        ["buffer"],
+        "line.json",
+        '{\n  "service_rates": [1, 2],\n  "total_buffer": 3,,\n}',
+        ["line.json, line 3: expected a JSON object"],
+    ),
+    (
+        ["buffer"],
+        "line.json",
+        '{"service_rates": [1, 2],\n "total_buffer": 3,\n "speed": 4}',
+        ["line.json, line 3: unknown key 'speed'"],
+    ),
+    (
+        ["buffer"],
+        "line.json",
+        '{"service_rates": [1, 2],\n "failure_rates": [0.1],\n "total_buffer": 3}',
+        ["line.json, line 2", "one per machine"],
+    ),
+    (
+        ["align", "ACGT"],
+        "b.fasta",
+        FASTA_BAD,
+        ["b.fasta, line 3", "invalid character '1'"],
+    ),
+    (
+        ["align", "--matrix", "dna", "ACGT"],
+        "c.fasta",
+        ">c\nACGT\nACQT\n",
+        ["c.fasta, line 3: expected letters of the alphabet ACGTN", "'Q'"],
+    ),
+]
 
 
 def _main(argv, capsys):
@@ -80,8 +134,9 @@ def test_bad_file_names_the_file_and_line_and_writes_nothing(
     path = tmp_path / name
     path.write_text(content)
     out = tmp_path / "out.json"
-    code, captured = _main([*before, path, "--json", out, "--plot", tmp_path / "p",
-                            "--quiet"], capsys)  # fmt: skip
+    code, captured = _main(
+        [*before, path, "--json", out, "--plot", tmp_path / "p", "--quiet"], capsys
+    )
     assert code == 2
     command = before[0]
     assert f"cemethod {command}: error: " in captured.err
@@ -125,8 +180,16 @@ def test_option_values_are_checked_before_the_run(capsys):
 
 def test_help_of_every_command_lists_every_option_with_an_example(capsys):
     _, subparsers = build_parser()
-    assert set(subparsers) == {"demo", "tsp", "maxcut", "reliability", "buffer",
-                               "align", "schedule", "evaluate"}  # fmt: skip
+    assert set(subparsers) == {
+        "demo",
+        "tsp",
+        "maxcut",
+        "reliability",
+        "buffer",
+        "align",
+        "schedule",
+        "evaluate",
+    }
     for name, sub in subparsers.items():
         code, cap = _main([name, "--help"], capsys)
         assert code == 0
@@ -161,8 +224,9 @@ def test_plot_without_matplotlib_names_the_option(tmp_path):
     (fake / "matplotlib").mkdir(parents=True)
     (fake / "matplotlib" / "__init__.py").write_text("raise ImportError('absent')\n")
     env = {**ENV, "PYTHONPATH": os.pathsep.join([str(ROOT), str(fake)])}
-    proc = run_cli("maxcut", DATA / "cli" / "maxcut5.txt", "--plot", tmp_path / "p",
-                   env=env)  # fmt: skip
+    proc = run_cli(
+        "maxcut", DATA / "cli" / "maxcut5.txt", "--plot", tmp_path / "p", env=env
+    )
     assert proc.returncode == 2
     assert "--plot needs matplotlib" in proc.stderr
     assert "cut weight" not in proc.stdout  # refused before the run
@@ -172,10 +236,25 @@ def test_plot_without_matplotlib_names_the_option(tmp_path):
 def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
     out = tmp_path / "tour.json"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cemethod", "tsp", str(DATA / "tsplib" / "berlin52.tsp"),
-         "--time-limit", "120", "--json", str(out), "--plot", str(tmp_path / "p")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=ENV,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cemethod",
+            "tsp",
+            str(DATA / "tsplib" / "berlin52.tsp"),
+            "--time-limit",
+            "120",
+            "--json",
+            str(out),
+            "--plot",
+            str(tmp_path / "p"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+    )
     try:
         first = proc.stdout.readline()  # printed when the run starts
         assert "berlin52" in first
@@ -191,8 +270,18 @@ def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
 
 def test_json_output_is_plain_json(tmp_path):
     out = tmp_path / "r.json"
-    proc = run_cli("reliability", DATA / "cli" / "bridge.txt", "--source", 0,
-                   "--target", 3, "--method", "exact", "--json", out)  # fmt: skip
+    proc = run_cli(
+        "reliability",
+        DATA / "cli" / "bridge.txt",
+        "--source",
+        0,
+        "--target",
+        3,
+        "--method",
+        "exact",
+        "--json",
+        out,
+    )
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(out.read_text())
     assert payload["exact"] == pytest.approx(0.02152, abs=1e-12)  # 2p^2+2p^3-5p^4+2p^5
