@@ -1,7 +1,11 @@
-"""The ``cemethod`` subcommands on small files, run as a subprocess, each checked
-against a reference computed here from scratch (brute force, closed forms, the
-TSPLIB distance formula, scikit-learn)."""
+"""The ``cemethod`` subcommands on small files, each checked against a reference
+computed here from scratch (brute force, closed forms, the TSPLIB distance
+formula, scikit-learn). Every subcommand runs at least once as a subprocess, as a
+user runs it; further cases call ``cemethod.cli.main`` in this process (the same
+code path, without paying an interpreter start and the imports again)."""
 
+import contextlib
+import io
 import itertools
 import json
 import math
@@ -9,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -30,9 +35,21 @@ def run_cli(*args, cwd=ROOT):
     )
 
 
-def run_json(tmp_path, *args):
+def run_main(*args):
+    """``cemethod.cli.main`` in this process, with its output captured."""
+    from cemethod.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return SimpleNamespace(
+        returncode=code, stdout=out.getvalue(), stderr=err.getvalue()
+    )
+
+
+def run_json(tmp_path, *args, inproc=False):
     out = tmp_path / "out.json"
-    proc = run_cli(*args, "--json", out)
+    proc = (run_main if inproc else run_cli)(*args, "--json", out)
     assert proc.returncode == 0, proc.stderr
     return proc, json.loads(out.read_text())
 
@@ -98,7 +115,15 @@ def test_maxcut_de_boer_example_is_28(tmp_path, name):
     assert _brute_force_cut(W) == 28.0  # de Boer et al. (2005), Section 3.1
     workers = ["--workers", 2] if name.endswith(".txt") else []
     proc, payload = run_json(
-        tmp_path, "maxcut", CLI / name, "--seed", 1, "--samples", 300, *workers
+        tmp_path,
+        "maxcut",
+        CLI / name,
+        "--seed",
+        1,
+        "--samples",
+        300,
+        *workers,
+        inproc=name.endswith(".csv"),
     )
     assert payload["cut"] == 28.0
     assert payload["ce"]["history"]["nfev"][0] == 300  # --samples reached the CE
@@ -151,7 +176,14 @@ def test_reliability_all_terminal_matrix_with_crude_monte_carlo(tmp_path):
     matrix.write_text("0,0.1,0.1\n0.1,0,0.1\n0.1,0.1,0\n")
     exact = 1 - (0.9**3 + 3 * 0.1 * 0.9**2)
     _, payload = run_json(
-        tmp_path, "reliability", matrix, "--method", "crude", "--samples", 20000
+        tmp_path,
+        "reliability",
+        matrix,
+        "--method",
+        "crude",
+        "--samples",
+        20000,
+        inproc=True,
     )
     est = payload["estimate"]
     assert "exact" not in payload and est["method"] == "crude"
@@ -198,7 +230,7 @@ def test_align_fasta_files_reach_the_dp_score(tmp_path):
     ],
 )
 def test_align_literal_sequences_equal_a_from_scratch_dp(tmp_path, a, b, extra, kwargs):
-    _, payload = run_json(tmp_path, "align", a, b, *extra, "--quiet")
+    _, payload = run_json(tmp_path, "align", a, b, *extra, "--quiet", inproc=True)
     assert payload["dp_score"] == _nw(a, b, **kwargs)
     assert payload["ce_score"] == payload["dp_score"]
     assert payload["matrix"] == "dna"
@@ -266,7 +298,14 @@ def test_buffer_two_machine_line_matches_the_birth_death_closed_form(tmp_path):
 
 def test_buffer_shipped_line_finds_the_enumerated_optimum(tmp_path):
     _, payload = run_json(
-        tmp_path, "buffer", CLI / "line.json", "--enumerate", "--exact", "--seed", 2
+        tmp_path,
+        "buffer",
+        CLI / "line.json",
+        "--enumerate",
+        "--exact",
+        "--seed",
+        2,
+        inproc=True,
     )
     assert payload["x"] in payload["enumeration"]["x"]
     assert payload["exact_throughput"] == pytest.approx(payload["enumeration"]["fun"])
@@ -309,7 +348,9 @@ def test_evaluate_integer_labels_without_headers(tmp_path):
     )
     (tmp_path / "y.csv").write_text("\n".join(map(str, y)) + "\n")
     np.savetxt(tmp_path / "p.csv", P, delimiter=",")
-    _, payload = run_json(tmp_path, "evaluate", tmp_path / "y.csv", tmp_path / "p.csv")
+    _, payload = run_json(
+        tmp_path, "evaluate", tmp_path / "y.csv", tmp_path / "p.csv", inproc=True
+    )
     assert payload["report"]["overall"]["log_loss"] == pytest.approx(
         log_loss(y, P), rel=1e-12
     )

@@ -204,9 +204,11 @@ def test_help_of_every_command_lists_every_option_with_an_example(capsys):
                 assert "e.g." in action.help, (name, action.option_strings)
 
 
-def test_options_that_do_not_apply_are_not_offered():
-    proc = run_cli("evaluate", "y.csv", "p.csv", "--samples", "10")
-    assert proc.returncode == 2 and "unrecognized arguments: --samples" in proc.stderr
+def test_options_that_do_not_apply_are_not_offered(capsys):
+    code, cap = _main(["evaluate", "y.csv", "p.csv", "--samples", "10"], capsys)
+    assert code == 2 and "unrecognized arguments: --samples" in cap.err
+    code, cap = _main(["reliability", "g.txt", "--workers", "2"], capsys)
+    assert code == 2 and "unrecognized arguments: --workers" in cap.err
 
 
 def test_bad_file_from_a_subprocess_exits_2_and_writes_nothing(tmp_path):
@@ -268,21 +270,12 @@ def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_json_output_is_plain_json(tmp_path):
+def test_json_output_is_plain_json(tmp_path, capsys):
     out = tmp_path / "r.json"
-    proc = run_cli(
-        "reliability",
-        DATA / "cli" / "bridge.txt",
-        "--source",
-        0,
-        "--target",
-        3,
-        "--method",
-        "exact",
-        "--json",
-        out,
-    )
-    assert proc.returncode == 0, proc.stderr
+    args = ["reliability", DATA / "cli" / "bridge.txt", "--source", 0, "--target", 3]
+    code = main([str(a) for a in [*args, "--method", "exact", "--json", out]])
+    cap = capsys.readouterr()
+    assert code == 0, cap.err
     payload = json.loads(out.read_text())
     assert payload["exact"] == pytest.approx(0.02152, abs=1e-12)  # 2p^2+2p^3-5p^4+2p^5
-    assert "estimate" not in payload and "exact unreliability" in proc.stdout
+    assert "estimate" not in payload and "exact unreliability" in cap.out
