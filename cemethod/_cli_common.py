@@ -85,7 +85,7 @@ def elite(text: str) -> tuple[str, float | int]:
 
 
 positive_int = _int_at_least(1)
-seed_int = _int_at_least(0)
+seed_int = nonnegative_int = _int_at_least(0)
 smoothing_real = _real_in(0.0, 1.0, low_open=True, what="a number in (0, 1]")
 positive_real = _real_in(0.0, None, low_open=True, what="a number > 0")
 probability = _real_in(0.0, 1.0, low_open=False, what="a probability in [0, 1]")
@@ -294,8 +294,10 @@ class Outputs:
                 )
         if self.json_path:
             files.append((self.json_path, to_json_text(payload).encode()))
-        if self.plot_dir:
+        if self.plot_dir and self.figures:
             os.makedirs(self.plot_dir, exist_ok=True)
+        elif self.plot_dir:
+            print("--plot: this run has nothing to plot", file=sys.stderr)
         write_atomically(files)
         return [path for path, _ in files]
 

@@ -12,11 +12,8 @@ from cemethod._cli_common import (
     convergence_plot,
     optimizer_options,
 )
-from cemethod._cli_readers import (
-    read_buffer_config,
-    read_graph,
-    read_predictions,
-)
+from cemethod._cli_readers import read_buffer_config, read_graph
+from cemethod._cli_readers_text import read_predictions
 
 __all__ = ["run_buffer", "run_evaluate", "run_reliability"]
 

@@ -15,12 +15,8 @@ from cemethod._cli_common import (
     convergence_plot,
     optimizer_options,
 )
-from cemethod._cli_readers import (
-    locate,
-    read_graph,
-    read_jobs_csv,
-    read_sequence,
-)
+from cemethod._cli_readers import read_graph, read_jobs_csv
+from cemethod._cli_readers_text import locate, read_sequence
 
 __all__ = ["run_align", "run_maxcut", "run_schedule", "run_tsp"]
 
@@ -276,6 +272,7 @@ def run_align(args, out, progress):
     _check_letters(a, src_a, args.seq1, matrix.alphabet, which)
     _check_letters(b, src_b, args.seq2, matrix.alphabet, which)
     a, b = a.replace("-", ""), b.replace("-", "")
+    name_a, name_b = (n if len(n) <= 24 else n[:21] + "..." for n in (name_a, name_b))
     gap_extend = args.gap_extend
     if gap_extend is not None and gap_extend > args.gap_open:
         raise InputError(

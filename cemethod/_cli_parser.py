@@ -8,6 +8,7 @@ import argparse
 from cemethod import __version__
 from cemethod._cli_common import (
     add_common_options,
+    nonnegative_int,
     positive_int,
     probability,
     seed_int,
@@ -158,7 +159,7 @@ def _reliability(sub):
     )
     p.add_argument(
         "--iterations",
-        type=int,
+        type=nonnegative_int,
         default=3,
         metavar="K",
         help="CE updates of the importance-sampling law (default 3); "
@@ -374,6 +375,9 @@ def build_parser():
         prog="cemethod",
         description="The cross-entropy method and cross-entropy metrics.\n"
         "Run 'cemethod COMMAND --help' for the options of a command.",
+        epilog="Examples:\n  cemethod demo\n  cemethod tsp burma14.tsp --json tour.json"
+        "\n  cemethod evaluate y_true.csv y_proba.csv\n\n"
+        "File formats and details: docs/cli.md.",
         formatter_class=_RAW,
     )
     parser.add_argument("--version", action="version", version=__version__)
