@@ -30,16 +30,45 @@ def _csv_rows(path):
     return rows
 
 
+def _true_labels(true_path):
+    rows = _csv_rows(true_path)
+    for number, row in rows:
+        if len(row) != 1 or not row[0]:
+            raise InputError(
+                f"{true_path}, line {number}: expected one label per line, got "
+                f"{_shorten(','.join(row))!r}"
+            )
+    return [number for number, _ in rows], [row[0] for _, row in rows]
+
+
+def _drop_true_header(lines, values, known):
+    """The first line is a header when it is not a label: not a class name of
+    the header of y_proba, or (without one) not among the other lines' labels."""
+    if len(values) > 1 and values[0] not in known:
+        return lines[1:], values[1:]
+    return lines, values
+
+
 def read_predictions(true_path, proba_path):
     """``y_true`` (one label per line) and ``y_proba`` (a row of probabilities
-    per sample, optional header of class names); see docs/cli.md."""
+    per sample, optional header of class names); see docs/cli.md.
+
+    Returns ``(y_true, y_proba, labels)`` for ``cross_entropy_report``.
+    """
     prob_rows = _csv_rows(proba_path)
-    header = None
-    if not all(_is_number(c) for c in prob_rows[0][1]):
-        header = prob_rows[0][1]
+    lines, values = _true_labels(true_path)
+    header, header_line = None, prob_rows[0][0]
+    first = prob_rows[0][1]
+    numeric = all(_is_number(c) for c in first)
+    if numeric:
+        # numeric class names: a header when y_proba has one row more than labels
+        n_labels = len(_drop_true_header(lines, values, set(values[1:]))[1])
+        numeric_header = len(prob_rows) == n_labels + 1 and all(map(_is_int, first))
+    if not numeric or numeric_header:
+        header = first
         if len(set(header)) != len(header) or not all(header):
             raise InputError(
-                f"{proba_path}, line {prob_rows[0][0]}: expected a header of "
+                f"{proba_path}, line {header_line}: expected a header of "
                 f"distinct, non-empty class names, got {','.join(header)!r}"
             )
         prob_rows = prob_rows[1:]
@@ -49,8 +78,8 @@ def read_predictions(true_path, proba_path):
     proba = []
     for number, row in prob_rows:
         try:
-            values = [float(c) for c in row]
-            ok = len(values) == width and all(0 <= v <= 1 for v in values)
+            row_values = [float(c) for c in row]
+            ok = len(row_values) == width and all(0 <= v <= 1 for v in row_values)
         except ValueError:
             ok = False
         if not ok:
@@ -59,22 +88,25 @@ def read_predictions(true_path, proba_path):
                 f"{proba_path}, line {number}: expected {width} comma-separated "
                 f"probabilities in [0, 1] (one per class), got {got!r}"
             )
-        proba.append(values)
-    true_rows = _csv_rows(true_path)
-    for number, row in true_rows:
-        if len(row) != 1 or not row[0]:
+        proba.append(row_values)
+    binary_named = header is not None and len(header) == 1
+    known = set(header) if header and not binary_named else set(values[1:])
+    lines, values = _drop_true_header(lines, values, known)
+    if binary_named:
+        # one column headed by a class name: the probability of that class in
+        # a binary problem
+        classes = sorted(set(values))
+        if len(classes) != 2 or header[0] not in classes:
             raise InputError(
-                f"{true_path}, line {number}: expected one label per line, got "
-                f"{_shorten(','.join(row))!r}"
+                f"{proba_path}, line {header_line}: a single column named "
+                f"{header[0]!r} is the probability of that class in a binary "
+                f"problem, but {true_path} has the classes {', '.join(classes)}"
             )
-    values = [row[0] for _, row in true_rows]
-    # The first line is a header when it is not a label: not a class name of
-    # the header of y_proba, or (without one) not among the other lines' labels.
-    known = set(header) if header else set(values[1:])
-    if len(values) > 1 and values[0] not in known:
-        true_rows, values = true_rows[1:], values[1:]
-    if header:
-        for (number, _), label in zip(true_rows, values, strict=True):
+        other = classes[0] if classes[1] == header[0] else classes[1]
+        header = [other, header[0]]
+        proba = [[1.0 - p[0], p[0]] for p in proba]
+    elif header:
+        for number, label in zip(lines, values, strict=True):
             if label not in known:
                 raise InputError(
                     f"{true_path}, line {number}: expected a class named in the "

@@ -354,3 +354,25 @@ def test_evaluate_integer_labels_without_headers(tmp_path):
     assert payload["report"]["overall"]["log_loss"] == pytest.approx(
         log_loss(y, P), rel=1e-12
     )
+
+
+@pytest.mark.parametrize(
+    "proba",
+    [
+        "0.2\n0.7\n0.9\n0.4\n",  # P(larger label), no header
+        "1\n0.2\n0.7\n0.9\n0.4\n",  # one column named by its class
+        "0\n0.8\n0.3\n0.1\n0.6\n",
+        "0,1\n0.8,0.2\n0.3,0.7\n0.1,0.9\n0.6,0.4\n",  # integer class names
+        "1,0\n0.2,0.8\n0.7,0.3\n0.9,0.1\n0.4,0.6\n",  # in any column order
+    ],
+)
+def test_evaluate_binary_layouts_equal_sklearn(tmp_path, proba):
+    from sklearn.metrics import log_loss
+
+    (tmp_path / "y.csv").write_text("y\n0\n1\n1\n0\n")
+    (tmp_path / "p.csv").write_text(proba)
+    _, payload = run_json(
+        tmp_path, "evaluate", tmp_path / "y.csv", tmp_path / "p.csv", inproc=True
+    )
+    expected = log_loss([0, 1, 1, 0], [0.2, 0.7, 0.9, 0.4])
+    assert payload["report"]["overall"]["log_loss"] == pytest.approx(expected)
