@@ -15,6 +15,7 @@ written only after a successful run, each atomically.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 
@@ -42,9 +43,12 @@ def _run_demo(args, out, progress):
     from cemethod._demo import DEMO_SECTIONS
 
     rows = []
+    progress.open()
     for section in DEMO_SECTIONS:
         start = time.perf_counter()
-        row = section(seed=args.seed, verbose=not args.quiet)
+        with contextlib.redirect_stdout(progress.stdout()) as stdout:
+            row = section(seed=args.seed, verbose=not args.quiet)
+            stdout.flush()
         row = row._replace(seconds=time.perf_counter() - start)
         rows.append(row)
         progress.step(f"{row.name}: {'ok' if row.ok else 'FAIL'}")

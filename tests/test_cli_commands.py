@@ -75,7 +75,9 @@ def test_tsp_burma14_reaches_the_published_optimum_and_writes_json_and_plots(
 ):
     path = DATA / "tsplib" / "burma14.tsp"
     plots = tmp_path / "plots"
-    proc, payload = run_json(tmp_path, "tsp", path, "--quiet", "--plot", plots)
+    proc, payload = run_json(
+        tmp_path, "tsp", path, "--samples", 400, "--quiet", "--plot", plots
+    )
     assert "3323" in proc.stdout
     assert payload["optimum"] == 3323 and payload["length"] == 3323  # published
     # the tour is a permutation of the TSPLIB nodes 1..14 whose length,
@@ -290,7 +292,9 @@ def test_buffer_two_machine_line_matches_the_birth_death_closed_form(tmp_path):
     config.write_text(
         json.dumps({"service_rates": [1.0, 2.0], "total_buffer": 3, "horizon": 200})
     )
-    _, payload = run_json(tmp_path, "buffer", config, "--exact", "--quiet")
+    _, payload = run_json(
+        tmp_path, "buffer", config, "--exact", "--samples", 50, "--quiet"
+    )
     closed = 2.0 * (1 - 1 / sum(0.5**n for n in range(3 + 3)))
     assert payload["x"] == [3]
     assert payload["exact_throughput"] == pytest.approx(closed, rel=1e-10)
