@@ -158,8 +158,26 @@ def optimizer_options(args, defaults: dict) -> dict:
     if getattr(args, "time_limit", None) is not None:
         opts["time_limit"] = args.time_limit
     if getattr(args, "workers", None) not in (None, 1):
-        opts["workers"] = args.workers
+        opts["workers"] = getattr(args, "pool", None) or args.workers
     return opts
+
+
+def _ignore_sigint() -> None:  # pragma: no cover (runs in the worker processes)
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def worker_pool(args):
+    """The process pool of ``--workers K`` (None for one process). Its workers
+    ignore Ctrl-C, which the terminal sends to the whole process group: the main
+    process alone stops the run, and the workers print no tracebacks."""
+    k = getattr(args, "workers", None)
+    if k is None or k == 1:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(k, initializer=_ignore_sigint)
 
 
 def check_input_file(path: str) -> str:

@@ -19,7 +19,13 @@ import contextlib
 import sys
 import time
 
-from cemethod._cli_common import InputError, Outputs, Progress, check_output_places
+from cemethod._cli_common import (
+    InputError,
+    Outputs,
+    Progress,
+    check_output_places,
+    worker_pool,
+)
 from cemethod._cli_parser import build_parser
 
 __all__ = ["main"]
@@ -79,9 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
     usage = subparsers[args.command]
-    progress = None
+    progress = pool = None
     try:
         check_output_places(args)
+        pool = args.pool = worker_pool(args)
         out = Outputs(args)
         if args.command == "demo":
             from cemethod._demo import DEMO_SECTIONS
@@ -114,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
             f"\ncemethod {args.command}: interrupted; nothing written", file=sys.stderr
         )
         return 130
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return 2  # pragma: no cover (usage.error exits)
 
 

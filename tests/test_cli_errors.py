@@ -236,37 +236,26 @@ def test_plot_without_matplotlib_names_the_option(tmp_path):
 
 
 def test_ctrl_c_exits_130_and_writes_nothing(tmp_path):
+    # Ctrl-C in a terminal sends SIGINT to the whole process group, workers too
     out = tmp_path / "tour.json"
+    tsp = DATA / "tsplib" / "berlin52.tsp"
+    args = ["--workers", "2", "--time-limit", "120", "--json", out, "--plot", "p"]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cemethod",
-            "tsp",
-            str(DATA / "tsplib" / "berlin52.tsp"),
-            "--time-limit",
-            "120",
-            "--json",
-            str(out),
-            "--plot",
-            str(tmp_path / "p"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=ENV,
-    )
+        [sys.executable, "-m", "cemethod", "tsp", str(tsp), *map(str, args)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env=ENV, start_new_session=True,
+    )  # fmt: skip
     try:
-        first = proc.stdout.readline()  # printed when the run starts
-        assert "berlin52" in first
-        proc.send_signal(signal.SIGINT)
+        assert "berlin52" in proc.stdout.readline()  # printed when the run starts
+        assert "tsp: iteration 1," in proc.stderr.readline()  # the workers run
+        os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, err
     assert "interrupted; nothing written" in err
+    assert "Traceback" not in err  # neither from the main process nor the workers
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
