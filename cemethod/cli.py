@@ -81,7 +81,31 @@ def _runner(command):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``cemethod`` command; returns the exit code."""
+    """Entry point of the ``cemethod`` command; returns the exit code.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after ``cemethod`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 1 when a ``demo`` check fails, 130 after Ctrl-C; usage
+        errors (bad options or input files) exit with 2 through argparse.
+
+    Examples
+    --------
+    >>> from cemethod.cli import main
+    >>> main(["align", "GATTACA", "GCATGCT", "--gap-open", "1", "--quiet"])
+    ... # doctest: +ELLIPSIS
+    global alignment of GATTACA (7) and GCATGCT (7), dna scores, gap open 1 / ...
+    CE score 0; dynamic programming optimum 0 (reached)
+    G-ATTACA
+    GCAT-GCT
+    14 CE iterations, 7000 alignments evaluated; The level gamma_t did not ...
+    0
+    """
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
     usage = subparsers[args.command]
