@@ -209,27 +209,22 @@ def check_output_places(args) -> None:
 
 
 # -- JSON ------------------------------------------------------------------------
-def _plain(value):
-    if isinstance(value, np.ndarray):
-        return value.tolist()
+def _clean(value):
+    """Plain JSON values: numpy scalars and arrays as Python ones, NaN as null and
+    infinities as the strings "inf" / "-inf" (strict JSON has neither)."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_clean(v) for v in value]
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+    return value
 
 
 def to_json_text(payload: dict) -> str:
-    def clean(v):
-        if isinstance(v, dict):
-            return {str(k): clean(x) for k, x in v.items()}
-        if isinstance(v, (list, tuple)):
-            return [clean(x) for x in v]
-        if isinstance(v, float) and not math.isfinite(v):
-            return _plain(v)
-        return v
-
-    return json.dumps(clean(payload), indent=2, default=_plain) + "\n"
+    return json.dumps(_clean(payload), indent=2, allow_nan=False) + "\n"
 
 
 def history_dict(result) -> dict:
