@@ -104,15 +104,21 @@ def run_tsp(args, out, progress):
 
 
 # -- maxcut --
+_MAX_NODES = 5000
 def run_maxcut(args, out, progress):
     from cemethod import maximize
     from cemethod.problems import MaxCut
 
     path = check_input_file(args.graph)
-    kind, data, values, _ = read_graph(path, "weight")
+    kind, data, values, where = read_graph(path, "weight")
     if kind == "matrix":
         problem = MaxCut(data)
     else:
+        if data.max() >= _MAX_NODES:  # MaxCut holds a dense n x n weight matrix
+            raise InputError(
+                f"{path}, line {where[int(np.argmax(data.max(axis=1)))]}: expected "
+                f"node ids below {_MAX_NODES}, got {int(data.max())}"
+            )
         weights = [1.0 if v is None else v for v in values]
         rows = [(u, v, w) for (u, v), w in zip(data.tolist(), weights, strict=True)]
         problem = MaxCut.from_edge_list(rows)
