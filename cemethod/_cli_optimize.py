@@ -192,7 +192,10 @@ def run_schedule(args, out, progress):
         try:
             problems = read_orlib_wt(path, n_jobs=n_jobs)
         except ValueError as exc:
-            raise _library_error(exc, path, "read_orlib_wt: ") from None
+            error = _library_error(exc, path, "read_orlib_wt: ")
+            if "multiple of" in str(exc):
+                error = InputError(f"{error} (jobs per instance: --jobs {n_jobs})")
+            raise error from None
         k = 1 if args.instance is None else args.instance
         if k > len(problems):
             raise InputError(
