@@ -105,6 +105,8 @@ def run_tsp(args, out, progress):
 
 # -- maxcut --
 _MAX_NODES = 5000
+
+
 def run_maxcut(args, out, progress):
     from cemethod import maximize
     from cemethod.problems import MaxCut

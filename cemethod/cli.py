@@ -22,11 +22,11 @@ import time
 from cemethod._cli_common import (
     InputError,
     Outputs,
-    Progress,
     check_output_places,
     worker_pool,
 )
 from cemethod._cli_parser import build_parser
+from cemethod._cli_progress import Progress
 
 __all__ = ["main"]
 
