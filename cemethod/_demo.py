@@ -21,9 +21,20 @@ class DemoRow(NamedTuple):
     ok: bool
     seconds: float = 0.0
     details: dict | None = None
+    # (file name, draw(ax), title) of the section's figures for ``--plot``; the
+    # drawing runs only when plots are asked for.
+    plots: tuple = ()
 
     def as_dict(self) -> dict:
-        return self._asdict()
+        out = self._asdict()
+        del out["plots"]
+        return out
+
+
+def _convergence(name: str, result, label: str, title: str):
+    from cemethod._cli_common import convergence_plot
+
+    return (name, convergence_plot(result, label), title)
 
 
 def classifier_log_loss(seed: int, verbose: bool) -> DemoRow:
@@ -59,12 +70,27 @@ def classifier_log_loss(seed: int, verbose: bool) -> DemoRow:
         ):
             print(f"  class {label}: mean loss {loss:.4f} over {count} samples")
         print()
+
+    def reliability(ax):
+        from sklearn_ext.display import ReliabilityDisplay
+
+        ReliabilityDisplay.from_predictions(y_test, proba, ax=ax)
+
+    def loss_curve(ax):
+        from sklearn_ext.display import LossCurveDisplay
+
+        LossCurveDisplay.from_predictions(y_test, proba, ax=ax)
+
     return DemoRow(
         name="log loss (breast cancer)",
         result=f"{ours:.6f}",
         reference=f"sklearn {theirs:.6f}",
         ok=ours == theirs,
         details={"log_loss": ours, "bits": bits, "d2": d2},
+        plots=(
+            ("classifier_reliability.png", reliability, "Reliability diagram"),
+            ("classifier_loss_curve.png", loss_curve, "Log loss of each prediction"),
+        ),
     )
 
 
@@ -141,13 +167,15 @@ def code_length_entropy(seed: int, verbose: bool) -> DemoRow:
 def tsplib_tour(seed: int, verbose: bool) -> DemoRow:
     """ulysses22 from TSPLIB (shipped with the package): CE, then 2-opt / Or-opt."""
     from cemethod import minimize
-    from cemethod.problems import TSP
+    from cemethod.problems import TSP, read_tsplib
 
-    tsp = TSP.from_tsplib(TSP.example_path("ulysses22.tsp"))
+    path = TSP.example_path("ulysses22.tsp")
+    tsp = TSP.from_tsplib(path)
+    xy = read_tsplib(path).coordinates  # GEO: latitude, longitude
     res = minimize(
         tsp, tsp.default_family(), vectorized=True, rng=seed, **tsp.default_options()
     )
-    _, length = tsp.polish_result(res, rng=seed)
+    tour, length = tsp.polish_result(res, rng=seed)
     pure = 100 * (res.fun / tsp.optimum - 1)
     polished = 100 * (length / tsp.optimum - 1)
     if verbose:
@@ -162,7 +190,22 @@ def tsplib_tour(seed: int, verbose: bool) -> DemoRow:
         reference=f"optimum {tsp.optimum}",
         ok=bool(polished <= 1.0),
         details={"ce": float(res.fun), "polished": float(length)},
+        plots=(
+            ("tsp_tour.png", _tour_plot(xy, tour), f"{tsp.name}: length {length:.0f}"),
+            _convergence("tsp_convergence.png", res, "tour length", "TSP: CE"),
+        ),
     )
+
+
+def _tour_plot(xy, tour):
+    closed = np.r_[tour, tour[:1]]
+
+    def draw(ax):
+        ax.plot(xy[closed, 1], xy[closed, 0], "-o", ms=4)
+        ax.set_xlabel("longitude")
+        ax.set_ylabel("latitude")
+
+    return draw
 
 
 def max_cut(seed: int, verbose: bool) -> DemoRow:
@@ -183,6 +226,7 @@ def max_cut(seed: int, verbose: bool) -> DemoRow:
         reference=f"optimum {problem.optimum:.0f}",
         ok=bool(np.isclose(res.fun, problem.optimum)),
         details={"cut": float(res.fun), "optimum": float(problem.optimum)},
+        plots=(_convergence("maxcut_convergence.png", res, "cut", "Max-cut: CE"),),
     )
 
 
@@ -208,7 +252,19 @@ def bridge_rare_event(seed: int, verbose: bool) -> DemoRow:
         reference=f"exact {bridge.exact:.4e}",
         ok=bool(within),
         details={"estimate": res.estimate, "relative_error": res.relative_error},
+        plots=(("bridge_levels.png", _levels_plot(res.levels, 2.0), "Bridge: CE"),),
     )
+
+
+def _levels_plot(levels, gamma):
+    def draw(ax):
+        ax.plot(range(1, len(levels) + 1), levels, "-o", label="level gamma_t")
+        ax.axhline(gamma, color="k", ls="--", label=f"event level {gamma:g}")
+        ax.set_xlabel("CE iteration")
+        ax.set_ylabel("shortest path length")
+        ax.legend()
+
+    return draw
 
 
 def dodecahedron_unreliability(seed: int, verbose: bool) -> DemoRow:
@@ -260,6 +316,9 @@ def buffer_allocation(seed: int, verbose: bool) -> DemoRow:
         reference=f"optimum {best.fun:.4f}",
         ok=bool(np.isclose(found, best.fun, rtol=1e-9)),
         details={"x": res.x.tolist(), "throughput": found, "optimum": best.fun},
+        plots=(
+            _convergence("buffer_convergence.png", res, "throughput", "Buffers: CE"),
+        ),
     )
 
 
@@ -284,6 +343,7 @@ def sequence_alignment(seed: int, verbose: bool) -> DemoRow:
         reference=f"DP optimum {cmp['dp']:g}",
         ok=bool(cmp["reached"]),
         details={"ce": float(cmp["ce"]), "dp": float(cmp["dp"])},
+        plots=(_convergence("alignment_convergence.png", res, "score", "Alignment"),),
     )
 
 

@@ -1,58 +1,37 @@
 """The ``cemethod`` command.
 
 ``cemethod demo`` runs every capability that has landed on data shipped with the
-package (or with scikit-learn) and prints a summary table. The library core never
+package (or with scikit-learn) and prints a summary table; ``cemethod tsp``,
+``maxcut``, ``reliability``, ``buffer``, ``align``, ``schedule`` and ``evaluate``
+run them on the user's own files (formats in docs/cli.md). The library core never
 imports scikit-learn or sklearn_ext; this command-line front end is the one place
 that joins the two halves, and it imports them lazily.
+
+Conventions: results on stdout, progress and errors on stderr; a bad input file or
+option is a usage error (``cemethod CMD: error: FILE, line L: expected ...``, exit
+code 2); Ctrl-C exits with code 130. Output files (``--json``, ``--plot``) are
+written only after a successful run, each atomically.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
+import contextlib
 import sys
-import tempfile
 import time
 
-from cemethod import __version__
-from cemethod._demo import DEMO_SECTIONS, DemoRow
+from cemethod._cli_common import (
+    InputError,
+    Outputs,
+    check_output_places,
+    worker_pool,
+)
+from cemethod._cli_parser import build_parser
+from cemethod._cli_progress import Progress
 
 __all__ = ["main"]
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cemethod",
-        description="The cross-entropy method and cross-entropy metrics.",
-    )
-    parser.add_argument("--version", action="version", version=__version__)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
-    demo = sub.add_parser(
-        "demo",
-        help="run every capability on data shipped with the package",
-        description=(
-            "Run every capability on shipped data and print a summary table.\n"
-            "Example: cemethod demo --seed 1 --json results.json"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    demo.add_argument(
-        "--seed", type=int, default=0, help="random seed (default 0), e.g. --seed 1"
-    )
-    demo.add_argument(
-        "--json",
-        metavar="PATH",
-        help="also write all results as JSON to PATH, e.g. --json results.json",
-    )
-    demo.add_argument(
-        "--quiet", action="store_true", help="print only the summary table"
-    )
-    return parser
-
-
-def _format_table(rows: list[DemoRow]) -> str:
+def _format_table(rows) -> str:
     header = ("capability", "result", "reference", "check", "seconds")
     cells = [header] + [
         (r.name, r.result, r.reference, "ok" if r.ok else "FAIL", f"{r.seconds:.2f}")
@@ -66,39 +45,110 @@ def _format_table(rows: list[DemoRow]) -> str:
     return "\n".join(lines)
 
 
-def _write_json_atomically(path: str, payload: dict) -> None:
-    """Write to a temporary file in the same folder, then rename: never half a file."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cemethod-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            json.dump(payload, handle, indent=2)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+def _run_demo(args, out, progress):
+    from cemethod._demo import DEMO_SECTIONS
 
-
-def _run_demo(args: argparse.Namespace) -> int:
     rows = []
+    progress.open()
     for section in DEMO_SECTIONS:
         start = time.perf_counter()
-        row = section(seed=args.seed, verbose=not args.quiet)
-        rows.append(row._replace(seconds=time.perf_counter() - start))
-    print(_format_table(rows))
-    if args.json:
-        _write_json_atomically(
-            args.json, {"seed": args.seed, "results": [r.as_dict() for r in rows]}
-        )
-    return 0 if all(r.ok for r in rows) else 1
+        with contextlib.redirect_stdout(progress.stdout()) as stdout:
+            row = section(seed=args.seed, verbose=not args.quiet)
+            stdout.flush()
+        row = row._replace(seconds=time.perf_counter() - start)
+        rows.append(row)
+        progress.step(f"{row.name}: {'ok' if row.ok else 'FAIL'}")
+        for name, draw, title in row.plots:
+            out.add_figure(name, draw, title)
+    payload = {"seed": args.seed, "results": [r.as_dict() for r in rows]}
+    return [_format_table(rows)], payload, all(r.ok for r in rows)
+
+
+def _runner(command):
+    if command == "demo":
+        return _run_demo
+    from cemethod import _cli_estimate, _cli_optimize
+
+    return {
+        "tsp": _cli_optimize.run_tsp,
+        "maxcut": _cli_optimize.run_maxcut,
+        "schedule": _cli_optimize.run_schedule,
+        "align": _cli_optimize.run_align,
+        "reliability": _cli_estimate.run_reliability,
+        "buffer": _cli_estimate.run_buffer,
+        "evaluate": _cli_estimate.run_evaluate,
+    }[command]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``cemethod`` command; returns the exit code."""
-    args = _build_parser().parse_args(argv)
-    if args.command == "demo":
-        return _run_demo(args)
-    raise AssertionError(f"unhandled command {args.command!r}")  # argparse forbids it
+    """Entry point of the ``cemethod`` command; returns the exit code.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after ``cemethod`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 1 when a ``demo`` check fails, 130 after Ctrl-C; usage
+        errors (bad options or input files) exit with 2 through argparse.
+
+    Examples
+    --------
+    >>> from cemethod.cli import main
+    >>> main(["align", "GATTACA", "GCATGCT", "--gap-open", "1", "--quiet"])
+    ... # doctest: +ELLIPSIS
+    global alignment of GATTACA (7) and GCATGCT (7), dna scores, gap open 1 / ...
+    CE score 0; dynamic programming optimum 0 (reached)
+    G-ATTACA
+    GCAT-GCT
+    14 CE iterations, 7000 alignments evaluated; The level gamma_t did not ...
+    0
+    """
+    parser, subparsers = build_parser()
+    args = parser.parse_args(argv)
+    usage = subparsers[args.command]
+    progress = pool = None
+    try:
+        check_output_places(args)
+        pool = args.pool = worker_pool(args)
+        out = Outputs(args)
+        if args.command == "demo":
+            from cemethod._demo import DEMO_SECTIONS
+
+            total = len(DEMO_SECTIONS)
+            progress = Progress(args.quiet, total=total, desc="demo", unit="section")
+        else:
+            progress = Progress(args.quiet, desc=args.command)
+        outcome = _runner(args.command)(args, out, progress)
+        progress.close()
+        lines, payload = outcome[:2]
+        ok = outcome[2] if len(outcome) > 2 else True
+        print("\n".join(lines), flush=True)
+        for path in out.commit(payload):
+            if not args.quiet:
+                print(f"wrote {path}", file=sys.stderr)
+        return 0 if ok else 1
+    except InputError as exc:
+        if progress is not None:
+            progress.close()
+        usage.error(str(exc))  # prints usage and the message; exits with code 2
+    except ValueError as exc:  # a library check of an option value or combination
+        if progress is not None:
+            progress.close()
+        usage.error(str(exc))
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.close()
+        print(
+            f"\ncemethod {args.command}: interrupted; nothing written", file=sys.stderr
+        )
+        return 130
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return 2  # pragma: no cover (usage.error exits)
 
 
 if __name__ == "__main__":  # pragma: no cover

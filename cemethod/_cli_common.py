@@ -1,0 +1,337 @@
+"""Plumbing shared by the ``cemethod`` subcommands: options, outputs, progress.
+
+Outputs (the ``--json`` file and the ``--plot`` PNG files) are rendered in memory
+after the run succeeded and then written all at once, each to a temporary file in
+its target folder renamed with ``os.replace``: a failed or interrupted run leaves
+no file, and no file is ever half written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+__all__ = [
+    "InputError",
+    "Outputs",
+    "add_common_options",
+    "optimizer_options",
+]
+
+
+class InputError(Exception):
+    """A user input (file or value) the command cannot use; the message names
+    the file, the line and what was expected. Reported as a usage error (exit 2).
+    """
+
+
+# -- argparse types --
+def _int_at_least(low: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected an integer >= {low}, got {text!r}"
+            ) from None
+        if value < low:
+            raise argparse.ArgumentTypeError(
+                f"expected an integer >= {low}, got {text!r}"
+            )
+        return value
+
+    parse.__name__ = f"integer >= {low}"
+    return parse
+
+
+def _real_in(low: float, high: float | None, *, low_open: bool, what: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        ok = math.isfinite(value) and (value > low if low_open else value >= low)
+        if high is not None:
+            ok = ok and value <= high
+        if not ok:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+
+    parse.__name__ = what
+    return parse
+
+
+def elite(text: str) -> tuple[str, float | int]:
+    """``--elite``: a fraction in (0, 1) of the samples, or a count >= 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if 0 < value < 1:
+        return ("elite_fraction", value)
+    if value >= 1 and value == int(value):
+        return ("n_elite", int(value))
+    raise argparse.ArgumentTypeError(
+        f"expected a fraction in (0, 1) or a whole number >= 1, got {text!r}"
+    )
+
+
+positive_int = _int_at_least(1)
+seed_int = nonnegative_int = _int_at_least(0)
+smoothing_real = _real_in(0.0, 1.0, low_open=True, what="a number in (0, 1]")
+positive_real = _real_in(0.0, None, low_open=True, what="a number > 0")
+probability = _real_in(0.0, 1.0, low_open=False, what="a probability in [0, 1]")
+
+
+_COMMON_HELP = {
+    "seed": "random seed, an integer >= 0 (default 0); e.g. --seed 7",
+    "samples": "samples per CE iteration (default: the problem's own); "
+    "e.g. --samples 2000",
+    "elite": "elite size: a fraction of the samples in (0, 1) or a count >= 1 "
+    "(default: the problem's own); e.g. --elite 0.05 or --elite 20",
+    "smoothing": "smoothing alpha in (0, 1] of the CE update (default: the "
+    "problem's own); e.g. --smoothing 0.7",
+    "workers": "evaluate the samples in this many processes (default 1: in "
+    "this process); e.g. --workers 2",
+    "time-limit": "stop the CE iterations after this many seconds (the best "
+    "answer so far is reported); e.g. --time-limit 30",
+    "json": "also write all results as JSON to PATH (written only when the run "
+    "succeeds); e.g. --json result.json",
+    "plot": "write PNG plots into the folder DIR, created if needed (needs "
+    "matplotlib); e.g. --plot plots/",
+    "quiet": "print only the summary, no progress on stderr; e.g. --quiet",
+}
+
+_COMMON_TYPES = {
+    "seed": seed_int,
+    "samples": _int_at_least(2),
+    "elite": elite,
+    "smoothing": smoothing_real,
+    "workers": positive_int,
+    "time-limit": positive_real,
+}
+
+ALL_COMMON = ("seed", "samples", "elite", "smoothing", "workers", "time-limit")
+
+
+def add_common_options(parser, names=ALL_COMMON, **help_overrides) -> None:
+    """The optimizer options in ``names`` and always ``--json``, ``--plot``,
+    ``--quiet``; ``help_overrides`` replaces a help text (key: name with ``_``)."""
+    group = parser.add_argument_group("common options")
+    for name in names:
+        key = name.replace("-", "_")
+        metavar = {"seed": "N", "samples": "N", "elite": "E", "smoothing": "ALPHA"}
+        group.add_argument(
+            f"--{name}",
+            type=_COMMON_TYPES[name],
+            default=0 if name == "seed" else None,
+            metavar=metavar.get(name, {"workers": "K", "time-limit": "SEC"}.get(name)),
+            help=help_overrides.get(key, _COMMON_HELP[name]),
+        )
+    group.add_argument("--json", metavar="PATH", help=_COMMON_HELP["json"])
+    group.add_argument("--plot", metavar="DIR", help=_COMMON_HELP["plot"])
+    group.add_argument("--quiet", action="store_true", help=_COMMON_HELP["quiet"])
+
+
+def optimizer_options(args, defaults: dict) -> dict:
+    """The problem's default options overridden by the command-line options."""
+    opts = dict(defaults)
+    if getattr(args, "samples", None) is not None:
+        opts["n_samples"] = args.samples
+        if opts.get("n_elite") is not None and opts["n_elite"] > args.samples:
+            opts["n_elite"] = None  # a default count larger than N: use the fraction
+    if getattr(args, "elite", None) is not None:
+        key, value = args.elite
+        opts.pop("elite_fraction", None)
+        opts["n_elite"] = None
+        opts[key] = value
+    if getattr(args, "smoothing", None) is not None:
+        opts["smoothing"] = args.smoothing
+    if getattr(args, "time_limit", None) is not None:
+        opts["time_limit"] = args.time_limit
+    if getattr(args, "workers", None) not in (None, 1):
+        opts["workers"] = getattr(args, "pool", None) or args.workers
+    return opts
+
+
+def _ignore_sigint() -> None:  # pragma: no cover (runs in the worker processes)
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def worker_pool(args):
+    """The process pool of ``--workers K`` (None for one process). Its workers
+    ignore Ctrl-C, which the terminal sends to the whole process group: the main
+    process alone stops the run, and the workers print no tracebacks."""
+    k = getattr(args, "workers", None)
+    if k is None or k == 1:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(k, initializer=_ignore_sigint)
+
+
+def check_input_file(path: str) -> str:
+    if not os.path.exists(path):
+        raise InputError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a folder, expected a file")
+    return path
+
+
+def check_output_places(args) -> None:
+    """Fail before the run, not after it, when an output cannot be written."""
+    if getattr(args, "json", None):
+        folder = os.path.dirname(os.path.abspath(args.json))
+        if not os.path.isdir(folder):
+            raise InputError(f"--json {args.json}: the folder {folder} does not exist")
+        if os.path.isdir(args.json):
+            raise InputError(f"--json {args.json}: is a folder, expected a file name")
+    if getattr(args, "plot", None):
+        if os.path.exists(args.plot) and not os.path.isdir(args.plot):
+            raise InputError(f"--plot {args.plot}: exists and is not a folder")
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise InputError(
+                "--plot needs matplotlib, which is not installed "
+                "(python -m pip install matplotlib)"
+            ) from None
+
+
+# -- JSON ------------------------------------------------------------------------
+def _clean(value):
+    """Plain JSON values: numpy scalars and arrays as Python ones, NaN as null and
+    infinities as the strings "inf" / "-inf" (strict JSON has neither)."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def to_json_text(payload: dict) -> str:
+    return json.dumps(_clean(payload), indent=2, allow_nan=False) + "\n"
+
+
+def history_dict(result) -> dict:
+    """Per-iteration columns of a CEResult's history (iteration, gamma, best, nfev)."""
+    h = result.history
+    return {
+        "iteration": h.iteration.tolist(),
+        "gamma": h.gamma.tolist(),
+        "best": h.best.tolist(),
+        "nfev": h.nfev.tolist(),
+    }
+
+
+def ce_summary(result) -> dict:
+    """The scalar fields of a CEResult, for JSON."""
+    return {
+        "fun": result.fun,
+        "nit": result.nit,
+        "nfev": result.nfev,
+        "success": bool(result.success),
+        "status": result.status,
+        "message": result.message,
+        "elapsed": result.elapsed,
+        "history": history_dict(result),
+    }
+
+
+# -- figures and atomic files --
+def render_png(draw, title: str) -> bytes:
+    """Run ``draw(ax)`` on a fresh Agg figure and return the PNG bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display; before pyplot (displays import it)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.8))
+    ax = fig.add_subplot()
+    draw(ax)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return buf.getvalue()
+
+
+def convergence_plot(result, label: str):
+    """A ``draw(ax)`` of the best value and the level gamma per iteration."""
+    h = history_dict(result)
+
+    def draw(ax):
+        ax.plot(h["iteration"], h["best"], marker="o", ms=3, label="best")
+        ax.plot(h["iteration"], h["gamma"], marker=".", ms=3, label="level gamma_t")
+        ax.set_xlabel("CE iteration")
+        ax.set_ylabel(label)
+        ax.legend()
+
+    return draw
+
+
+class Outputs:
+    """Files to write when, and only when, the run has succeeded."""
+
+    def __init__(self, args):
+        self.json_path = getattr(args, "json", None)
+        self.plot_dir = getattr(args, "plot", None)
+        self.figures: list[tuple[str, object, str]] = []
+
+    def add_figure(self, name: str, draw, title: str = "") -> None:
+        if self.plot_dir:
+            self.figures.append((name, draw, title))
+
+    def commit(self, payload: dict) -> list[str]:
+        """Render everything in memory, then write each file atomically."""
+        files = []
+        if self.plot_dir:
+            for name, draw, title in self.figures:
+                files.append(
+                    (os.path.join(self.plot_dir, name), render_png(draw, title))
+                )
+        if self.json_path:
+            files.append((self.json_path, to_json_text(payload).encode()))
+        if self.plot_dir and self.figures:
+            os.makedirs(self.plot_dir, exist_ok=True)
+        elif self.plot_dir:
+            print("--plot: this run has nothing to plot", file=sys.stderr)
+        write_atomically(files)
+        return [path for path, _ in files]
+
+
+def write_atomically(files) -> None:
+    """Write every ``(path, bytes)`` to a temporary file beside it, then rename
+    them all: an error before the renames leaves no new file behind."""
+    temps = []
+    mask = os.umask(0)  # mkstemp makes 0600 files; give the usual permissions
+    os.umask(mask)
+    try:
+        for path, data in files:
+            folder = os.path.dirname(os.path.abspath(path))
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cemethod-", suffix=".tmp")
+            temps.append(tmp)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o666 & ~mask)
+        for (path, _), tmp in zip(files, temps, strict=True):
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        raise

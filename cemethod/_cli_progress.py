@@ -1,0 +1,75 @@
+"""Progress of the ``cemethod`` command on stderr (see :class:`Progress`)."""
+
+from __future__ import annotations
+
+import sys
+
+__all__ = ["Progress"]
+
+
+class Progress:
+    """Progress on stderr: a tqdm bar when stderr is a terminal and tqdm is
+    installed, otherwise one plain line per step; nothing with ``quiet``. The
+    bar is opened at the first step, after the command's header line."""
+
+    def __init__(self, quiet: bool, total=None, desc: str = "CE", unit: str = "it"):
+        self.enabled = not quiet
+        self.bar = None
+        self._tqdm = None
+        self.desc, self.total, self.unit = desc, total, unit
+        if self.enabled and sys.stderr.isatty():
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                return
+            self._tqdm = tqdm
+
+    def open(self) -> None:
+        """Show the bar now (it opens at the first step otherwise)."""
+        if self.enabled and self._tqdm is not None and self.bar is None:
+            self.bar = self._tqdm(
+                total=self.total, desc=self.desc, unit=self.unit, file=sys.stderr
+            )
+
+    def stdout(self):
+        """A stdout for text printed while the bar shows: whole lines go
+        through ``tqdm.write``, which clears the bar and draws it again below."""
+        return _BarSafeStdout(self._tqdm, sys.stdout) if self.bar else sys.stdout
+
+    def step(self, text: str) -> None:
+        if not self.enabled:
+            return
+        if self._tqdm is not None:
+            self.open()
+            self.bar.set_postfix_str(text, refresh=False)
+            self.bar.update(1)
+        else:
+            print(f"{self.desc}: {text}", file=sys.stderr, flush=True)
+
+    def callback(self, result) -> bool:
+        """For ``callback=`` of the optimizer: one step per CE iteration."""
+        self.step(f"iteration {result.nit}, best {result.fun:.6g}")
+        return False
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+class _BarSafeStdout:
+    def __init__(self, tqdm, file):
+        self.tqdm, self.file, self.pending = tqdm, file, ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            self.tqdm.write(line, file=self.file)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.tqdm.write(self.pending, file=self.file)
+            self.pending = ""
+        self.file.flush()
