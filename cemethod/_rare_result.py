@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri
 
 __all__ = ["ConfidenceInterval", "RareEventResult"]
 
@@ -199,7 +199,7 @@ def _term_summary(groups) -> _TermSummary:
 
 
 def _normal_interval(summary: _TermSummary, level: float) -> ConfidenceInterval:
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = ndtri(0.5 + level / 2)  # the normal quantile
     if summary.n_hits == 0:
         return ConfidenceInterval(0.0, math.inf, level)
     half = z * summary.std_error
