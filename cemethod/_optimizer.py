@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import astuple
 
 import numpy as np
 
@@ -29,12 +30,22 @@ __all__ = ["CrossEntropyOptimizer"]
 def _rank(scores, violation):
     """Stable order: feasible first, then by violation, then by score.
 
-    Without any violation this is the stable argsort of the scores (the same
-    order as the lexsort, which is stable too, at a fraction of its cost).
+    ``violation`` None means all feasible. Without any violation this is the
+    stable argsort of the scores (the same order as the lexsort, which is
+    stable too, at a fraction of its cost).
     """
-    if not violation.any():
+    if violation is None or not violation.any():
         return np.argsort(scores, kind="stable")
     return np.lexsort((scores, violation, violation > 0))
+
+
+def _join_violations(a, size_a, b, size_b):
+    """Concatenated violations of two groups; None (all feasible) stays None."""
+    if a is None and b is None:
+        return None
+    return np.concatenate(
+        [np.zeros(size_a) if a is None else a, np.zeros(size_b) if b is None else b]
+    )
 
 
 class CrossEntropyOptimizer:
@@ -138,7 +149,8 @@ class CrossEntropyOptimizer:
         self._elapsed = 0.0
         self._t_ask = None
         self._gammas = []  # levels on the minimization scale
-        self._records = []
+        self._rows = []  # one tuple of IterationRecord fields per iteration
+        self._records = []  # IterationRecord objects, built on demand from _rows
         self._has_constraints = False
         self._best_x = None
         self._best_score = math.inf  # minimization scale
@@ -158,6 +170,11 @@ class CrossEntropyOptimizer:
         state["callback"] = None
         state["_t_ask"] = None
         return state
+
+    def __setstate__(self, state):
+        if "_rows" not in state:  # a checkpoint written before _rows existed
+            state["_rows"] = [astuple(r) for r in state["_records"]]
+        self.__dict__.update(state)
 
     def __repr__(self) -> str:
         return (
@@ -201,19 +218,22 @@ class CrossEntropyOptimizer:
                 f"shape (n,) for X with n = {n} >= 1 rows. Got shape {values.shape} "
                 "instead."
             )
-        bad = ~np.isfinite(values)
-        if bad.any() and self._settings["on_error"] == "raise":
-            raise ValueError(
-                "The 'values' parameter of CrossEntropyOptimizer.tell must be finite "
-                f"with on_error='raise'. Got {format_value(values)} instead."
-            )
         scores = self._sign * values
-        n_bad = int(np.count_nonzero(bad))
-        if n_bad:
+        n_bad = 0
+        # One reduction decides the common case: a finite sum means no NaN or
+        # infinity (an overflowing sum only takes the exact path below).
+        if not math.isfinite(np.add.reduce(values)):
+            bad = ~np.isfinite(values)
+            n_bad = int(np.count_nonzero(bad))
+            if n_bad and self._settings["on_error"] == "raise":
+                raise ValueError(
+                    "The 'values' parameter of CrossEntropyOptimizer.tell must be "
+                    f"finite with on_error='raise'. Got {format_value(values)} "
+                    "instead."
+                )
             scores[bad] = math.inf  # the worst rank (minimization scale)
-        if violation is None:
-            v = np.zeros(n)
-        else:
+        v = None  # all feasible
+        if violation is not None:
             self._has_constraints = True
             v = np.asarray(violation, dtype=np.float64)
             if v.shape != (n,) or not np.all(np.isfinite(v)) or np.any(v < 0):
@@ -280,43 +300,53 @@ class CrossEntropyOptimizer:
         # Step 2: the level gamma_t from the current sample only; lexsort's last
         # key is the primary one (feasibility first, then violation, then value).
         order = _rank(scores, v)
-        k = order[min(self._n_elite, n) - 1]
-        gamma = float(scores[k]) if v[k] == 0 else math.inf
+        m = min(self._n_elite, n)
+        k = order[m - 1]
+        gamma = float(scores[k]) if v is None or v[k] == 0 else math.inf
         previous_gamma = self._gammas[-1] if self._gammas else math.inf
         self._gammas.append(gamma)
 
         # Step 3: the elite, with the best points so far carried in (elitism).
+        # Only the m best of the sample can enter the elite of the pool (sample
+        # + kept points), so the candidates are those m, in rank order, then
+        # the kept points: their stable rank is the pool's stable rank, the
+        # pool index breaking ties in both (sample rows before kept points).
         if keep is not None:
-            X_pool = np.concatenate([X, keep[0]])
-            s_pool = np.concatenate([scores, keep[1]])
-            v_pool = np.concatenate([v, keep[2]])
-            pool_order = _rank(s_pool, v_pool)
+            top = order[:m]
+            X_c = np.concatenate([X[top], keep[0]])
+            s_c = np.concatenate([scores[top], keep[1]])
+            v_c = _join_violations(
+                None if v is None else v[top], m, keep[2], len(keep[1])
+            )
+            c_order = _rank(s_c, v_c)
         else:
-            X_pool, s_pool, v_pool, pool_order = X, scores, v, order
+            X_c, s_c, v_c, c_order = X, scores, v, order
 
         # Best so far, in the same feasibility-first order; with fresh values
         # of the kept points, simply the best of the current pool.
         if kept_values is not None:
-            j = pool_order[0]
-            x_b, s_b, v_b = X_pool[j], s_pool[j], v_pool[j]
+            j = c_order[0]
+            x_b, s_b = X_c[j], float(s_c[j])
+            v_b = 0.0 if v_c is None else float(v_c[j])
             better = True
         else:
             j = order[0]
-            x_b, s_b, v_b = X[j], scores[j], v[j]
+            x_b, s_b = X[j], float(scores[j])
+            v_b = 0.0 if v is None else float(v[j])
             best_key = (self._best_violation > 0, self._best_violation)
             better = (v_b > 0, v_b, s_b) < (*best_key, self._best_score)
         if better:
             self._best_x = np.array(x_b, copy=True)
-            self._best_score = float(s_b)
-            self._best_violation = float(v_b)
+            self._best_score = s_b
+            self._best_violation = v_b
 
-        elite = pool_order[: self._n_elite]
+        elite = c_order[: self._n_elite]
         n_keep = self._settings["n_keep"]
         if n_keep:
-            kept = pool_order[:n_keep]
-            self._keep = (X_pool[kept].copy(), s_pool[kept], v_pool[kept])
+            kept = c_order[:n_keep]  # fancy indexing copies
+            self._keep = (X_c[kept], s_c[kept], None if v_c is None else v_c[kept])
         # Equal weights: the CE update is the MLE from the elite, eq. (8)-(10).
-        fitted = self.family.fit(X_pool[elite])
+        fitted = self.family.fit(X_c[elite])
 
         # Step 4: smoothing, de Boer et al. (2005) eq. (12); the standard
         # deviations optionally with beta_t of Kroese et al. (2006).
@@ -333,16 +363,17 @@ class CrossEntropyOptimizer:
         self._elapsed += time.perf_counter() - t_start
         self._t_ask = None
         best = self._sign * self._best_score if self._best_violation == 0 else math.nan
-        self._records.append(
-            IterationRecord(
-                iteration=self._nit,
-                gamma=self._sign * gamma,
-                best=best,
-                nfev=self._nfev,
-                n_failures=n_bad,
-                elapsed=self._elapsed,
-                dispersion=float(self.family.dispersion()),
-                n_samples=n,
+        # Plain tuples in the hot path; IterationRecord objects on demand.
+        self._rows.append(
+            (
+                self._nit,
+                self._sign * gamma,
+                best,
+                self._nfev,
+                n_bad,
+                self._elapsed,
+                float(self.family.dispersion()),
+                n,
             )
         )
         self._adapt_sample_size(gamma, previous_gamma)
@@ -364,6 +395,13 @@ class CrossEntropyOptimizer:
             self._n_elite = max(
                 1, math.ceil(s["elite_fraction"] * self._n_samples - 1e-9)
             )
+
+    def _iteration_records(self) -> list[IterationRecord]:
+        """The history as IterationRecord objects (built once per iteration)."""
+        records = self._records
+        for row in self._rows[len(records) :]:
+            records.append(IterationRecord(*row))
+        return records
 
     def stop(self) -> dict[str, str]:
         """The stop rules that fired, name -> message; empty while running.
@@ -395,7 +433,7 @@ class CrossEntropyOptimizer:
             nfev=self._nfev,
             family=self.family,
             x_mode=np.asarray(self.family.mode()),
-            history=History(tuple(self._records)),
+            history=History(tuple(self._iteration_records())),
             n_failures=self._n_failures,
             stop_reasons=fired,
             elapsed=self._elapsed,

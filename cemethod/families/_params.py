@@ -83,7 +83,10 @@ def check_samples(x, dim: int, func: str) -> np.ndarray:
 def check_fit_data(x, weights, dim: int, func: str):
     """Validated ``(x, w)`` for a weighted fit; ``w`` sums to one."""
     x = check_samples(x, dim, func)
-    if x.shape[0] == 0 or not np.isfinite(x).all():
+    # A finite sum means every entry is finite (one reduction); an overflowing
+    # sum falls back to the exact check.
+    finite = math.isfinite(np.add.reduce(x, axis=None)) or np.isfinite(x).all()
+    if x.shape[0] == 0 or not finite:
         raise parameter_error(func, "x", "a non-empty array of finite values", x)
     if weights is None:
         return x, np.full(x.shape[0], 1.0 / x.shape[0])
@@ -117,6 +120,8 @@ def weighted_moments(x: np.ndarray, w: np.ndarray):
 
 def check_alpha(alpha, func: str, param: str = "alpha") -> float:
     """A smoothing parameter in (0, 1]."""
+    if type(alpha) is float and 0.0 < alpha <= 1.0:  # the optimizer's case
+        return alpha
     return check_real(
         alpha, param=param, func=func, low=0.0, high=1.0, low_inclusive=False
     )
