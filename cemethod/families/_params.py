@@ -35,10 +35,10 @@ def trusted(cls, **fields):
     through ``__init__`` and so re-validates.
     """
     obj = object.__new__(cls)
-    for name, value in fields.items():
-        if isinstance(value, np.ndarray) and value.flags.writeable:
-            value.setflags(write=False)
-        object.__setattr__(obj, name, value)
+    for value in fields.values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    vars(obj).update(fields)  # what object.__setattr__ would do, field by field
     return obj
 
 
@@ -46,7 +46,10 @@ def all_finite(*arrays) -> bool:
     """True when every entry is finite (one reduction per array: a nan or an
     infinity makes the sum non-finite; a finite sum that overflows only sends
     the caller to the validating constructor)."""
-    return all(math.isfinite(np.add.reduce(a, axis=None)) for a in arrays)
+    for a in arrays:
+        if not math.isfinite(np.add.reduce(a, axis=None)):
+            return False
+    return True
 
 
 def param_vector(
