@@ -265,10 +265,10 @@ class BatchEvaluator:
             values = np.concatenate(
                 [np.asarray(v, dtype=np.float64) for v in self._map(task, chunks)]
             )
-        # A finite sum means no NaN or infinity (one reduction in the common case).
-        if math.isfinite(np.add.reduce(values)):
+        finite = np.isfinite(values)
+        if finite.all():
             return values, 0
-        bad = ~np.isfinite(values)
+        bad = ~finite
         n_failures = int(bad.sum())
         if n_failures and not catch:
             i = int(np.flatnonzero(bad)[0])

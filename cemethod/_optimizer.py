@@ -220,17 +220,16 @@ class CrossEntropyOptimizer:
             )
         scores = self._sign * values
         n_bad = 0
-        # One reduction decides the common case: a finite sum means no NaN or
-        # infinity (an overflowing sum only takes the exact path below).
-        if not math.isfinite(np.add.reduce(values)):
-            bad = ~np.isfinite(values)
-            n_bad = int(np.count_nonzero(bad))
-            if n_bad and self._settings["on_error"] == "raise":
+        finite = np.isfinite(values)
+        if not finite.all():
+            if self._settings["on_error"] == "raise":
                 raise ValueError(
                     "The 'values' parameter of CrossEntropyOptimizer.tell must be "
                     f"finite with on_error='raise'. Got {format_value(values)} "
                     "instead."
                 )
+            bad = ~finite
+            n_bad = int(np.count_nonzero(bad))
             scores[bad] = math.inf  # the worst rank (minimization scale)
         v = None  # all feasible
         if violation is not None:

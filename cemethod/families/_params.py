@@ -46,10 +46,7 @@ def all_finite(*arrays) -> bool:
     """True when every entry is finite (one reduction per array: a nan or an
     infinity makes the sum non-finite; a finite sum that overflows only sends
     the caller to the validating constructor)."""
-    for a in arrays:
-        if not math.isfinite(np.add.reduce(a, axis=None)):
-            return False
-    return True
+    return all(math.isfinite(np.add.reduce(a, axis=None)) for a in arrays)
 
 
 def param_vector(
@@ -86,10 +83,7 @@ def check_samples(x, dim: int, func: str) -> np.ndarray:
 def check_fit_data(x, weights, dim: int, func: str):
     """Validated ``(x, w)`` for a weighted fit; ``w`` sums to one."""
     x = check_samples(x, dim, func)
-    # A finite sum means every entry is finite (one reduction); an overflowing
-    # sum falls back to the exact check.
-    finite = math.isfinite(np.add.reduce(x, axis=None)) or np.isfinite(x).all()
-    if x.shape[0] == 0 or not finite:
+    if x.shape[0] == 0 or not np.isfinite(x).all():
         raise parameter_error(func, "x", "a non-empty array of finite values", x)
     if weights is None:
         return x, np.full(x.shape[0], 1.0 / x.shape[0])
