@@ -108,13 +108,26 @@ class CrossEntropyOptimizer:
     rng : None, int or numpy.random.Generator
         Source of all randomness.
     sample_growth : float, default=1.0
-        Adaptive sample size (a simplified form of the fully adaptive CE of
-        Rubinstein & Kroese 2004, "The Cross-Entropy Method", Ch. 5): when
-        gamma_t does not improve on gamma_{t-1}, the next ``N`` is multiplied by
-        this factor, up to ``max_n_samples``; the stall rule then only fires at
-        ``max_n_samples``. 1.0 keeps ``N`` fixed.
+        Values above 1 switch on the adaptive sample size of the fully
+        adaptive CE (FACE) of Rubinstein & Kroese (2004), "The Cross-Entropy
+        Method", Springer, Chapter 5, with
+        ``N_min = n_samples``, ``N_max = max_n_samples``, the elite size
+        ``N^e = n_elite`` fixed and ``c = patience``. An iteration improves
+        when the level gamma_t or the best value so far gets better (by more
+        than ``tol``, relative); then the family is updated as usual and the
+        next iteration starts again from ``N_min`` samples. Without an
+        improvement the family is *not* updated: the iteration's sample is
+        kept, the next :meth:`ask` draws more samples from the same family so
+        that the sample grows by this factor (``ceil``), and the next
+        :meth:`tell` ranks the grown sample. If even ``N_max`` samples bring no
+        improvement, the run stops with status 7 (stop rule ``"hard"``: FACE
+        declares the problem hard). The stall rule becomes FACE's: the best
+        value unchanged over the last ``patience`` accepted iterations.
+        1.0 (the default) keeps ``N`` fixed, the plain CE method. Our growth
+        step (a factor instead of one sample at a time) and the reuse of the
+        stall tolerance ``tol`` are choices of this implementation.
     max_n_samples : int, optional
-        Upper bound for the adaptive ``N`` (default ``10 * n_samples``).
+        ``N_max`` of FACE (default ``10 * n_samples``).
 
     Examples
     --------
@@ -157,6 +170,10 @@ class CrossEntropyOptimizer:
         self._best_violation = math.inf
         self._keep = None  # (X, scores, violations) carried by elitism
         self._callback_stop = False
+        self._pending = None  # FACE: (X, scores, violation) of a growing sample
+        self._face_gamma = math.inf  # FACE: level of the last accepted iteration
+        self._face_best = []  # FACE: best score after each accepted iteration
+        self._face_hard = False  # FACE: no improvement at max_n_samples
 
     @classmethod
     def _create(cls, func, family, options):
@@ -174,6 +191,13 @@ class CrossEntropyOptimizer:
     def __setstate__(self, state):
         if "_rows" not in state:  # a checkpoint written before _rows existed
             state["_rows"] = [astuple(r) for r in state["_records"]]
+        for name, default in [
+            ("_pending", None),
+            ("_face_gamma", math.inf),
+            ("_face_best", []),
+            ("_face_hard", False),
+        ]:
+            state.setdefault(name, default)
         self.__dict__.update(state)
 
     def __repr__(self) -> str:
@@ -295,6 +319,12 @@ class CrossEntropyOptimizer:
             n_evaluations = n + (0 if kept_values is None else len(keep[0]))
         self._nfev += int(n_evaluations)
         self._n_failures += n_bad
+        if self._pending is not None:
+            # FACE: this iteration's sample grows; the earlier draws come first.
+            X0, s0, v0 = self._pending
+            v = _join_violations(v0, len(s0), v, n)
+            X, scores = np.concatenate([X0, X]), np.concatenate([s0, scores])
+            n = X.shape[0]
 
         # Step 2: the level gamma_t from the current sample only; lexsort's last
         # key is the primary one (feasibility first, then violation, then value).
@@ -302,7 +332,6 @@ class CrossEntropyOptimizer:
         m = min(self._n_elite, n)
         k = order[m - 1]
         gamma = float(scores[k]) if v is None or v[k] == 0 else math.inf
-        previous_gamma = self._gammas[-1] if self._gammas else math.inf
         self._gammas.append(gamma)
 
         # Step 3: the elite, with the best points so far carried in (elitism).
@@ -334,10 +363,20 @@ class CrossEntropyOptimizer:
             v_b = 0.0 if v is None else float(v[j])
             best_key = (self._best_violation > 0, self._best_violation)
             better = (v_b > 0, v_b, s_b) < (*best_key, self._best_score)
+        face = self._settings["sample_growth"] > 1.0
+        if face:
+            improved = self._face_improved(gamma, s_b, v_b)
         if better:
             self._best_x = np.array(x_b, copy=True)
             self._best_score = s_b
             self._best_violation = v_b
+        if face and not improved:
+            # FACE: no update; draw more samples from the same family.
+            self._face_grow(X, scores, v)
+            self._finish_tell(t_start, gamma, n_bad, n)
+            return
+        if face:
+            self._face_accept(gamma)
 
         elite = c_order[: self._n_elite]
         n_keep = self._settings["n_keep"]
@@ -359,6 +398,9 @@ class CrossEntropyOptimizer:
             fitted = fitted.smooth(self.family, alpha)
         self.family = fitted
 
+        self._finish_tell(t_start, gamma, n_bad, n)
+
+    def _finish_tell(self, t_start, gamma, n_bad, n):
         self._elapsed += time.perf_counter() - t_start
         self._t_ask = None
         best = self._sign * self._best_score if self._best_violation == 0 else math.nan
@@ -375,25 +417,43 @@ class CrossEntropyOptimizer:
                 n,
             )
         )
-        self._adapt_sample_size(gamma, previous_gamma)
         if self.callback is not None and self.callback(self.result()):
             self._callback_stop = True
 
-    def _adapt_sample_size(self, gamma, previous_gamma):
-        # Simplified fully adaptive CE (Rubinstein & Kroese 2004, Ch. 5): a
-        # level that does not improve asks for a larger sample.
+    # -- the fully adaptive CE (FACE) of Rubinstein & Kroese (2004) ----------
+    def _face_improved(self, gamma, s_b, v_b) -> bool:
+        """Did this iteration improve the level gamma or the best value (both
+        on the minimization scale, by more than ``tol`` relative)?"""
+        tol = self._settings["tol"]
+
+        def lower(new, old):
+            return new < old - tol * max(1.0, abs(new))
+
+        if lower(gamma, self._face_gamma):
+            return True
+        if v_b != self._best_violation:  # feasibility first, then the value
+            return v_b < self._best_violation
+        return lower(s_b, self._best_score)
+
+    def _face_grow(self, X, scores, v):
+        """No improvement: keep this iteration's sample and ask for more, up to
+        ``max_n_samples``; with no improvement there, the problem is "hard"."""
         s = self._settings
-        if s["sample_growth"] == 1.0 or gamma < previous_gamma - s["tol"] * max(
-            1.0, abs(gamma)
-        ):
+        n = X.shape[0]
+        if n >= s["max_n_samples"]:
+            self._face_hard = True
             return
-        self._n_samples = min(
-            s["max_n_samples"], math.ceil(self._n_samples * s["sample_growth"])
-        )
-        if not s["fixed_n_elite"]:
-            self._n_elite = max(
-                1, math.ceil(s["elite_fraction"] * self._n_samples - 1e-9)
-            )
+        self._pending = (X, scores, v)
+        target = min(s["max_n_samples"], math.ceil(n * s["sample_growth"]))
+        self._n_samples = max(1, target - n)
+
+    def _face_accept(self, gamma):
+        """An improvement: the family is updated and the next iteration starts
+        again from ``N_min = n_samples``."""
+        self._pending = None
+        self._n_samples = self._settings["n_samples"]
+        self._face_gamma = gamma
+        self._face_best.append(self._best_score)
 
     def _iteration_records(self) -> list[IterationRecord]:
         """The history as IterationRecord objects (built once per iteration)."""
