@@ -326,8 +326,9 @@ class CrossEntropyOptimizer:
             X, scores = np.concatenate([X0, X]), np.concatenate([s0, scores])
             n = X.shape[0]
 
-        # Step 2: the level gamma_t from the current sample only; lexsort's last
-        # key is the primary one (feasibility first, then violation, then value).
+        # Step 2: the level gamma_t from the current (with FACE possibly grown)
+        # sample only, not the kept points; lexsort's last key is the primary
+        # one (feasibility first, then violation, then value).
         order = _rank(scores, v)
         m = min(self._n_elite, n)
         k = order[m - 1]
@@ -364,13 +365,12 @@ class CrossEntropyOptimizer:
             best_key = (self._best_violation > 0, self._best_violation)
             better = (v_b > 0, v_b, s_b) < (*best_key, self._best_score)
         face = self._settings["sample_growth"] > 1.0
-        if face:
-            improved = self._face_improved(gamma, s_b, v_b)
+        improved = not face or self._face_improved(gamma, s_b, v_b)
         if better:
             self._best_x = np.array(x_b, copy=True)
             self._best_score = s_b
             self._best_violation = v_b
-        if face and not improved:
+        if not improved:
             # FACE: no update; draw more samples from the same family.
             self._face_grow(X, scores, v)
             self._finish_tell(t_start, gamma, n_bad, n)
@@ -443,7 +443,7 @@ class CrossEntropyOptimizer:
         if n >= s["max_n_samples"]:
             self._face_hard = True
             return
-        self._pending = (X, scores, v)
+        self._pending = (np.array(X, copy=True), scores, v)  # X is the caller's
         target = min(s["max_n_samples"], math.ceil(n * s["sample_growth"]))
         self._n_samples = max(1, target - n)
 
