@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import cemethod as ce
 from cemethod._evaluation import evaluate_batch
 from cemethod._result import IterationRecord
-from cemethod.families import Gaussian
+from cemethod.families import Exponential, Gamma, Gaussian
 
 
 class Recorder:
@@ -147,3 +147,39 @@ def test_checkpoint_without_history_rows_still_loads():
     X = restored.ask()
     restored.tell(X, np.sum(X**2, axis=1))
     assert len(restored.result().history) == 4
+
+
+@pytest.mark.parametrize(
+    ("family", "rebuild"),
+    [
+        (Exponential([1.0, 2.5, 0.5]), lambda f: Exponential(f.mean)),
+        (Gamma([0.5, 2.0, 3.0], [1.0, 2.5, 0.5]), lambda f: Gamma(f.shape, f.mean)),
+    ],
+)
+def test_scale_families_fit_and_smooth_equal_the_validated_families(family, rebuild):
+    rng = np.random.default_rng(11)
+    x = family.sample(30, rng)
+    for fast in (
+        family.fit(x),
+        family.fit(x, weights=rng.uniform(0.0, 1.0, 30)),
+        family.fit(x).smooth(family, 0.7),
+    ):
+        ref = rebuild(fast)
+        assert type(fast) is type(ref) and fast == ref and hash(fast) == hash(ref)
+        for name in ("mean", "shape"):
+            if hasattr(ref, name):
+                a, b = getattr(fast, name), getattr(ref, name)
+                assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+                assert not a.flags.writeable
+        restored = pickle.loads(pickle.dumps(fast))
+        assert restored == fast and not restored.mean.flags.writeable
+
+
+def test_scale_families_fresh_means_that_are_invalid_go_through_the_checks():
+    # Rounding could leave a fitted mean a hair below 0, or a smoothed one
+    # could overflow: the trusted constructors then defer to the checks.
+    for bad in ([1.0, -1e-300], [1.0, np.inf], [np.nan, 1.0]):
+        with pytest.raises(ValueError, match="Exponential"):
+            Exponential._from_trusted(np.array(bad))
+        with pytest.raises(ValueError, match="Gamma"):
+            Gamma._from_trusted(np.array([1.0, 2.0]), np.array(bad))
