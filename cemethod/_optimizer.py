@@ -123,9 +123,9 @@ class CrossEntropyOptimizer:
         improvement, the run stops with status 7 (stop rule ``"hard"``: FACE
         declares the problem hard). The stall rule becomes FACE's: the best
         value unchanged over the last ``patience`` accepted iterations.
-        1.0 (the default) keeps ``N`` fixed, the plain CE method. Our growth
-        step (a factor instead of one sample at a time) and the reuse of the
-        stall tolerance ``tol`` are choices of this implementation.
+        1.0 (the default) keeps ``N`` fixed, the plain CE method. The growth
+        step (this factor) and the use of the stall tolerance ``tol`` for
+        "improves" are choices of this implementation.
     max_n_samples : int, optional
         ``N_max`` of FACE (default ``10 * n_samples``).
 
