@@ -258,11 +258,17 @@ class BatchEvaluator:
             return np.empty(0), 0
         catch = self.on_error == "worst"
         task = _ChunkCall(self.fun, self.vectorized, catch, kwargs)
-        chunks = [X[s] for s in self._chunks(n)]
-        values = np.concatenate(
-            [np.asarray(v, dtype=np.float64) for v in self._map(task, chunks)]
-        )
-        bad = ~np.isfinite(values)
+        if self.workers is None or self.workers == 1:
+            values = task(X)  # one chunk in this process: no split, no copy
+        else:
+            chunks = [X[s] for s in self._chunks(n)]
+            values = np.concatenate(
+                [np.asarray(v, dtype=np.float64) for v in self._map(task, chunks)]
+            )
+        finite = np.isfinite(values)
+        if finite.all():
+            return values, 0
+        bad = ~finite
         n_failures = int(bad.sum())
         if n_failures and not catch:
             i = int(np.flatnonzero(bad)[0])
@@ -271,7 +277,9 @@ class BatchEvaluator:
                 f"(x = {format_value(X[i])}). Pass on_error='worst' to give such "
                 "candidates the worst value and continue."
             )
-        values[bad] = self.worst
+        if n_failures:
+            # A copy: the array may be the objective's own return value.
+            values = np.where(bad, self.worst, values)
         return values, n_failures
 
 

@@ -160,7 +160,8 @@ def _run(
                 )
                 if checkpoint is not None:
                     _write_checkpoint(opt, checkpoint)
-                bar.update(opt._records[-1])
+                if bar.enabled:
+                    bar.update(opt._iteration_records()[-1])
     finally:
         bar.close()
     return opt.result()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import astuple
 
 import numpy as np
 
@@ -29,12 +30,22 @@ __all__ = ["CrossEntropyOptimizer"]
 def _rank(scores, violation):
     """Stable order: feasible first, then by violation, then by score.
 
-    Without any violation this is the stable argsort of the scores (the same
-    order as the lexsort, which is stable too, at a fraction of its cost).
+    ``violation`` None means all feasible. Without any violation this is the
+    stable argsort of the scores (the same order as the lexsort, which is
+    stable too, at a fraction of its cost).
     """
-    if not violation.any():
+    if violation is None or not violation.any():
         return np.argsort(scores, kind="stable")
     return np.lexsort((scores, violation, violation > 0))
+
+
+def _join_violations(a, size_a, b, size_b):
+    """Concatenated violations of two groups; None (all feasible) stays None."""
+    if a is None and b is None:
+        return None
+    return np.concatenate(
+        [np.zeros(size_a) if a is None else a, np.zeros(size_b) if b is None else b]
+    )
 
 
 class CrossEntropyOptimizer:
@@ -97,13 +108,26 @@ class CrossEntropyOptimizer:
     rng : None, int or numpy.random.Generator
         Source of all randomness.
     sample_growth : float, default=1.0
-        Adaptive sample size (a simplified form of the fully adaptive CE of
-        Rubinstein & Kroese 2004, "The Cross-Entropy Method", Ch. 5): when
-        gamma_t does not improve on gamma_{t-1}, the next ``N`` is multiplied by
-        this factor, up to ``max_n_samples``; the stall rule then only fires at
-        ``max_n_samples``. 1.0 keeps ``N`` fixed.
+        Values above 1 switch on the adaptive sample size of the fully
+        adaptive CE (FACE) of Rubinstein & Kroese (2004), "The Cross-Entropy
+        Method", Springer, Chapter 5, with
+        ``N_min = n_samples``, ``N_max = max_n_samples``, the elite size
+        ``N^e = n_elite`` fixed and ``c = patience``. An iteration improves
+        when the level gamma_t or the best value so far gets better (by more
+        than ``tol``, relative); then the family is updated as usual and the
+        next iteration starts again from ``N_min`` samples. Without an
+        improvement the family is *not* updated: the iteration's sample is
+        kept, the next :meth:`ask` draws more samples from the same family so
+        that the sample grows by this factor (``ceil``), and the next
+        :meth:`tell` ranks the grown sample. If even ``N_max`` samples bring no
+        improvement, the run stops with status 7 (stop rule ``"hard"``: FACE
+        declares the problem hard). The stall rule becomes FACE's: the best
+        value unchanged over the last ``patience`` accepted iterations.
+        1.0 (the default) keeps ``N`` fixed, the plain CE method. The growth
+        step (this factor) and the use of the stall tolerance ``tol`` for
+        "improves" are choices of this implementation.
     max_n_samples : int, optional
-        Upper bound for the adaptive ``N`` (default ``10 * n_samples``).
+        ``N_max`` of FACE (default ``10 * n_samples``).
 
     Examples
     --------
@@ -138,13 +162,18 @@ class CrossEntropyOptimizer:
         self._elapsed = 0.0
         self._t_ask = None
         self._gammas = []  # levels on the minimization scale
-        self._records = []
+        self._rows = []  # one tuple of IterationRecord fields per iteration
+        self._records = []  # IterationRecord objects, built on demand from _rows
         self._has_constraints = False
         self._best_x = None
         self._best_score = math.inf  # minimization scale
         self._best_violation = math.inf
         self._keep = None  # (X, scores, violations) carried by elitism
         self._callback_stop = False
+        self._pending = None  # FACE: (X, scores, violation) of a growing sample
+        self._face_gamma = math.inf  # FACE: level of the last accepted iteration
+        self._face_best = []  # FACE: best score after each accepted iteration
+        self._face_hard = False  # FACE: no improvement at max_n_samples
 
     @classmethod
     def _create(cls, func, family, options):
@@ -158,6 +187,18 @@ class CrossEntropyOptimizer:
         state["callback"] = None
         state["_t_ask"] = None
         return state
+
+    def __setstate__(self, state):
+        if "_rows" not in state:  # a checkpoint written before _rows existed
+            state["_rows"] = [astuple(r) for r in state["_records"]]
+        for name, default in [
+            ("_pending", None),
+            ("_face_gamma", math.inf),
+            ("_face_best", []),
+            ("_face_hard", False),
+        ]:
+            state.setdefault(name, default)
+        self.__dict__.update(state)
 
     def __repr__(self) -> str:
         return (
@@ -201,19 +242,21 @@ class CrossEntropyOptimizer:
                 f"shape (n,) for X with n = {n} >= 1 rows. Got shape {values.shape} "
                 "instead."
             )
-        bad = ~np.isfinite(values)
-        if bad.any() and self._settings["on_error"] == "raise":
-            raise ValueError(
-                "The 'values' parameter of CrossEntropyOptimizer.tell must be finite "
-                f"with on_error='raise'. Got {format_value(values)} instead."
-            )
         scores = self._sign * values
-        n_bad = int(np.count_nonzero(bad))
-        if n_bad:
+        n_bad = 0
+        finite = np.isfinite(values)
+        if not finite.all():
+            if self._settings["on_error"] == "raise":
+                raise ValueError(
+                    "The 'values' parameter of CrossEntropyOptimizer.tell must be "
+                    f"finite with on_error='raise'. Got {format_value(values)} "
+                    "instead."
+                )
+            bad = ~finite
+            n_bad = int(np.count_nonzero(bad))
             scores[bad] = math.inf  # the worst rank (minimization scale)
-        if violation is None:
-            v = np.zeros(n)
-        else:
+        v = None  # all feasible
+        if violation is not None:
             self._has_constraints = True
             v = np.asarray(violation, dtype=np.float64)
             if v.shape != (n,) or not np.all(np.isfinite(v)) or np.any(v < 0):
@@ -276,47 +319,72 @@ class CrossEntropyOptimizer:
             n_evaluations = n + (0 if kept_values is None else len(keep[0]))
         self._nfev += int(n_evaluations)
         self._n_failures += n_bad
+        if self._pending is not None:
+            # FACE: this iteration's sample grows; the earlier draws come first.
+            X0, s0, v0 = self._pending
+            v = _join_violations(v0, len(s0), v, n)
+            X, scores = np.concatenate([X0, X]), np.concatenate([s0, scores])
+            n = X.shape[0]
 
-        # Step 2: the level gamma_t from the current sample only; lexsort's last
-        # key is the primary one (feasibility first, then violation, then value).
+        # Step 2: the level gamma_t from the current (with FACE possibly grown)
+        # sample only, not the kept points; lexsort's last key is the primary
+        # one (feasibility first, then violation, then value).
         order = _rank(scores, v)
-        k = order[min(self._n_elite, n) - 1]
-        gamma = float(scores[k]) if v[k] == 0 else math.inf
-        previous_gamma = self._gammas[-1] if self._gammas else math.inf
+        m = min(self._n_elite, n)
+        k = order[m - 1]
+        gamma = float(scores[k]) if v is None or v[k] == 0 else math.inf
         self._gammas.append(gamma)
 
         # Step 3: the elite, with the best points so far carried in (elitism).
+        # Only the m best of the sample can enter the elite of the pool (sample
+        # + kept points), so the candidates are those m, in rank order, then
+        # the kept points: their stable rank is the pool's stable rank, the
+        # pool index breaking ties in both (sample rows before kept points).
         if keep is not None:
-            X_pool = np.concatenate([X, keep[0]])
-            s_pool = np.concatenate([scores, keep[1]])
-            v_pool = np.concatenate([v, keep[2]])
-            pool_order = _rank(s_pool, v_pool)
+            top = order[:m]
+            X_c = np.concatenate([X[top], keep[0]])
+            s_c = np.concatenate([scores[top], keep[1]])
+            v_c = _join_violations(
+                None if v is None else v[top], m, keep[2], len(keep[1])
+            )
+            c_order = _rank(s_c, v_c)
         else:
-            X_pool, s_pool, v_pool, pool_order = X, scores, v, order
+            X_c, s_c, v_c, c_order = X, scores, v, order
 
         # Best so far, in the same feasibility-first order; with fresh values
         # of the kept points, simply the best of the current pool.
         if kept_values is not None:
-            j = pool_order[0]
-            x_b, s_b, v_b = X_pool[j], s_pool[j], v_pool[j]
+            j = c_order[0]
+            x_b, s_b = X_c[j], float(s_c[j])
+            v_b = 0.0 if v_c is None else float(v_c[j])
             better = True
         else:
             j = order[0]
-            x_b, s_b, v_b = X[j], scores[j], v[j]
+            x_b, s_b = X[j], float(scores[j])
+            v_b = 0.0 if v is None else float(v[j])
             best_key = (self._best_violation > 0, self._best_violation)
             better = (v_b > 0, v_b, s_b) < (*best_key, self._best_score)
+        face = self._settings["sample_growth"] > 1.0
+        improved = not face or self._face_improved(gamma, s_b, v_b)
         if better:
             self._best_x = np.array(x_b, copy=True)
-            self._best_score = float(s_b)
-            self._best_violation = float(v_b)
+            self._best_score = s_b
+            self._best_violation = v_b
+        if not improved:
+            # FACE: no update; draw more samples from the same family.
+            self._face_grow(X, scores, v)
+            self._finish_tell(t_start, gamma, n_bad, n)
+            return
+        if face:
+            self._face_accept(gamma)
 
-        elite = pool_order[: self._n_elite]
+        elite = c_order[: self._n_elite]
         n_keep = self._settings["n_keep"]
         if n_keep:
-            kept = pool_order[:n_keep]
-            self._keep = (X_pool[kept].copy(), s_pool[kept], v_pool[kept])
+            kept = c_order[:n_keep]  # fancy indexing copies
+            self._keep = (X_c[kept], s_c[kept], None if v_c is None else v_c[kept])
         # Equal weights: the CE update is the MLE from the elite, eq. (8)-(10).
-        fitted = self.family.fit(X_pool[elite])
+        fitted = self.family.fit(X_c[elite])
 
         # Step 4: smoothing, de Boer et al. (2005) eq. (12); the standard
         # deviations optionally with beta_t of Kroese et al. (2006).
@@ -330,40 +398,69 @@ class CrossEntropyOptimizer:
             fitted = fitted.smooth(self.family, alpha)
         self.family = fitted
 
+        self._finish_tell(t_start, gamma, n_bad, n)
+
+    def _finish_tell(self, t_start, gamma, n_bad, n):
         self._elapsed += time.perf_counter() - t_start
         self._t_ask = None
         best = self._sign * self._best_score if self._best_violation == 0 else math.nan
-        self._records.append(
-            IterationRecord(
-                iteration=self._nit,
-                gamma=self._sign * gamma,
-                best=best,
-                nfev=self._nfev,
-                n_failures=n_bad,
-                elapsed=self._elapsed,
-                dispersion=float(self.family.dispersion()),
-                n_samples=n,
+        # Plain tuples in the hot path; IterationRecord objects on demand.
+        self._rows.append(
+            (
+                self._nit,
+                self._sign * gamma,
+                best,
+                self._nfev,
+                n_bad,
+                self._elapsed,
+                float(self.family.dispersion()),
+                n,
             )
         )
-        self._adapt_sample_size(gamma, previous_gamma)
         if self.callback is not None and self.callback(self.result()):
             self._callback_stop = True
 
-    def _adapt_sample_size(self, gamma, previous_gamma):
-        # Simplified fully adaptive CE (Rubinstein & Kroese 2004, Ch. 5): a
-        # level that does not improve asks for a larger sample.
+    # -- the fully adaptive CE (FACE) of Rubinstein & Kroese (2004) ----------
+    def _face_improved(self, gamma, s_b, v_b) -> bool:
+        """Did this iteration improve the level gamma or the best value (both
+        on the minimization scale, by more than ``tol`` relative)?"""
+        tol = self._settings["tol"]
+
+        def lower(new, old):
+            return new < old - tol * max(1.0, abs(new))
+
+        if lower(gamma, self._face_gamma):
+            return True
+        if v_b != self._best_violation:  # feasibility first, then the value
+            return v_b < self._best_violation
+        return lower(s_b, self._best_score)
+
+    def _face_grow(self, X, scores, v):
+        """No improvement: keep this iteration's sample and ask for more, up to
+        ``max_n_samples``; with no improvement there, the problem is "hard"."""
         s = self._settings
-        if s["sample_growth"] == 1.0 or gamma < previous_gamma - s["tol"] * max(
-            1.0, abs(gamma)
-        ):
+        n = X.shape[0]
+        if n >= s["max_n_samples"]:
+            self._face_hard = True
             return
-        self._n_samples = min(
-            s["max_n_samples"], math.ceil(self._n_samples * s["sample_growth"])
-        )
-        if not s["fixed_n_elite"]:
-            self._n_elite = max(
-                1, math.ceil(s["elite_fraction"] * self._n_samples - 1e-9)
-            )
+        self._pending = (np.array(X, copy=True), scores, v)  # X is the caller's
+        target = min(s["max_n_samples"], math.ceil(n * s["sample_growth"]))
+        self._n_samples = max(1, target - n)
+
+    def _face_accept(self, gamma):
+        """An improvement: the family is updated and the next iteration starts
+        again from ``N_min = n_samples``."""
+        self._pending = None
+        self._n_samples = self._settings["n_samples"]
+        self._face_gamma = gamma
+        self._face_best.append(self._best_score)
+
+    def _iteration_records(self) -> list[IterationRecord]:
+        """The history as IterationRecord objects (built once per iteration)."""
+        records = self._records
+        for row in self._rows[len(records) :]:
+            records.append(IterationRecord(*row))
+        return records
 
     def stop(self) -> dict[str, str]:
         """The stop rules that fired, name -> message; empty while running.
@@ -395,7 +492,7 @@ class CrossEntropyOptimizer:
             nfev=self._nfev,
             family=self.family,
             x_mode=np.asarray(self.family.mode()),
-            history=History(tuple(self._records)),
+            history=History(tuple(self._iteration_records())),
             n_failures=self._n_failures,
             stop_reasons=fired,
             elapsed=self._elapsed,

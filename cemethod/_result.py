@@ -137,7 +137,9 @@ class CEResult:
     status : int
         0 converged, 1 target reached, 2 ``maxiter``, 3 ``max_evaluations``,
         4 ``time_limit``, 5 stopped by the callback, 6 no feasible point,
-        -1 still running (a result taken in the middle of a run).
+        7 no improvement with the largest sample of the fully adaptive CE
+        (``sample_growth > 1``: the problem is declared hard), -1 still
+        running (a result taken in the middle of a run).
     message : str
         Human-readable description of ``status``.
     nit : int

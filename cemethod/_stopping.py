@@ -10,8 +10,19 @@ __all__ = ["STATUS", "fired_rules", "status_of"]
 # fired decides the status of the result.
 STATUS = {
     "target": (1, True, "The target value was reached."),
-    "stalled": (0, True, "The level gamma_t did not change for {patience} iterations."),
+    "stalled": (
+        0,
+        True,
+        "The level gamma_t (with sample_growth > 1: the best value) did not "
+        "change for {patience} iterations.",
+    ),
     "degenerate": (0, True, "The sampling distribution degenerated to one point."),
+    "hard": (
+        7,
+        False,
+        "Neither gamma_t nor the best value improved with the largest sample "
+        "size (max_n_samples): the fully adaptive CE declares the problem hard.",
+    ),
     "callback": (5, False, "The callback asked to stop."),
     "time_limit": (4, False, "The time limit was reached."),
     "max_evaluations": (3, False, "The maximum number of evaluations was reached."),
@@ -51,8 +62,14 @@ def fired_rules(opt) -> dict[str, str]:
         and opt._best_score <= opt._sign * s["target"]
     ):
         fired["target"] = STATUS["target"][2]
-    at_max_size = s["sample_growth"] == 1.0 or opt._n_samples >= s["max_n_samples"]
-    if at_max_size and gamma_stalled(opt._gammas, s["patience"], s["tol"]):
+    if s["sample_growth"] > 1.0:
+        # FACE (Rubinstein & Kroese 2004): the best value unchanged over the
+        # last ``patience`` (their c) accepted iterations; or a "hard" problem.
+        if gamma_stalled(opt._face_best, s["patience"], s["tol"]):
+            fired["stalled"] = STATUS["stalled"][2].format(patience=s["patience"])
+        if opt._face_hard:
+            fired["hard"] = STATUS["hard"][2]
+    elif gamma_stalled(opt._gammas, s["patience"], s["tol"]):
         fired["stalled"] = STATUS["stalled"][2].format(patience=s["patience"])
     if opt._nit > 0 and opt.family.is_degenerate(s["degenerate_tol"]):
         fired["degenerate"] = STATUS["degenerate"][2]

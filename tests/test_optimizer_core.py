@@ -192,23 +192,3 @@ def test_result_before_any_iteration(toy_gaussian):
     text = repr(opt)
     assert text.startswith("CrossEntropyOptimizer(family=Gaussian(")
     assert "nit=0" in text and "n_samples=100" in text and "n_elite=10" in text
-
-
-def test_adaptive_sample_size_grows_when_gamma_stalls(toy_bernoulli):
-    # OneMax quickly reaches gamma = d; N then grows by the factor up to the cap.
-    opt = ce.CrossEntropyOptimizer(
-        toy_bernoulli(np.full(5, 0.5)),
-        n_samples=20,
-        sample_growth=2.0,
-        max_n_samples=80,
-        rng=0,
-    )
-    sizes = []
-    while not opt.stop():
-        X = opt.ask()
-        sizes.append(len(X))
-        opt.tell(X, -X.sum(axis=1).astype(float))
-    assert sizes[0] == 20 and max(sizes) == 80
-    assert set(sizes) <= {20, 40, 80}
-    assert "stalled" in opt.stop() or "degenerate" in opt.stop()
-    assert opt.result().history.n_samples.tolist() == sizes

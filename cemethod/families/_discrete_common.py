@@ -68,6 +68,8 @@ def check_n_samples(n, func: str) -> int:
 
 def check_alpha(alpha, func: str) -> float:
     """The smoothing weight of de Boer et al. (2005), eq. (12), in (0, 1]."""
+    if type(alpha) is float and 0.0 < alpha <= 1.0:  # the optimizer's case
+        return alpha
     return check_real(
         alpha, param="alpha", func=func, low=0.0, low_inclusive=False, high=1.0
     )

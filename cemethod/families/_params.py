@@ -35,10 +35,10 @@ def trusted(cls, **fields):
     through ``__init__`` and so re-validates.
     """
     obj = object.__new__(cls)
-    for name, value in fields.items():
-        if isinstance(value, np.ndarray) and value.flags.writeable:
-            value.setflags(write=False)
-        object.__setattr__(obj, name, value)
+    for value in fields.values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    vars(obj).update(fields)  # what object.__setattr__ would do, field by field
     return obj
 
 
@@ -117,6 +117,8 @@ def weighted_moments(x: np.ndarray, w: np.ndarray):
 
 def check_alpha(alpha, func: str, param: str = "alpha") -> float:
     """A smoothing parameter in (0, 1]."""
+    if type(alpha) is float and 0.0 < alpha <= 1.0:  # the optimizer's case
+        return alpha
     return check_real(
         alpha, param=param, func=func, low=0.0, high=1.0, low_inclusive=False
     )

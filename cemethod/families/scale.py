@@ -11,6 +11,7 @@ respect to that point mass), so a collapsed family can be represented.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ from ._params import (
     check_previous,
     check_samples,
     param_vector,
+    trusted,
     weighted_moments,
 )
 
@@ -53,6 +55,12 @@ def _gamma_logpdf(x, shape, mean):
 def _check_nonnegative(x, func):
     if np.any(x < 0):
         raise parameter_error(func, "x", "an array of non-negative numbers", x)
+
+
+def _valid_means(mean) -> bool:
+    """True when the fresh means of a fit or smooth are finite and >= 0, so
+    the family can skip re-validation (otherwise the constructor reports)."""
+    return bool(mean.min() >= 0.0) and math.isfinite(mean.max())
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +119,14 @@ class Gamma(ArrayFamily):
         object.__setattr__(self, "shape", shape)
         object.__setattr__(self, "mean", mean)
 
+    @classmethod
+    def _from_trusted(cls, shape, mean) -> Gamma:
+        """Internal: ``shape`` of a validated family and fresh ``mean`` from
+        ``fit`` / ``smooth``; invalid means go through the checks."""
+        if not _valid_means(mean):
+            return cls(shape, mean)
+        return trusted(cls, shape=shape, mean=mean)
+
     def __repr__(self):
         return f"Gamma(shape={self.shape!r}, mean={self.mean!r})"
 
@@ -135,13 +151,15 @@ class Gamma(ArrayFamily):
         """The weighted mean of the rows (de Boer et al. 2005, eq. (14))."""
         x, w = check_fit_data(x, weights, self.dim, "Gamma.fit")
         _check_nonnegative(x, "Gamma.fit")
-        return Gamma(self.shape, weighted_moments(x, w)[0])
+        return Gamma._from_trusted(self.shape, weighted_moments(x, w)[0])
 
     def smooth(self, previous, alpha) -> Gamma:
         """``alpha * self.mean + (1 - alpha) * previous.mean``, same shape."""
         alpha = check_alpha(alpha, "Gamma.smooth")
         check_previous(self, previous, "Gamma.smooth", Gamma, same=("shape",))
-        return Gamma(self.shape, alpha * self.mean + (1 - alpha) * previous.mean)
+        return Gamma._from_trusted(
+            self.shape, alpha * self.mean + (1 - alpha) * previous.mean
+        )
 
     def mode(self) -> np.ndarray:
         """``(shape - 1) * mean / shape`` where ``shape >= 1``, else 0."""
@@ -196,6 +214,14 @@ class Exponential(ArrayFamily):
         )
         object.__setattr__(self, "mean", mean)
 
+    @classmethod
+    def _from_trusted(cls, mean) -> Exponential:
+        """Internal: fresh ``mean`` from ``fit`` / ``smooth``; invalid means
+        go through the checks."""
+        if not _valid_means(mean):
+            return cls(mean)
+        return trusted(cls, mean=mean)
+
     def __repr__(self):
         return f"Exponential(mean={self.mean!r})"
 
@@ -220,13 +246,15 @@ class Exponential(ArrayFamily):
         """The weighted mean of the rows (de Boer et al. 2005, eq. (14))."""
         x, w = check_fit_data(x, weights, self.dim, "Exponential.fit")
         _check_nonnegative(x, "Exponential.fit")
-        return Exponential(weighted_moments(x, w)[0])
+        return Exponential._from_trusted(weighted_moments(x, w)[0])
 
     def smooth(self, previous, alpha) -> Exponential:
         """``alpha * self.mean + (1 - alpha) * previous.mean``."""
         alpha = check_alpha(alpha, "Exponential.smooth")
         check_previous(self, previous, "Exponential.smooth", Exponential)
-        return Exponential(alpha * self.mean + (1 - alpha) * previous.mean)
+        return Exponential._from_trusted(
+            alpha * self.mean + (1 - alpha) * previous.mean
+        )
 
     def mode(self) -> np.ndarray:
         """Zero in every coordinate."""
