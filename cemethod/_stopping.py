@@ -10,12 +10,7 @@ __all__ = ["STATUS", "fired_rules", "stall_fired", "status_of"]
 # fired decides the status of the result.
 STATUS = {
     "target": (1, True, "The target value was reached."),
-    "stalled": (
-        0,
-        True,
-        "The level gamma_t (with sample_growth > 1: the best value) did not "
-        "change for {patience} iterations.",
-    ),
+    "stalled": (0, True, "The level gamma_t did not change for {patience} iterations."),
     "degenerate": (0, True, "The sampling distribution degenerated to one point."),
     "hard": (
         7,
@@ -28,6 +23,10 @@ STATUS = {
     "max_evaluations": (3, False, "The maximum number of evaluations was reached."),
     "maxiter": (2, False, "The maximum number of iterations was reached."),
 }
+FACE_STALLED = (
+    "The best value did not change for {patience} accepted iterations (fully "
+    "adaptive CE)."
+)
 RUNNING = (-1, False, "The optimization is running: no stop rule has fired.")
 INFEASIBLE = (
     6,
@@ -74,7 +73,9 @@ def fired_rules(opt) -> dict[str, str]:
     if opt._face_hard:  # FACE (Rubinstein & Kroese 2004): no gain at N_max
         fired["hard"] = STATUS["hard"][2]
     if stall_fired(opt):
-        fired["stalled"] = STATUS["stalled"][2].format(patience=s["patience"])
+        fired["stalled"] = (
+            FACE_STALLED if s["sample_growth"] > 1.0 else STATUS["stalled"][2]
+        ).format(patience=s["patience"])
     if opt._nit > 0 and opt.family.is_degenerate(s["degenerate_tol"]):
         fired["degenerate"] = STATUS["degenerate"][2]
     if opt._callback_stop:
