@@ -52,6 +52,12 @@ class Permutation(ArrayFamilyMixin):
     start : int or "random", default 0
         First node of every tour, or ``"random"`` for a uniform first node. A
         TSP tour is a cycle, so a fixed start loses nothing there.
+    reverse_weight : float in [0, 0.5], default 0
+        In :meth:`fit`, every tour also counts walked backwards with this
+        weight (and forwards with ``1 - reverse_weight``). For a symmetric TSP a
+        tour and its reverse have the same length, so this is the CE update of
+        a sample that holds both orientations; it keeps the two orientations of
+        a good cycle from competing (see ``TSP.default_family``).
 
     Notes
     -----
@@ -90,6 +96,7 @@ class Permutation(ArrayFamilyMixin):
 
     transition: np.ndarray
     start: int | str = 0
+    reverse_weight: float = 0.0
 
     def __post_init__(self):
         func = "Permutation"
@@ -135,18 +142,28 @@ class Permutation(ArrayFamilyMixin):
             raise parameter_error(
                 func, "start", f"an integer in [0, {n}) or 'random'", start
             )
+        beta = self.reverse_weight
+        if (
+            not isinstance(beta, numbers.Real)
+            or isinstance(beta, bool)
+            or not 0.0 <= beta <= 0.5
+        ):
+            raise parameter_error(func, "reverse_weight", "a number in [0, 0.5]", beta)
         object.__setattr__(self, "transition", readonly(P))
         object.__setattr__(self, "start", start)
+        object.__setattr__(self, "reverse_weight", float(beta))
 
     @classmethod
-    def uniform(cls, n: int, start: int | str = 0) -> Permutation:
+    def uniform(
+        cls, n: int, start: int | str = 0, reverse_weight: float = 0.0
+    ) -> Permutation:
         """Every tour equally likely: ``P[i, j] = 1 / (n - 1)`` off the
         diagonal."""
         if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 2:
             raise parameter_error("Permutation.uniform", "n", "an integer >= 2", n)
         P = np.full((n, n), 1.0 / (n - 1))
         np.fill_diagonal(P, 0.0)
-        return cls(P, start=start)
+        return cls(P, start=start, reverse_weight=reverse_weight)
 
     @property
     def n_nodes(self) -> int:
@@ -196,6 +213,12 @@ class Permutation(ArrayFamilyMixin):
         w = check_weights(weights, xi.shape[0], func)
         # Every node leaves once per tour, so each row's count sums to sum(w).
         counts = edge_counts(xi, w, self.n_nodes)
+        beta = self.reverse_weight
+        if beta:
+            # Each tour also counts reversed with weight beta (a symmetric TSP
+            # cycle and its reverse are the same tour). The reverse of a tour
+            # leaves every node once too, so rows still sum to sum(w).
+            counts = (1.0 - beta) * counts + beta * counts.T
         # Clip: rounding can put a certain transition at 1 + 1e-16.
         return self._trusted(np.minimum(counts / w.sum(), 1.0))
 
@@ -210,8 +233,9 @@ class Permutation(ArrayFamilyMixin):
 
     def _trusted(self, P):
         # fit / smooth: zero diagonal and stochastic rows by construction.
-        out = trusted_probs(Permutation, P, start=self.start)
-        return Permutation(P, start=self.start) if out is None else out
+        fields = {"start": self.start, "reverse_weight": self.reverse_weight}
+        out = trusted_probs(Permutation, P, **fields)
+        return Permutation(P, **fields) if out is None else out
 
     def mode(self) -> np.ndarray:
         """The greedy tour from ``start`` (from node 0 when the start is random),
@@ -222,20 +246,27 @@ class Permutation(ArrayFamilyMixin):
     def is_degenerate(self, atol: float = 1e-8) -> bool:
         """True when, given its start node, the tour is (nearly) certain: the
         greedy tour has conditional probability at least ``1 - atol`` (from
-        every start node when the start is random)."""
+        every start node when the start is random). With ``reverse_weight > 0``
+        a tour and its reverse count as one: their probabilities add up."""
         if self.start == "random":
             starts = np.arange(self.n_nodes)
         else:
             starts = np.array([self.start])
         # Quick exit without the greedy tours: the tour probability is at most
-        # its first step, max_j P[s, j] / rowsum, and rows sum to 1 within
-        # 1e-8; the 1e-6 margin dwarfs rounding, so the answer is unchanged.
+        # its first step, max_j P[s, j] / rowsum (with the reverse: the two
+        # largest first steps), and rows sum to 1 within 1e-8; the 1e-6 margin
+        # dwarfs rounding, so the answer is unchanged.
         threshold = (1.0 - atol) * (1.0 - 1e-6)
-        if threshold > 0 and (self.transition[starts].max(axis=1) < threshold).any():
+        rows = np.sort(self.transition[starts], axis=1)
+        first = rows[:, -1] + (rows[:, -2] if self.reverse_weight else 0.0)
+        if threshold > 0 and (first < threshold).any():
             return False
         tours = greedy_tours(self.transition, starts)
-        log_p = tour_log_probs(self.transition, tours)
-        return bool(np.all(np.exp(log_p) >= 1.0 - atol))
+        prob = np.exp(tour_log_probs(self.transition, tours))
+        if self.reverse_weight and self.n_nodes > 2:
+            back = np.concatenate([tours[:, :1], tours[:, :0:-1]], axis=1)
+            prob = prob + np.exp(tour_log_probs(self.transition, back))
+        return bool(np.all(prob >= 1.0 - atol))
 
     def dispersion(self) -> float:
         """The largest row entropy of the transition matrix, in nats."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["local_search", "two_opt_deltas"]
+__all__ = ["local_search", "memetic_run", "two_opt_deltas"]
 
 _MAX_SEGMENT = 3  # Or-opt segment lengths 1..3
 
@@ -125,3 +125,24 @@ def local_search(D: np.ndarray, tour: np.ndarray, max_moves: int | None = None):
             t = _apply_or_opt(t, *move[1:])
         moves += 1
     return t, moves
+
+
+def memetic_run(problem, family, n_polish_elite: int, polish_one, **settings):
+    """CE with the local search inside the loop: every iteration the
+    ``n_polish_elite`` best sampled tours are replaced by their local optima
+    (``polish_one(tour) -> (tour, length)``) before the CE update, so the
+    elite, and the fitted transition matrix, are built from 2-opt / Or-opt
+    optima (a memetic CE). Returns the optimizer's :class:`CEResult`; its
+    ``nfev`` counts the sampled tours, not the local-search moves.
+    """
+    from cemethod._optimizer import CrossEntropyOptimizer
+
+    opt = CrossEntropyOptimizer(family, **settings)
+    while not opt.stop():
+        X = np.array(opt.ask())
+        values = np.asarray(problem(X))
+        top = np.argsort(values, kind="stable")[:n_polish_elite]
+        for k in top:
+            X[k], values[k] = polish_one(X[k])
+        opt.tell(X, values)
+    return opt.result()
