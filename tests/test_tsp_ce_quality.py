@@ -71,12 +71,16 @@ def test_distance_prior_closed_form_and_temperature():
 def test_default_family_prior_and_reverse_weight():
     burma = TSP.from_tsplib(example_path("burma14.tsp"))
     fam = burma.default_family()
-    np.testing.assert_array_equal(fam.transition, burma.distance_prior())
+    np.testing.assert_array_equal(fam.transition, burma.distance_prior(0.7))
+    assert not np.array_equal(fam.transition, burma.distance_prior(1.0))
     assert fam.reverse_weight == 0.25 and fam.start == 0
     uni = burma.default_family(prior="uniform")
     assert uni == Permutation.uniform(14, reverse_weight=0.25)
     atsp = ATSP.from_tsplib(example_path("br17.atsp"))
     assert atsp.default_family().reverse_weight == 0.0
+    np.testing.assert_array_equal(
+        atsp.default_family().transition, atsp.distance_prior(1.0)
+    )
     # more than 70 cities: fewer than n^2 samples, no reverse counts
     xy = np.random.default_rng(0).uniform(0, 1000, (80, 2))
     big = TSP(np.rint(np.linalg.norm(xy[:, None] - xy[None], axis=2)))

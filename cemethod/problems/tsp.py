@@ -29,6 +29,7 @@ _MIN_ELITE, _MAX_ELITE = 10, 300
 _SMOOTHING = 0.7  # the tutorial's alpha
 _N_POLISH_DEFAULT = 30
 _POLISH_ELITE_DEFAULT = 5  # solve(polish=True): tours polished per iteration
+_TEMPERATURE_SYM = 0.7  # distance prior of a symmetric TSP (see default_family)
 _REVERSE_WEIGHT = 0.25  # Permutation.reverse_weight of a symmetric TSP
 _PRIOR_NEIGHBOURS = 5  # distance_prior: scale = mean distance to 5 nearest
 _PRIOR_FLOOR = 1e-6  # distance_prior: smallest weight before normalising
@@ -237,7 +238,7 @@ class TSP:
         t = self._tours(tour, f"{type(self).__name__}.tour_length", one=True)
         return self._distances[t[0], np.roll(t[0], -1)].sum().item()
 
-    def default_family(self, prior="distance", temperature=1.0) -> Permutation:
+    def default_family(self, prior="distance", temperature=None) -> Permutation:
         """The initial sampling distribution of :meth:`solve`.
 
         Parameters
@@ -249,8 +250,12 @@ class TSP:
             edges. Both are a starting density for pure CE (no local search);
             ``"distance"`` measured better on every TSPLIB instance of
             ``benchmarks/bench_tsp.py``.
-        temperature : float > 0, default 1
-            Passed to :meth:`distance_prior`.
+        temperature : float > 0, optional
+            Passed to :meth:`distance_prior`. Default 0.7 for a symmetric
+            :class:`TSP` and 1 for an :class:`ATSP`, measured over 10 seeds:
+            st70 2.3 % (seeds 0-9) and 2.5 % (seeds 10-19) mean error at 0.7
+            against 3.6 % at 1 and 3.4 % at 0.5; berlin52 0.6 % against 1.5 %;
+            but the asymmetric ry48p 2.3 % at 0.7 against 1.9 % at 1.
 
         Returns
         -------
@@ -259,10 +264,11 @@ class TSP:
             :meth:`default_options` sample at least ``n^2`` tours (up to 70
             cities) ``reverse_weight=0.25``: each elite tour also counts walked
             backwards with weight 1/4, as a tour and its reverse are the same
-            cycle (measured better than 0, 0.1 and 0.5: st70 0.8 % instead of
-            5 to 10 %). With fewer samples the reverse counts kept the
-            distribution from concentrating (kroA100: no progress in 300
-            iterations), so larger instances and :class:`ATSP` use 0.
+            cycle (measured better than 0, 0.1 and 0.5 on st70, att48 and
+            eil51; st70 went from 5 to 10 % to a few percent). With fewer
+            samples the reverse counts kept the distribution from
+            concentrating (kroA100: no progress in 300 iterations), so larger
+            instances and :class:`ATSP` use 0.
 
         Examples
         --------
@@ -282,6 +288,8 @@ class TSP:
             return Permutation.uniform(self.n, reverse_weight=beta)
         if prior != "distance":
             raise parameter_error(func, "prior", "'distance' or 'uniform'", prior)
+        if temperature is None:
+            temperature = _TEMPERATURE_SYM if self._symmetric else 1.0
         return Permutation(self.distance_prior(temperature), reverse_weight=beta)
 
     def distance_prior(self, temperature=1.0) -> np.ndarray:
