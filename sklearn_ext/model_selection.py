@@ -57,18 +57,36 @@ class CrossEntropySearchCV(BaseSearchCV):
         Total budget of distinct candidates. ``None``: no budget, then
         ``max_generations`` must be set.
     n_candidates_per_generation : int or None, default=None
-        Candidates per generation; default ``max(5, ceil(n_iter / 5))`` (10
-        without ``n_iter``). The last generation is cut to the budget.
+        Candidates per later generation; default ``max(3, ceil(n_iter / 10))``
+        (10 without ``n_iter``). The last generation is cut to the budget.
+    n_initial : int or None, default=None
+        Size of the first, space-filling generation (Latin hypercube, balanced
+        categories); default a third of ``n_iter``, at most 10 per
+        hyperparameter, at least one later generation (twice one without
+        ``n_iter``). See :func:`sklearn_ext._search_ce.default_sizes`.
     max_generations : int or None, default=None
         Largest number of generations.
     elite_fraction : float in (0, 1], default=0.2
-        Share of a generation kept as elite (at least 2 candidates).
+        The elite holds ``ceil(elite_fraction * n)`` candidates for a
+        generation of ``n``, at least ``min_elite``.
+    min_elite : int, default=3
+        Smallest elite (enough for a std).
     smoothing : float in (0, 1], default=0.7
         Weight of the new fit against the previous distribution.
     keep_best : bool, default=True
-        Also rank the previous elite with the new generation (elitist CE).
-    patience : int or None, default=5
-        Stop after this many generations without a better best score.
+        Draw the elite from all candidates evaluated so far (CE with elitism);
+        ``False``: from the current generation only.
+    category_floor : float in [0, 1], default=0.2
+        Weight of the uniform distribution mixed into every categorical
+        coordinate: each of its ``k`` values keeps probability at least
+        ``category_floor / k``.
+    min_std : float >= 0, default=0.05
+        Smallest std of a numeric coordinate, as a fraction of its range
+        (transformed units; for an unbounded scipy distribution, of the
+        distance between its 5% and 95% quantiles).
+    patience : int or None, default=None
+        Stop after this many generations without a better best score;
+        ``None``: spend the whole budget, as ``RandomizedSearchCV`` does.
     scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, \
 return_train_score
         As in :class:`~sklearn.model_selection.RandomizedSearchCV`. With
@@ -98,9 +116,17 @@ scorer_, n_splits_, refit_time_, multimetric_
     same rounded numbers) is never evaluated twice: it is re-drawn, so every
     row of ``cv_results_`` is distinct and ``n_iter`` counts distinct
     candidates. Candidates whose score is NaN (``error_score=np.nan``) never
-    enter the elite. The first generation is drawn uniformly (or from the
-    scipy distributions); the distribution it is smoothed with is the moment
-    fit of that whole generation. Every generation calls ``cv.split`` again:
+    enter the elite. The first generation is a space-filling design (Latin
+    hypercube through the scipy quantile functions, balanced categories); the
+    distribution the first fit is smoothed with is the uniform categorical and
+    the moment fit of that whole generation. The defaults are chosen for small
+    budgets of expensive fits (see :mod:`sklearn_ext._search_ce`): elite over
+    all candidates (Rubinstein & Kroese 2004), a categorical floor and
+    ``alpha`` smoothing so that no value dies from two or three elites (a zero
+    probability is absorbing in CE; de Boer et al. 2005, eq. (12)), a std
+    floor for numeric coordinates. With the floors set to 0 the search may
+    stop as ``"degenerate"``; with them it stops by budget, ``patience`` or
+    ``max_generations``. Every generation calls ``cv.split`` again:
     use a splitter with constant splits (the default, or ``random_state`` set)
     so that generations compare candidates on the same folds.
 
