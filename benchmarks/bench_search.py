@@ -17,6 +17,14 @@ on a shared 2-core machine OpenBLAS threads made each L-BFGS step of the
 logistic regressions 10-30 times slower (the same for every method).
 
 Usage: ``python benchmarks/bench_search.py [--quick] [--seeds N] [--first-seed S]``.
+
+Two full runs (shared 2-core machine, 190 s and 167 s), mean fits over 10
+seeds, random / CE / Optuna TPE. Seeds 0-9: breast_cancer 27.0 / 19.8 / 24.6,
+digits 29.1 / 23.4 / 24.9, wine 34.8 / 24.9 / 24.6, synthetic 29.1 / 20.4 /
+15.3. Fresh seeds 100-109: 19.2 / 16.5 / 22.5, 33.0 / 23.4 / 19.2,
+32.4 / 19.2 / 14.4, 18.0 / 14.4 / 21.6. CE needs fewer fits than random search
+on every dataset in both runs (standard errors 3-10 fits: a tendency, not a
+significant gap on each dataset).
 """
 
 # ruff: noqa: E402 (BLAS threads must be set before numpy is first imported)
