@@ -17,6 +17,14 @@ family:
   space for ``loguniform`` / ``reciprocal`` and for supports ``[a >= 0, inf)``,
   in linear space otherwise; discrete distributions (``randint``,
   ``poisson``, ...) are rounded to integers.
+
+The first generation is space-filling: a Latin hypercube sample of the
+numeric coordinates (one draw in each of ``n`` equal-probability strata of
+every coordinate, through the quantile function of a scipy distribution) and
+balanced categorical coordinates (every value ``n // k`` or ``n // k + 1``
+times, in random order). Each numeric coordinate has a reference ``width``
+(the box in transformed units, or for an unbounded distribution the distance
+between its 5% and 95% quantiles) that scales its smallest sampling std.
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ from cemethod.families import Categorical, TruncatedGaussian
 __all__ = ["FloatRange", "IntRange"]
 
 _TINY = 1e-300  # floor before log: scipy draws of exactly 0 on [0, inf)
+_U_EPS = 1e-12  # keeps stratified uniforms in (0, 1): ppf(0) of randint is a - 1
+_WIDTH_QUANTILES = (0.05, 0.95)  # reference width of an unbounded coordinate
 
 
 def _check_bounds(name, low, high, log, integral):
@@ -134,6 +144,21 @@ class _Numeric:
             return self.encode(self.dist.rvs(size=n, random_state=rng))
         return rng.uniform(self.lower, self.upper, size=n)
 
+    def quantile(self, u):
+        """Transformed value at probability ``u`` of the first-generation law."""
+        u = np.clip(u, _U_EPS, 1.0 - _U_EPS)
+        if self.dist is not None:
+            return self.encode(self.dist.ppf(u))
+        return self.lower + u * (self.upper - self.lower)
+
+    @property
+    def width(self):
+        """Reference width in transformed units (scales the smallest std)."""
+        if math.isfinite(self.upper - self.lower):
+            return self.upper - self.lower
+        lo, hi = self.quantile(np.array(_WIDTH_QUANTILES))
+        return float(hi - lo) if hi > lo else 1.0
+
 
 def _numeric_from_range(name, space):
     integer = isinstance(space, IntRange)
@@ -210,14 +235,51 @@ class SearchSpace:
             num = TruncatedGaussian(0.0, 1.0, lower, upper)
         return cat, num
 
-    def first_generation(self, n, rng):
-        """Indices ``(n, n_cat)`` and transformed values ``(n, n_num)``."""
+    @property
+    def n_values(self):
+        """Number of values of each categorical coordinate."""
+        return np.array([len(v) for _, v in self.categorical], dtype=np.intp)
+
+    @property
+    def widths(self):
+        """Reference width of each numeric coordinate (transformed units)."""
+        return np.array([c.width for c in self.numeric], dtype=float)
+
+    @property
+    def integer(self):
+        """Which numeric coordinates are rounded to integers."""
+        return np.array([c.integer for c in self.numeric], dtype=bool)
+
+    @property
+    def size(self):
+        """Number of distinct candidates (``inf`` with a continuous coordinate)."""
+        size = math.prod(len(v) for _, v in self.categorical)
+        for c in self.numeric:
+            lo, hi = c.clip
+            if not c.integer or not math.isfinite(hi - lo):
+                return math.inf
+            size *= int(hi - lo) + 1
+        return size
+
+    def first_generation(self, n, rng, *, stratified=False):
+        """Indices ``(n, n_cat)`` and transformed values ``(n, n_num)``: uniform
+        (or scipy) draws, or with ``stratified`` the space-filling design of the
+        module docstring (Latin hypercube, McKay, Beckman & Conover 1979)."""
         idx = np.empty((n, len(self.categorical)), dtype=np.intp)
         for j, (_, values) in enumerate(self.categorical):
-            idx[:, j] = rng.integers(len(values), size=n)
+            k = len(values)
+            if stratified:
+                # Values in random order, repeated: balanced counts.
+                idx[:, j] = rng.permutation(np.resize(rng.permutation(k), n))
+            else:
+                idx[:, j] = rng.integers(k, size=n)
         z = np.empty((n, len(self.numeric)))
         for j, coord in enumerate(self.numeric):
-            z[:, j] = coord.first(n, rng)
+            if stratified:
+                u = (rng.permutation(n) + rng.random(n)) / n
+                z[:, j] = coord.quantile(u)
+            else:
+                z[:, j] = coord.first(n, rng)
         return idx, z
 
     def sample(self, families, n, rng):

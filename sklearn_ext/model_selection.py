@@ -11,12 +11,12 @@ from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils._param_validation import Interval
 
 from cemethod._validation import parameter_error
+from sklearn_ext._search_ce import CESampler, default_sizes
 from sklearn_ext._search_space import FloatRange, IntRange, SearchSpace
 
 __all__ = ["CrossEntropySearchCV", "FloatRange", "IntRange"]
 
 _DEGENERATE_TOL = 1e-6  # probability mass / std (transformed units) counted as 0
-_DRAW_ROUNDS = 20  # rounds of re-drawing to find candidates not evaluated yet
 
 
 def _as_generator(random_state):
@@ -57,18 +57,36 @@ class CrossEntropySearchCV(BaseSearchCV):
         Total budget of distinct candidates. ``None``: no budget, then
         ``max_generations`` must be set.
     n_candidates_per_generation : int or None, default=None
-        Candidates per generation; default ``max(5, ceil(n_iter / 5))`` (10
-        without ``n_iter``). The last generation is cut to the budget.
+        Candidates per later generation; default ``max(3, ceil(n_iter / 10))``
+        (10 without ``n_iter``). The last generation is cut to the budget.
+    n_initial : int or None, default=None
+        Size of the first, space-filling generation (Latin hypercube, balanced
+        categories); default a third of ``n_iter``, at most 10 per
+        hyperparameter, at least one later generation (twice one without
+        ``n_iter``). See :func:`sklearn_ext._search_ce.default_sizes`.
     max_generations : int or None, default=None
         Largest number of generations.
     elite_fraction : float in (0, 1], default=0.2
-        Share of a generation kept as elite (at least 2 candidates).
+        The elite holds ``ceil(elite_fraction * n)`` candidates for a
+        generation of ``n``, at least ``min_elite``.
+    min_elite : int, default=3
+        Smallest elite (enough for a std).
     smoothing : float in (0, 1], default=0.7
         Weight of the new fit against the previous distribution.
     keep_best : bool, default=True
-        Also rank the previous elite with the new generation (elitist CE).
-    patience : int or None, default=5
-        Stop after this many generations without a better best score.
+        Draw the elite from all candidates evaluated so far (CE with elitism);
+        ``False``: from the current generation only.
+    category_floor : float in [0, 1], default=0.2
+        Weight of the uniform distribution mixed into every categorical
+        coordinate: each of its ``k`` values keeps probability at least
+        ``category_floor / k``.
+    min_std : float >= 0, default=0.05
+        Smallest std of a numeric coordinate, as a fraction of its range
+        (transformed units; for an unbounded scipy distribution, of the
+        distance between its 5% and 95% quantiles).
+    patience : int or None, default=None
+        Stop after this many generations without a better best score;
+        ``None``: spend the whole budget, as ``RandomizedSearchCV`` does.
     scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, \
 return_train_score
         As in :class:`~sklearn.model_selection.RandomizedSearchCV`. With
@@ -98,9 +116,17 @@ scorer_, n_splits_, refit_time_, multimetric_
     same rounded numbers) is never evaluated twice: it is re-drawn, so every
     row of ``cv_results_`` is distinct and ``n_iter`` counts distinct
     candidates. Candidates whose score is NaN (``error_score=np.nan``) never
-    enter the elite. The first generation is drawn uniformly (or from the
-    scipy distributions); the distribution it is smoothed with is the moment
-    fit of that whole generation. Every generation calls ``cv.split`` again:
+    enter the elite. The first generation is a space-filling design (Latin
+    hypercube through the scipy quantile functions, balanced categories); the
+    distribution the first fit is smoothed with is the uniform categorical and
+    the moment fit of that whole generation. The defaults are chosen for small
+    budgets of expensive fits (see :mod:`sklearn_ext._search_ce`): elite over
+    all candidates (Rubinstein & Kroese 2004), a categorical floor and
+    ``alpha`` smoothing so that no value dies from two or three elites (a zero
+    probability is absorbing in CE; de Boer et al. 2005, eq. (12)), a std
+    floor for numeric coordinates. With the floors set to 0 the search may
+    stop as ``"degenerate"``; with them it stops by budget, ``patience`` or
+    ``max_generations``. Every generation calls ``cv.split`` again:
     use a splitter with constant splits (the default, or ``random_state`` set)
     so that generations compare candidates on the same folds.
 
@@ -130,10 +156,14 @@ scorer_, n_splits_, refit_time_, multimetric_
             Interval(numbers.Integral, 1, None, closed="left"),
             None,
         ],
+        "n_initial": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "max_generations": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "elite_fraction": [Interval(numbers.Real, 0, 1, closed="right")],
+        "min_elite": [Interval(numbers.Integral, 1, None, closed="left")],
         "smoothing": [Interval(numbers.Real, 0, 1, closed="right")],
         "keep_best": ["boolean"],
+        "category_floor": [Interval(numbers.Real, 0, 1, closed="both")],
+        "min_std": [Interval(numbers.Real, 0, None, closed="left")],
         "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "random_state": [
             None,
@@ -150,11 +180,15 @@ scorer_, n_splits_, refit_time_, multimetric_
         *,
         n_iter=50,
         n_candidates_per_generation=None,
+        n_initial=None,
         max_generations=None,
         elite_fraction=0.2,
+        min_elite=3,
         smoothing=0.7,
         keep_best=True,
-        patience=5,
+        category_floor=0.2,
+        min_std=0.05,
+        patience=None,
         scoring=None,
         n_jobs=None,
         refit=True,
@@ -168,10 +202,14 @@ scorer_, n_splits_, refit_time_, multimetric_
         self.param_distributions = param_distributions
         self.n_iter = n_iter
         self.n_candidates_per_generation = n_candidates_per_generation
+        self.n_initial = n_initial
         self.max_generations = max_generations
         self.elite_fraction = elite_fraction
+        self.min_elite = min_elite
         self.smoothing = smoothing
         self.keep_best = keep_best
+        self.category_floor = category_floor
+        self.min_std = min_std
         self.patience = patience
         self.random_state = random_state
         super().__init__(
@@ -199,43 +237,6 @@ scorer_, n_splits_, refit_time_, multimetric_
             self.refit,
         )
 
-    def _draw(self, space, families, n, rng, seen):
-        """Up to ``n`` candidates not in ``seen`` (their keys are added)."""
-        params, idx_rows, z_rows = [], [], []
-        for _ in range(_DRAW_ROUNDS):
-            m = n - len(params)
-            if m == 0:
-                break
-            if families is None:
-                idx, z = space.first_generation(2 * m, rng)
-            else:
-                idx, z = space.sample(families, 2 * m, rng)
-            p, keys, snapped = space.decode(idx, z)
-            for i, key in enumerate(keys):
-                if key in seen or len(params) == n:
-                    continue
-                seen.add(key)
-                params.append(p[i])
-                idx_rows.append(idx[i])
-                z_rows.append(snapped[i])
-        return params, idx_rows, z_rows
-
-    def _update(self, cat0, box, families, idx, z, elite, generation):
-        """CE update: fit to the elite, smooth with the previous distribution."""
-        alpha = self.smoothing
-        if families is None:
-            # First update: smooth with the moment fit of the whole generation.
-            previous = (cat0, box.fit(z[generation]) if box is not None else None)
-        else:
-            previous = families
-        cat = None
-        if cat0 is not None:
-            cat = cat0.fit(idx[elite]).smooth(previous[0], alpha)
-        num = None
-        if box is not None:
-            num = box.fit(z[elite]).smooth(previous[1], alpha)
-        return cat, num
-
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         func = type(self).__name__
         if self.n_iter is None and self.max_generations is None:
@@ -243,27 +244,31 @@ scorer_, n_splits_, refit_time_, multimetric_
                 func, "n_iter", "an int when max_generations is None", None
             )
         space = SearchSpace(self.param_distributions, func)
-        rng = _as_generator(self.random_state)
+        sampler = CESampler(
+            space,
+            _as_generator(self.random_state),
+            elite_fraction=self.elite_fraction,
+            min_elite=self.min_elite,
+            smoothing=self.smoothing,
+            keep_best=self.keep_best,
+            category_floor=self.category_floor,
+            min_std=self.min_std,
+        )
+        n_params = len(space.categorical) + len(space.numeric)
+        n_initial, per_gen = default_sizes(
+            self.n_iter, n_params, self.n_candidates_per_generation, self.n_initial
+        )
         budget = math.inf if self.n_iter is None else self.n_iter
-        per_gen = self.n_candidates_per_generation
-        if per_gen is None:
-            per_gen = 10 if self.n_iter is None else max(5, math.ceil(self.n_iter / 5))
         max_gen = self.max_generations or math.inf
         search_ctx = None
         if callback_ctx is not None:
             search_ctx = callback_ctx.subcontext(
                 task_name="search", max_subtasks=None
             ).call_on_fit_task_begin(estimator=self)
-
-        cat0, box = space.initial_families()
-        n_cat, n_num = len(space.categorical), len(space.numeric)
-        idx = np.empty((0, n_cat), dtype=np.intp)
-        z = np.empty((0, n_num))
-        seen, gens, elite = set(), [], np.empty(0, dtype=np.intp)
-        families, best, stale, g, reason = None, -math.inf, 0, 0, None
+        gens, best, stale, g, reason = [], -math.inf, 0, 0, None
         while reason is None:
-            n = min(per_gen, budget - idx.shape[0])
-            params, new_idx, new_z = self._draw(space, families, n, rng, seen)
+            n_done = sampler.scores.size
+            params = sampler.ask(min(n_initial if g == 0 else per_gen, budget - n_done))
             if not params:
                 reason = "exhausted"
                 break
@@ -277,40 +282,30 @@ scorer_, n_splits_, refit_time_, multimetric_
             results = evaluate_candidates(params, callback_ctx=gen_ctx)
             if gen_ctx is not None:
                 gen_ctx.call_on_fit_task_end(estimator=self)
-            start = idx.shape[0]
-            idx = np.vstack(
-                [idx, np.asarray(new_idx, dtype=np.intp).reshape(len(params), n_cat)]
-            )
-            z = np.vstack(
-                [z, np.asarray(new_z, dtype=float).reshape(len(params), n_num)]
-            )
-            gens += [g] * len(params)
+            # results hold every candidate so far; this generation is the tail.
             scores = np.asarray(results[self._ranking_key(results)], dtype=float)
-            scores = np.where(np.isnan(scores), -np.inf, scores)
-            generation = np.arange(start, idx.shape[0])
-            pool = np.union1d(generation, elite) if self.keep_best else generation
-            pool = pool[np.isfinite(scores[pool])]
-            if pool.size:
-                k = max(2, math.ceil(self.elite_fraction * generation.size))
-                elite = pool[np.argsort(-scores[pool], kind="stable")][:k]
-                families = self._update(cat0, box, families, idx, z, elite, generation)
-            gen_best = scores[generation].max()
+            sampler.tell(scores[n_done:])
+            gens += [g] * len(params)
+            gen_best = np.nanmax(scores[n_done:], initial=-math.inf)
             stale = 0 if gen_best > best else stale + 1
             best = max(best, gen_best)
             g += 1
             if self.verbose > 0:
                 print(f"[{func}] generation {g}: best score {best:.6g}")
-            if idx.shape[0] >= budget:
+            if sampler.scores.size >= budget:
                 reason = "n_iter"
             elif g >= max_gen:
                 reason = "max_generations"
             elif self.patience is not None and stale >= self.patience:
                 reason = "patience"
-            elif families is not None and _degenerate(*families):
+            elif sampler.families is not None and _degenerate(*sampler.families):
                 reason = "degenerate"
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
         self.candidate_generation_ = np.asarray(gens, dtype=np.intp)
         self.n_generations_ = g
         self.stop_reason_ = reason
-        self.sampling_families_ = families if families is not None else (cat0, box)
+        families = sampler.families
+        self.sampling_families_ = (
+            families if families is not None else (sampler.cat0, sampler.box0)
+        )

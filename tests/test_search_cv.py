@@ -79,6 +79,9 @@ def test_finds_the_best_of_a_discrete_grid():
     # The search concentrates: later generations score better than the first.
     gen = s.candidate_generation_
     assert got[gen == gen.max()].mean() > got[gen == 0].mean()
+    # The final categorical distribution is most likely at the optimum.
+    cat, _ = s.sampling_families_
+    assert cat.mode().tolist() == [GRID[k].index(BEST[k]) for k in sorted(GRID)]
 
 
 def test_candidates_are_distinct_and_space_exhaustion_stops():
@@ -172,7 +175,10 @@ def test_n_jobs_and_random_state_reproducible():
 def test_stopping_rules():
     s = search(GRID, n_iter=None, max_generations=3, n_candidates_per_generation=4)
     assert (s.n_generations_, s.stop_reason_) == (3, "max_generations")
-    assert len(s.cv_results_["params"]) == 12
+    # Without a budget the first generation is twice the later ones.
+    np.testing.assert_array_equal(np.bincount(s.candidate_generation_), [8, 4, 4])
+    s = search(GRID, n_iter=None, max_generations=2, n_initial=5)
+    np.testing.assert_array_equal(np.bincount(s.candidate_generation_), [5, 10])
     s = search({"a": [3], "b": FloatRange(0.5, 2.0)}, n_iter=200, patience=2)
     assert s.stop_reason_ == "patience"
     s = search(GRID, n_iter=23, n_candidates_per_generation=10)
