@@ -8,7 +8,6 @@ Input checks, the evaluation of a batch with signed scores, the assembly of a
 from __future__ import annotations
 
 import math
-import numbers
 import time
 import warnings
 
@@ -22,19 +21,20 @@ from ._rare_result import (
     _normal_interval,
     _term_summary,
 )
-from ._validation import check_choice, check_real, format_value, parameter_error
+from ._validation import (
+    check_choice,
+    check_confidence_level,
+    check_int_at_least,
+    check_real,
+    format_value,
+    parameter_error,
+)
 
 __all__ = ["crude_monte_carlo"]
 
 
 def _check_int(value, *, param, func, low):
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or value < low
-    ):
-        raise parameter_error(func, param, f"an integer >= {low}", value)
-    return int(value)
+    return check_int_at_least(value, param=param, func=func, low=low)
 
 
 def _check_bool(value, *, param, func):
@@ -64,15 +64,7 @@ def _check_common(score, gamma, direction, confidence_level, func):
     direction = check_choice(
         direction, ("greater", "less"), param="direction", func=func
     )
-    confidence_level = check_real(
-        confidence_level,
-        param="confidence_level",
-        func=func,
-        low=0.0,
-        high=1.0,
-        low_inclusive=False,
-        high_inclusive=False,
-    )
+    confidence_level = check_confidence_level(confidence_level, func=func)
     return gamma, direction, confidence_level
 
 

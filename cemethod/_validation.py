@@ -68,3 +68,27 @@ def check_real(
             func, param, f"a real number in {left}{low}, {high}{right}", value
         )
     return value
+
+
+def check_int_at_least(value, *, param: str, func: str, low: int = 1) -> int:
+    """Return ``value`` as an int after checking it is an integer ``>= low``."""
+    if (
+        not isinstance(value, numbers.Integral)
+        or isinstance(value, bool)
+        or value < low
+    ):
+        raise parameter_error(func, param, f"an integer >= {low}", value)
+    return int(value)
+
+
+def check_confidence_level(value, *, func: str) -> float:
+    """Return ``confidence_level`` as a float after checking it is in (0, 1)."""
+    return check_real(
+        value,
+        param="confidence_level",
+        func=func,
+        low=0.0,
+        high=1.0,
+        low_inclusive=False,
+        high_inclusive=False,
+    )

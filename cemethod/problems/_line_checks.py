@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from cemethod._validation import parameter_error
+from cemethod._validation import check_int_at_least, parameter_error
 
 __all__ = ["check_integral", "check_line", "check_positive_int"]
 
 
-def check_positive_int(value, *, param: str, func: str, low: int = 1) -> int:
-    """``value`` as an int ``>= low``."""
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or value < low
-    ):
-        raise parameter_error(func, param, f"an integer >= {low}", value)
-    return int(value)
+check_positive_int = check_int_at_least  # ``value`` as an int ``>= low``
 
 
 def check_integral(x, *, param: str, func: str, width: int) -> np.ndarray:

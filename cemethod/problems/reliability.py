@@ -42,7 +42,12 @@ import warnings
 
 import numpy as np
 
-from cemethod._validation import check_choice, check_real, parameter_error
+from cemethod._validation import (
+    check_choice,
+    check_confidence_level,
+    check_real,
+    parameter_error,
+)
 from cemethod.families import Bernoulli
 from cemethod.problems._graphs import as_network, min_cut, minimax_distances
 from cemethod.problems.reliability_exact import _exact
@@ -298,15 +303,7 @@ class NetworkReliability:
             low_inclusive=False,
             high=1.0,
         )
-        confidence_level = check_real(
-            confidence_level,
-            param="confidence_level",
-            func=func,
-            low=0.0,
-            high=1.0,
-            low_inclusive=False,
-            high_inclusive=False,
-        )
+        confidence_level = check_confidence_level(confidence_level, func=func)
         defensive = check_real(
             defensive,
             param="defensive",
