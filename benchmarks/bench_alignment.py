@@ -7,6 +7,19 @@ fraction of seeds in which CE (default options of SequenceAlignment) reaches
 the DP optimum, the mean score gap, and the median times of one CE run and of
 the DP (Needleman-Wunsch / Smith-Waterman with Gotoh gaps). ``--quick``: short
 sequences and 3 seeds (the test suite runs it).
+
+Measured (seeds 0-19, 2-core shared machine; affine gaps use N = 40 (m + n),
+linear N = 20 (m + n)):
+
+| length | mode   | gaps (open, extend) | CE reached DP | mean gap | CE s / run |
+|--------|--------|---------------------|---------------|----------|------------|
+| 50     | global | linear (2, 2)       | 100 %         | 0.00     | 0.56       |
+| 50     | global | affine (3, 1)       | 100 %         | 0.00     | 1.08       |
+| 50     | local  | linear (2, 2)       | 50 %          | 0.95     | 0.40       |
+| 100    | global | linear (2, 2)       | 90 %          | 0.15     | 2.42       |
+
+Local mode stays near 50 % (45 % on fresh sequences 5000-5019) whatever the
+options: see SequenceAlignment.default_options.
 """
 
 from __future__ import annotations

@@ -142,6 +142,31 @@ def test_ce_reaches_dp_optimum_length_50_in_90_percent_of_seeds():
     assert np.mean(reached) >= 0.9
 
 
+def test_affine_default_sample_is_twice_the_linear_one():
+    lin = SequenceAlignment("ACGT" * 10, "TGCA" * 10).default_options()
+    aff = SequenceAlignment(
+        "ACGT" * 10, "TGCA" * 10, gap_open=3.0, gap_extend=1.0
+    ).default_options()
+    assert lin["n_samples"] == 1600 and aff["n_samples"] == 3200
+
+
+@pytest.mark.slow
+def test_ce_reaches_dp_optimum_affine_length_50_in_90_percent_of_seeds():
+    # Affine gaps (open 3, extend 1): with N = 40 (m + n) CE reaches the
+    # Gotoh / Needleman-Wunsch optimum in >= 90 % of seeds (17/20 at the old
+    # N = 20 (m + n)); reference = align_dp, validated by brute force.
+    reached = []
+    for seed in range(20):
+        rng = np.random.default_rng(1000 + seed)
+        a, b = _random_dna(rng, 50), _random_dna(rng, 50)
+        prob = SequenceAlignment(a, b, gap_open=3.0, gap_extend=1.0)
+        res = prob.solve(rng=seed)
+        ref = align_dp(a, b, gap_open=3.0, gap_extend=1.0)[0]
+        assert res.fun <= ref
+        reached.append(np.isclose(res.fun, ref))
+    assert np.mean(reached) >= 0.9
+
+
 def test_protocol_and_empty_sequences():
     from cemethod.families import SamplingFamily
 
