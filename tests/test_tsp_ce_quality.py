@@ -187,3 +187,16 @@ def test_memetic_run_tells_local_optima():
     assert tsp.polish(res.x)[1] == res.fun
     with pytest.raises(ValueError, match="'polish_elite' parameter"):
         tsp.solve(polish_elite=-1)
+
+
+def test_memetic_solve_takes_workers_and_gives_the_same_run():
+    # The memetic loop evaluates through the library's one evaluator, so
+    # workers= (used by `cemethod tsp --workers`) must not change the run.
+    tsp = TSP.from_tsplib(example_path("burma14.tsp"))
+    alone = tsp.solve(rng=3, maxiter=4)
+    pooled = tsp.solve(rng=3, maxiter=4, workers=2)
+    np.testing.assert_array_equal(alone.tour, pooled.tour)
+    assert alone.result.nfev == pooled.result.nfev
+    np.testing.assert_array_equal(
+        alone.result.history.gamma, pooled.result.history.gamma
+    )

@@ -127,22 +127,34 @@ def local_search(D: np.ndarray, tour: np.ndarray, max_moves: int | None = None):
     return t, moves
 
 
-def memetic_run(problem, family, n_polish_elite: int, polish_one, **settings):
+def memetic_run(
+    problem, family, n_polish_elite: int, polish_one, *, workers=None, **settings
+):
     """CE with the local search inside the loop: every iteration the
     ``n_polish_elite`` best sampled tours are replaced by their local optima
     (``polish_one(tour) -> (tour, length)``) before the CE update, so the
     elite, and the fitted transition matrix, are built from 2-opt / Or-opt
     optima (a memetic CE). Returns the optimizer's :class:`CEResult`; its
-    ``nfev`` counts the sampled tours, not the local-search moves.
+    ``nfev`` counts the sampled tours, not the local-search moves. The batch is
+    evaluated by the library's one evaluator (``workers`` as in
+    :func:`cemethod.minimize`); the local search runs in this process.
     """
+    from cemethod._evaluation import BatchEvaluator
     from cemethod._optimizer import CrossEntropyOptimizer
 
     opt = CrossEntropyOptimizer(family, **settings)
-    while not opt.stop():
-        X = np.array(opt.ask())
-        values = np.asarray(problem(X))
-        top = np.argsort(values, kind="stable")[:n_polish_elite]
-        for k in top:
-            X[k], values[k] = polish_one(X[k])
-        opt.tell(X, values)
+    with BatchEvaluator(
+        problem,
+        vectorized=True,
+        workers=workers,
+        on_error=opt._settings["on_error"],
+        func=f"{type(problem).__name__}.solve",
+    ) as evaluate:
+        while not opt.stop():
+            X = np.array(opt.ask())
+            values = np.array(evaluate(X)[0], dtype=np.float64)
+            top = np.argsort(values, kind="stable")[:n_polish_elite]
+            for k in top:
+                X[k], values[k] = polish_one(X[k])
+            opt.tell(X, values)
     return opt.result()

@@ -485,7 +485,7 @@ class TSP:
             Passed to :func:`cemethod.minimize` (``n_samples``, ``smoothing``,
             ``time_limit``, ``callback``, ...); with ``polish=True`` and
             ``polish_elite > 0`` to :class:`cemethod.CrossEntropyOptimizer`
-            (its options only: no ``workers``, ``progress``, ...).
+            (its options, and ``workers``; not ``progress`` or ``checkpoint``).
 
         Returns
         -------
