@@ -12,38 +12,17 @@ import pickle
 
 import numpy as np
 import pytest
+from recording_family import RecordingFamily
 
 import cemethod as ce
 from cemethod.families import Bernoulli, Gaussian
 
 
-class Recorder:
+class Recorder(RecordingFamily):
     """A minimal user family that records the rows it is fitted to."""
-
-    def __init__(self, log):
-        self.log = log
 
     def sample(self, n, rng):
         return rng.standard_normal((n, 1))
-
-    def log_pdf(self, x):
-        return np.zeros(len(x))
-
-    def fit(self, x, weights=None):
-        self.log.append(np.array(x, copy=True))
-        return Recorder(self.log)
-
-    def smooth(self, previous, alpha):
-        return self
-
-    def mode(self):
-        return np.zeros(1)
-
-    def is_degenerate(self, atol=1e-8):
-        return False
-
-    def dispersion(self):
-        return 1.0
 
 
 def test_no_improvement_grows_the_sample_then_declares_the_problem_hard():

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from recording_family import RecordingFamily
 
 import cemethod as ce
 from cemethod._evaluation import evaluate_batch
@@ -24,34 +25,14 @@ from cemethod._result import IterationRecord
 from cemethod.families import Exponential, Gamma, Gaussian
 
 
-class Recorder:
+class Recorder(RecordingFamily):
     """A minimal user family (integer-valued 2-D samples) that records the
     rows it is fitted to."""
 
-    def __init__(self, log):
-        self.log = log
+    dim = 2
 
     def sample(self, n, rng):
         return rng.integers(0, 4, size=(n, 2)).astype(float)
-
-    def log_pdf(self, x):
-        return np.zeros(len(x))
-
-    def fit(self, x, weights=None):
-        self.log.append(np.array(x, copy=True))
-        return Recorder(self.log)
-
-    def smooth(self, previous, alpha):
-        return self
-
-    def mode(self):
-        return np.zeros(2)
-
-    def is_degenerate(self, atol=1e-8):
-        return False
-
-    def dispersion(self):
-        return 1.0
 
 
 def _reference_step(X, scores, v, keep, n_elite, n_keep):
