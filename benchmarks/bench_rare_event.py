@@ -226,7 +226,7 @@ def _cases(quick):
             bridge,
             None,
             105_000,
-            {"n_samples": 500, "n_final": 102_000, "smoothing": 0.7, "final_refits": 3},
+            {"n_samples": 2000, "n_final": 93_000, "smoothing": 0.7},
             None,
             False,
         ),
