@@ -22,7 +22,7 @@ import numpy as np
 from ._injection import inject
 from ._options import validate_options
 from ._result import CEResult, History, IterationRecord
-from ._stopping import fired_rules, stall_fired, status_of
+from ._stopping import fired_rules, stall_levels, status_of
 from ._validation import format_value
 
 __all__ = ["CrossEntropyOptimizer"]
@@ -428,14 +428,13 @@ class CrossEntropyOptimizer:
         the family towards the initial spread, at most ``max_injections`` times.
         The best point is kept (elitism) and the stall rule starts afresh."""
         s = self._settings
-        if len(self._injections) >= s["max_injections"] or "target" in self.stop():
+        if len(self._injections) >= s["max_injections"]:
             return
-        if stall_fired(self) or self.family.is_degenerate(s["degenerate_tol"]):
+        fired = self.stop()
+        if "target" not in fired and ("stalled" in fired or "degenerate" in fired):
             self.family = inject(self.family, self._initial_family, s["injection"])
             self._injections.append(self._nit)
-            self._stall_from = len(
-                self._face_best if s["sample_growth"] > 1.0 else self._gammas
-            )
+            self._stall_from = len(stall_levels(self))
 
     def _finish_tell(self, t_start, gamma, n_bad, n):
         self._elapsed += time.perf_counter() - t_start

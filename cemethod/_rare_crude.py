@@ -33,10 +33,6 @@ from ._validation import (
 __all__ = ["crude_monte_carlo"]
 
 
-def _check_int(value, *, param, func, low):
-    return check_int_at_least(value, param=param, func=func, low=low)
-
-
 def _check_bool(value, *, param, func):
     if not isinstance(value, (bool, np.bool_)):
         raise parameter_error(func, param, "a bool", value)
@@ -173,7 +169,7 @@ def crude_monte_carlo(
         score, gamma, direction, confidence_level, func
     )
     _check_family(family, func, ("sample",))
-    n_samples = _check_int(n_samples, param="n_samples", func=func, low=2)
+    n_samples = check_int_at_least(n_samples, param="n_samples", func=func, low=2)
     rng = np.random.default_rng(rng)
     sign = 1.0 if direction == "greater" else -1.0
     with BatchEvaluator(

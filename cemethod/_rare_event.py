@@ -20,7 +20,6 @@ from ._rare_crude import (
     _check_bool,
     _check_common,
     _check_family,
-    _check_int,
     _finish,
     _log_terms,
     _Scorer,
@@ -31,7 +30,12 @@ from ._rare_levels import multilevel
 from ._rare_refine import staged_final_run
 from ._rare_result import _term_summary
 from ._rare_screening import check_screenable, n_screened, screen
-from ._validation import check_choice, check_real, parameter_error
+from ._validation import (
+    check_choice,
+    check_int_at_least,
+    check_real,
+    parameter_error,
+)
 
 __all__ = ["crude_monte_carlo", "estimate_rare_event"]
 
@@ -246,7 +250,7 @@ def estimate_rare_event(
         score, gamma, direction, confidence_level, _FUNC
     )
     _check_family(family, _FUNC, ("sample", "log_pdf", "fit"))
-    n_samples = _check_int(n_samples, param="n_samples", func=_FUNC, low=2)
+    n_samples = check_int_at_least(n_samples, param="n_samples", func=_FUNC, low=2)
     rho = check_real(
         elite_fraction,
         param="elite_fraction",
@@ -257,7 +261,7 @@ def estimate_rare_event(
         high_inclusive=False,
     )
     n_final = n_samples if n_final is None else n_final
-    n_final = _check_int(n_final, param="n_final", func=_FUNC, low=2)
+    n_final = check_int_at_least(n_final, param="n_final", func=_FUNC, low=2)
     smoothing = check_real(
         smoothing,
         param="smoothing",
@@ -266,7 +270,7 @@ def estimate_rare_event(
         low_inclusive=False,
         high=1.0,
     )
-    max_levels = _check_int(max_levels, param="max_levels", func=_FUNC, low=1)
+    max_levels = check_int_at_least(max_levels, param="max_levels", func=_FUNC, low=1)
     reuse = _check_bool(reuse_level_samples, param="reuse_level_samples", func=_FUNC)
     delta = _check_screening(screening, family)
     method = check_choice(method, ("ce", "ice"), param="method", func=_FUNC)
@@ -275,7 +279,9 @@ def estimate_rare_event(
     )
     if not math.isfinite(target_cov):
         raise parameter_error(_FUNC, "target_cov", "a finite number > 0", target_cov)
-    final_refits = _check_int(final_refits, param="final_refits", func=_FUNC, low=0)
+    final_refits = check_int_at_least(
+        final_refits, param="final_refits", func=_FUNC, low=0
+    )
     if final_refits > n_final // 2:
         raise parameter_error(
             _FUNC,

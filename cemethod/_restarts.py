@@ -27,7 +27,7 @@ import numpy as np
 
 from ._evaluation import BatchEvaluator
 from ._optimizer import CrossEntropyOptimizer
-from ._validation import check_real, parameter_error
+from ._validation import check_int_at_least, check_real, parameter_error
 from .families import Gaussian, MultivariateGaussian
 
 __all__ = ["minimize_with_restarts"]
@@ -42,14 +42,6 @@ def _scaled(family, c):
     if isinstance(family, MultivariateGaussian):
         return MultivariateGaussian(family.mean, c * family.cov, family.min_variance)
     return Gaussian(family.mean, math.sqrt(c) * family.std)
-
-
-def _check_int(value, param, low):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise parameter_error(_FUNC, param, f"an int >= {low}", value)
-    if value < low:
-        raise parameter_error(_FUNC, param, f"an int >= {low}", value)
-    return int(value)
 
 
 def minimize_with_restarts(
@@ -134,9 +126,15 @@ def minimize_with_restarts(
     >>> bool(res.fun <= 1e-6), res.status
     (True, 1)
     """
-    max_evaluations = _check_int(max_evaluations, "max_evaluations", 1)
-    max_restarts = _check_int(max_restarts, "max_restarts", 0)
-    stall_iterations = _check_int(stall_iterations, "stall_iterations", 1)
+    max_evaluations = check_int_at_least(
+        max_evaluations, param="max_evaluations", func=_FUNC, low=1
+    )
+    max_restarts = check_int_at_least(
+        max_restarts, param="max_restarts", func=_FUNC, low=0
+    )
+    stall_iterations = check_int_at_least(
+        stall_iterations, param="stall_iterations", func=_FUNC, low=1
+    )
     growth = check_real(
         population_growth, param="population_growth", func=_FUNC, low=1.0
     )

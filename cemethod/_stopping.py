@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["STATUS", "fired_rules", "stall_fired", "status_of"]
+__all__ = ["STATUS", "fired_rules", "stall_fired", "stall_levels", "status_of"]
 
 # status code, success, message template; the first rule in this order that
 # fired decides the status of the result.
@@ -51,13 +51,18 @@ def gamma_stalled(gammas, patience, tol, start=0) -> bool:
     return max(last) - min(last) <= tol * max(1.0, abs(last[-1]))
 
 
+def stall_levels(opt) -> list:
+    """The values the stall rule watches: the levels gamma_t, or with FACE the
+    best value after each accepted iteration."""
+    return opt._face_best if opt._settings["sample_growth"] > 1.0 else opt._gammas
+
+
 def stall_fired(opt) -> bool:
     """The stall rule: gamma_t unchanged for ``patience`` iterations (FACE: the
     best value over the last ``patience`` accepted iterations), counted from the
     last variance injection if there was one."""
     s = opt._settings
-    levels = opt._face_best if s["sample_growth"] > 1.0 else opt._gammas
-    return gamma_stalled(levels, s["patience"], s["tol"], opt._stall_from)
+    return gamma_stalled(stall_levels(opt), s["patience"], s["tol"], opt._stall_from)
 
 
 def fired_rules(opt) -> dict[str, str]:

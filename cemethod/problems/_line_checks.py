@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cemethod._validation import check_int_at_least, parameter_error
+from cemethod._validation import parameter_error
 
-__all__ = ["check_integral", "check_line", "check_positive_int"]
-
-
-check_positive_int = check_int_at_least  # ``value`` as an int ``>= low``
+__all__ = ["check_integral", "check_line"]
 
 
 def check_integral(x, *, param: str, func: str, width: int) -> np.ndarray:

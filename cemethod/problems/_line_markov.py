@@ -25,7 +25,8 @@ import numpy as np
 import scipy.sparse
 import scipy.sparse.linalg
 
-from cemethod.problems._line_checks import check_line, check_positive_int
+from cemethod._validation import check_int_at_least
+from cemethod.problems._line_checks import check_line
 
 __all__ = [
     "BLOCKED",
@@ -192,7 +193,7 @@ def line_throughput(
     0.9333333333
     """
     func = "line_throughput"
-    max_states = check_positive_int(max_states, param="max_states", func=func)
+    max_states = check_int_at_least(max_states, param="max_states", func=func)
     mu, f, r, cap, single = check_line(
         func, service_rates, buffers, failure_rates, repair_rates
     )

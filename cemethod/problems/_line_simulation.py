@@ -30,8 +30,13 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.stats
 
-from cemethod._validation import check_choice, check_real, parameter_error
-from cemethod.problems._line_checks import check_line, check_positive_int
+from cemethod._validation import (
+    check_choice,
+    check_int_at_least,
+    check_real,
+    parameter_error,
+)
+from cemethod.problems._line_checks import check_line
 from cemethod.problems._line_markov import BLOCKED, DOWN, STARVED, WORKING
 
 __all__ = [
@@ -292,7 +297,7 @@ def simulate_line_throughput(
         horizon, param="horizon", func=func, low=0.0, low_inclusive=False
     )
     warmup = check_real(warmup, param="warmup", func=func, low=0.0)
-    replications = check_positive_int(replications, param="replications", func=func)
+    replications = check_int_at_least(replications, param="replications", func=func)
     if not isinstance(common_random_numbers, (bool, np.bool_)):
         raise parameter_error(
             func, "common_random_numbers", "a bool", common_random_numbers

@@ -24,12 +24,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cemethod._validation import check_choice, check_real, parameter_error
+from cemethod._validation import (
+    check_choice,
+    check_int_at_least,
+    check_real,
+    parameter_error,
+)
 from cemethod.families import Categorical
 from cemethod.problems._line_checks import (
     check_integral,
     check_line,
-    check_positive_int,
 )
 from cemethod.problems._line_markov import line_throughput
 from cemethod.problems._line_simulation import run_replications
@@ -194,7 +198,7 @@ class BufferAllocation(_LineProblem):
         compiled=None,
     ):
         func = "BufferAllocation"
-        self.total_buffer = check_positive_int(
+        self.total_buffer = check_int_at_least(
             total_buffer, param="total_buffer", func=func, low=0
         )
         if np.ndim(service_rates) != 1:
@@ -331,14 +335,14 @@ class ThroughputMaximization(_LineProblem):
         compiled=None,
     ):
         func = "ThroughputMaximization"
-        self.n_stations = check_positive_int(
+        self.n_stations = check_int_at_least(
             n_stations, param="n_stations", func=func, low=2
         )
         m = self.n_stations
-        self.total_rate = check_positive_int(
+        self.total_rate = check_int_at_least(
             total_rate, param="total_rate", func=func, low=m
         )
-        self.total_buffer = check_positive_int(
+        self.total_buffer = check_int_at_least(
             total_buffer, param="total_buffer", func=func, low=m - 1
         )
         self.n_dims = 2 * m - 1
