@@ -75,29 +75,17 @@ class Counted:
         return float(values[0]) if single else values
 
 
-def run_ours(problem, budget, seed):
+def run_ours(problem, budget, seed, **extra):
     f = Counted(problem)
-    options = {**problem.default_options(), "max_evaluations": budget}
+    options = {**problem.default_options(), "max_evaluations": budget, **extra}
     options.pop("maxiter", None)
     ce.minimize(f, problem.default_family(), vectorized=True, rng=seed, **options)
     return f
 
 
 def run_ours_injection(problem, budget, seed):
-    # Variance injection (option ``injection``): widen instead of stopping.
-    f = Counted(problem)
-    options = {**problem.default_options(), "max_evaluations": budget}
-    options.pop("maxiter", None)
-    ce.minimize(
-        f,
-        problem.default_family(),
-        vectorized=True,
-        rng=seed,
-        injection=0.5,
-        target=problem.optimum + TOL,
-        **options,
-    )
-    return f
+    # Variance injection: widen instead of stopping, until the target or budget.
+    return run_ours(problem, budget, seed, injection=0.5, target=problem.optimum + TOL)
 
 
 def run_ours_restarts(problem, budget, seed):
