@@ -40,11 +40,11 @@ from _timing import machine_line, median_seconds, print_table
 from cemethod.problems import SequenceAlignment, align_dp
 
 
-def _row(length, mode, gap_open, gap_extend, seeds):
+def _row(length, mode, gap_open, gap_extend, seeds, first_pair=1000):
     hits, gaps, t_ce = [], [], []
     prob = None
     for seed in range(seeds):
-        rng = np.random.default_rng(1000 + seed)
+        rng = np.random.default_rng(first_pair + seed)
         a = "".join(rng.choice(list("ACGT"), length))
         b = "".join(rng.choice(list("ACGT"), length))
         prob = SequenceAlignment(
@@ -79,6 +79,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument(
+        "--first-pair",
+        type=int,
+        default=1000,
+        help="seed of the first random sequence pair (fresh pairs: e.g. 5000)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         settings = [(15, "global", 2.0, 2.0), (15, "local", 3.0, 1.0)]
@@ -88,10 +94,12 @@ def main(argv=None):
             (50, "global", 2.0, 2.0),
             (50, "global", 3.0, 1.0),
             (50, "local", 2.0, 2.0),
+            (50, "local", 3.0, 1.0),
             (100, "global", 2.0, 2.0),
+            (100, "local", 2.0, 2.0),
         ]
         seeds = args.seeds
-    rows = [_row(n, mode, o, e, seeds) for n, mode, o, e in settings]
+    rows = [_row(n, mode, o, e, seeds, args.first_pair) for n, mode, o, e in settings]
     print("Random DNA pairs, match 1 / mismatch -1, default options")
     print(machine_line())
     print()

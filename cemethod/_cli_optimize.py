@@ -308,9 +308,16 @@ def run_align(args, out, progress):
     res = problem.solve(rng=args.seed, callback=progress.callback, **opts)
     cmp = problem.compare(res)
     verdict = "reached" if cmp["reached"] else f"{cmp['gap']:g} below"
+    (i0, i1), (j0, j1) = problem.local_span(res.x)
+    span = (
+        [f"aligned part: {name_a} {i0 + 1}-{i1}, {name_b} {j0 + 1}-{j1}"]
+        if args.mode == "local"
+        else []
+    )
     lines = [
         f"CE score {cmp['ce']:g}; dynamic programming optimum {cmp['dp']:g} "
         f"({verdict})",
+        *span,
         problem.format(res.x),
         f"{res.nit} CE iterations, {res.nfev} alignments evaluated; {res.message}",
     ]
@@ -332,6 +339,7 @@ def run_align(args, out, progress):
         "dp_score": cmp["dp"],
         "reached": cmp["reached"],
         "alignment": [top, bottom],
+        "aligned_part": {"seq1": [i0 + 1, i1], "seq2": [j0 + 1, j1]},
         "ce": ce_summary(res),
     }
     out.add_figure(

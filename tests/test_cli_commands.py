@@ -236,6 +236,10 @@ def test_align_literal_sequences_equal_a_from_scratch_dp(tmp_path, a, b, extra, 
     assert payload["dp_score"] == _nw(a, b, **kwargs)
     assert payload["ce_score"] == payload["dp_score"]
     assert payload["matrix"] == "dna"
+    (i0, i1), (j0, j1) = payload["aligned_part"].values()
+    top, bottom = payload["alignment"]
+    assert top.replace("-", "") == a[i0 - 1 : i1]
+    assert bottom.replace("-", "") == b[j0 - 1 : j1]
 
 
 # -- schedule --

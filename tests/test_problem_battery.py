@@ -28,6 +28,12 @@ def _problems():
     yield "Knapsack", P.Knapsack(values, weights, int(weights.sum() // 2))
     yield "WeightedTardiness", P.load_wt40()[1]
     yield "SequenceAlignment", P.SequenceAlignment("ACGTTGCA", "ACTTGGCA")
+    yield (
+        "SequenceAlignment local",
+        P.SequenceAlignment(
+            "TTACGTTGCA", "GACTTGGC", gap_open=3.0, gap_extend=1.0, mode="local"
+        ),
+    )
     yield "TSP burma14", P.TSP.from_tsplib(P.TSP.example_path("burma14.tsp"))
     yield "ATSP br17", P.TSP.from_tsplib(P.TSP.example_path("br17.atsp"))
 

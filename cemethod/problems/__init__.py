@@ -16,7 +16,11 @@ from cemethod.problems._line_simulation import (
     ThroughputEstimate,
     simulate_line_throughput,
 )
-from cemethod.problems.alignment import EditGraphPaths, SequenceAlignment
+from cemethod.problems.alignment import (
+    EditGraphPaths,
+    LocalEditPaths,
+    SequenceAlignment,
+)
 from cemethod.problems.buffer_allocation import (
     BufferAllocation,
     LineOptimum,
@@ -63,6 +67,7 @@ __all__ = [
     "Levy",
     "LineOptimum",
     "LinearLimitState",
+    "LocalEditPaths",
     "MaxCut",
     "MixedQuadratic",
     "Network",

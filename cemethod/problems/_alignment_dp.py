@@ -256,18 +256,12 @@ def _traceback(H, E, F, S, ai, bi, o, local, end):
     return np.array(head + out[::-1] + tail, dtype=np.int8)
 
 
-def score_paths(moves, ai, bi, S, o, e, local=False) -> np.ndarray:
-    """Scores of a batch of move sequences (rows padded with -1), shape (N,).
-
-    Diagonal steps score ``S[a_i, b_j]``; a gap step scores ``-o`` when it
-    starts a gap (the previous move differs) and ``-e`` otherwise. The local
-    score is the best contiguous stretch (Kadane's maximum subarray, 0 for
-    the empty one).
-    """
+def step_scores(moves, ai, bi, S, o, e) -> np.ndarray:
+    """Score of each step of a batch of move sequences (rows padded with -1),
+    shape (N, L): a diagonal step scores ``S[a_i, b_j]``; a gap step scores
+    ``-o`` when it starts a gap (the previous move differs) and ``-e``
+    otherwise; padding scores 0."""
     X = np.asarray(moves)
-    n_rows = X.shape[0]
-    if X.shape[1] == 0:  # two empty sequences: the empty alignment
-        return np.zeros(n_rows)
     diag = X == DIAG
     gap = (X == GAP_A) | (X == GAP_B)
     if ai.size and bi.size:
@@ -282,9 +276,31 @@ def score_paths(moves, ai, bi, S, o, e, local=False) -> np.ndarray:
     else:
         sub = np.zeros(X.shape)
     prev = np.empty_like(X)
-    prev[:, 0] = -1
+    prev[:, :1] = -1
     prev[:, 1:] = X[:, :-1]
-    steps = sub - np.where(gap, np.where(prev == X, e, o), 0.0)
+    return sub - np.where(gap, np.where(prev == X, e, o), 0.0)
+
+
+def best_stretch(steps) -> tuple[int, int]:
+    """``(start, stop)`` of the highest-scoring contiguous run of one row of
+    step scores (Kadane), the shortest among equal scores; ``(0, 0)`` when no
+    run scores above 0."""
+    c = np.concatenate([[0.0], np.cumsum(steps)])
+    low = np.minimum.accumulate(c)
+    stop = int(np.argmax(c - low))
+    start = int(np.flatnonzero(c[: stop + 1] == low[stop])[-1])
+    return start, stop
+
+
+def score_paths(moves, ai, bi, S, o, e, local=False) -> np.ndarray:
+    """Scores of a batch of move sequences (rows padded with -1), shape (N,):
+    the sum of :func:`step_scores`, or in local mode the best contiguous
+    stretch (Kadane's maximum subarray, 0 for the empty one)."""
+    X = np.asarray(moves)
+    n_rows = X.shape[0]
+    if X.shape[1] == 0:  # two empty sequences: the empty alignment
+        return np.zeros(n_rows)
+    steps = step_scores(X, ai, bi, S, o, e)
     if not local:
         return steps.sum(axis=1)
     c = np.concatenate([np.zeros((n_rows, 1)), np.cumsum(steps, axis=1)], axis=1)

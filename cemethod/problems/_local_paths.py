@@ -1,0 +1,333 @@
+"""The sampling family for local (Smith-Waterman) alignment by CE.
+
+A local alignment is a stretch of an edit-graph path; where it starts matters
+as much as how it runs. Growing it out of a whole-path Markov chain from
+``(0, 0)`` (``EditGraphPaths``) leaves that start to the chain's drift, which
+rarely reaches a segment far off the main diagonal: CE then settles on a
+nearby, lower-scoring stretch (45-50 % of random length-50 DNA pairs reached
+the Smith-Waterman optimum). Here the first aligned pair is a categorical
+coordinate of its own, learned by the CE update like the moves, and the walk
+starts there:
+
+1. draw the first aligned pair ``(i0, j0)`` from ``start`` (an ``m x n``
+   table);
+2. align ``a[i0]`` with ``b[j0]`` (a diagonal move into ``(i0+1, j0+1)``);
+3. walk with move probabilities ``probs[i, j]`` while ``i < m`` and ``j < n``.
+
+The sample is still the whole path, so it is scored like any other: gaps in
+``a`` then gaps in ``b`` up to ``(i0, j0)``, the diagonal, the walk, and the
+remaining gaps to ``(m, n)``; Smith-Waterman's score is the best stretch of it
+(the walk's best prefix, as the leading and trailing gaps only cost).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cemethod._validation import check_real, parameter_error
+from cemethod.families._discrete_common import (
+    ArrayFamilyMixin,
+    check_alpha,
+    check_n_samples,
+    check_same_kind,
+    check_weights,
+    entropy_rows,
+    readonly,
+)
+from cemethod.problems._alignment_dp import DIAG, GAP_A, GAP_B
+
+__all__ = ["LocalEditPaths"]
+
+_SUM_TOL = 1e-8
+
+
+def _check_probabilities(P, axis, what, func):
+    if not np.all((P >= 0) & (P <= 1)):
+        raise parameter_error(func, what, "probabilities in [0, 1]", P)
+    sums = P.sum(axis=axis)
+    if np.any(np.abs(sums - 1.0) > _SUM_TOL):
+        raise parameter_error(func, what, f"summing to 1 over axis {axis}", sums)
+
+
+@dataclass(frozen=True, eq=False)
+class LocalEditPaths(ArrayFamilyMixin):
+    """Edit-graph paths that start their aligned part at a sampled cell: the
+    family :class:`SequenceAlignment` uses in local mode.
+
+    Parameters
+    ----------
+    start : array_like of shape (m, n)
+        Probability that the local part starts by aligning ``a[i]`` with
+        ``b[j]``; sums to 1.
+    probs : array_like of shape (m, n, 3)
+        Move probabilities (diagonal, gap in b, gap in a) out of each inner
+        cell ``(i, j)``, ``i < m`` and ``j < n``; each cell's sum to 1.
+
+    Notes
+    -----
+    Samples are whole paths from ``(0, 0)`` to ``(m, n)``, ``int8`` rows of
+    length ``m + n`` padded with -1, as for :class:`EditGraphPaths`: first
+    ``i0`` moves 1, ``j0`` moves 2 and a diagonal (the start), then the walk
+    until the last row or column, then the gaps that finish the path. A path
+    that does not begin this way has probability 0. ``fit`` is the weighted
+    frequency of the start cells and of the moves out of each cell of the
+    walks (de Boer et al. 2005, eq. (33)); cells no walk visits keep their
+    probabilities. ``mode`` is the most likely path; ``is_degenerate`` and
+    ``dispersion`` look at the start table and at the cells of its walk.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cemethod.problems import LocalEditPaths
+    >>> fam = LocalEditPaths.initial(3, 2)
+    >>> x = fam.sample(2, np.random.default_rng(1))
+    >>> x.shape
+    (2, 5)
+    >>> fam.fit([[1, 0, 0, 1, -1]]).mode().tolist()
+    [1, 0, 0, 1, -1]
+    """
+
+    start: np.ndarray
+    probs: np.ndarray
+
+    def __post_init__(self):
+        func = "LocalEditPaths"
+        S = np.asarray(self.start)
+        if S.ndim != 2 or S.shape[0] < 1 or S.shape[1] < 1:
+            raise parameter_error(func, "start", "an array of shape (m, n)", S)
+        S = S.astype(float)
+        P = np.asarray(self.probs)
+        if P.shape != (*S.shape, 3):
+            raise parameter_error(
+                func, "probs", f"an array of shape {(*S.shape, 3)}", P
+            )
+        P = P.astype(float)
+        _check_probabilities(S, None, "start", func)
+        _check_probabilities(P, 2, "probs", func)
+        object.__setattr__(self, "start", readonly(S))
+        object.__setattr__(self, "probs", readonly(P))
+
+    @classmethod
+    def initial(cls, m: int, n: int, diagonal: float = 0.7) -> LocalEditPaths:
+        """Every start cell equally likely; each move diagonal with probability
+        ``diagonal``, the two gaps sharing the rest.
+
+        The default 0.7 makes the first walks look like alignments (aligned
+        pairs with a few gaps); see :meth:`SequenceAlignment.default_options`
+        for what it changed.
+        """
+        func = "LocalEditPaths.initial"
+        for name, v in (("m", m), ("n", n)):
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+                raise parameter_error(func, name, "an integer >= 1", v)
+        d = check_real(
+            diagonal,
+            param="diagonal",
+            func=func,
+            low=0.0,
+            low_inclusive=False,
+            high=1.0,
+            high_inclusive=False,
+        )
+        probs = np.empty((m, n, 3))
+        probs[..., DIAG] = d
+        probs[..., GAP_B] = probs[..., GAP_A] = (1.0 - d) / 2.0
+        return cls(np.full((m, n), 1.0 / (m * n)), probs)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(m, n)``: the lengths of the two sequences."""
+        return self.start.shape
+
+    def sample(self, n: int, rng=None) -> np.ndarray:
+        """``n`` paths, an ``int8`` array of shape ``(n, m + n)`` (-1 padded)."""
+        n = check_n_samples(n, "LocalEditPaths.sample")
+        rng = np.random.default_rng(rng)
+        m, k = self.shape
+        L = m + k
+        cum = np.cumsum(self.start.ravel())
+        first = np.searchsorted(cum, rng.random(n) * cum[-1], side="right")
+        i0, j0 = np.divmod(np.minimum(first, m * k - 1), k)
+        walk = np.full((n, L), -1, dtype=np.int8)
+        n_walk = np.zeros(n, dtype=np.intp)
+        i, j = i0 + 1, j0 + 1
+        # Cumulative move probabilities, divided by the cell total so the last
+        # is exactly 1 (no rounding can draw past the third move).
+        c = np.cumsum(self.probs, axis=2)
+        c = c / c[:, :, 2:]
+        c0, c1 = c[:, :, 0].ravel(), c[:, :, 1].ravel()
+        u = rng.random((n, L))
+        for t in range(L):  # a Markov chain: sequential in t, vectorized in n
+            live = (i < m) & (j < k)
+            if not live.any():
+                break
+            cell = np.where(live, i * k + j, 0)
+            mv = (u[:, t] >= c0[cell]).astype(np.int8) + (u[:, t] >= c1[cell])
+            walk[:, t] = np.where(live, mv, -1)
+            n_walk += live
+            i = i + (live & (mv != GAP_A))
+            j = j + (live & (mv != GAP_B))
+        # The whole path, position by position: GAP_B^i0 GAP_A^j0 DIAG walk,
+        # then GAP_B^(m-i) GAP_A^(k-j) (one of the two is empty).
+        t = np.arange(L)[None, :]
+        diag_at = (i0 + j0)[:, None]
+        walk_end = diag_at + 1 + n_walk[:, None]
+        tail_b_end = walk_end + (m - i)[:, None]
+        path_end = tail_b_end + (k - j)[:, None]
+        walk_moves = np.take_along_axis(walk, np.clip(t - diag_at - 1, 0, L - 1), 1)
+        out = np.select(
+            [
+                t < i0[:, None],
+                t < diag_at,
+                t == diag_at,
+                t < walk_end,
+                t < tail_b_end,
+                t < path_end,
+            ],
+            [GAP_B, GAP_A, DIAG, walk_moves, GAP_B, GAP_A],
+            default=-1,
+        )
+        return out.astype(np.int8)
+
+    def _decode(self, x, func):
+        """Start cells, the cells before each step, a mask of the walk's steps
+        and a mask of the rows this family can sample."""
+        X = np.asarray(x)
+        m, k = self.shape
+        if X.ndim != 2 or X.shape[1] != m + k:
+            raise parameter_error(func, "x", f"a 2-D array with {m + k} columns", X)
+        Xi = X.astype(np.int16, copy=False)
+        t = np.arange(m + k)[None, :]
+        i0 = np.argmax(Xi != GAP_B, axis=1)  # leading gaps in b ...
+        diag_at = np.argmax((Xi != GAP_A) & (t >= i0[:, None]), axis=1)  # ... in a
+        j0 = diag_at - i0
+        di = ((Xi == DIAG) | (Xi == GAP_B)).astype(np.int16)
+        dj = ((Xi == DIAG) | (Xi == GAP_A)).astype(np.int16)
+        i_before = np.cumsum(di, axis=1, dtype=np.int16) - di
+        j_before = np.cumsum(dj, axis=1, dtype=np.int16) - dj
+        # A path (values in {-1, 0, 1, 2}, padding only at the end, ending at
+        # (m, n)) whose first move after the leading gaps is the diagonal.
+        step = Xi >= 0
+        ok = (
+            ((X >= -1) & (X <= 2)).all(axis=1)
+            & np.all(step[:, :-1] >= step[:, 1:], axis=1)
+            & (i_before[:, -1] + di[:, -1] == m)
+            & (j_before[:, -1] + dj[:, -1] == k)
+            & (Xi[np.arange(Xi.shape[0]), diag_at] == DIAG)
+        )
+        walk = step & (t > diag_at[:, None]) & (i_before < m) & (j_before < k)
+        # Clipped so that invalid rows still index safely (they are masked).
+        i0, j0 = np.minimum(i0, m - 1), np.clip(j0, 0, k - 1)
+        i_before, j_before = np.minimum(i_before, m - 1), np.minimum(j_before, k - 1)
+        return Xi, i0, j0, i_before, j_before, walk, ok
+
+    def log_pdf(self, x) -> np.ndarray:
+        """Log-probability of each path; ``-inf`` for rows the family cannot
+        sample."""
+        Xi, i0, j0, ib, jb, walk, ok = self._decode(x, "LocalEditPaths.log_pdf")
+        with np.errstate(divide="ignore"):
+            steps = np.where(walk, np.log(self.probs[ib, jb, np.clip(Xi, 0, 2)]), 0.0)
+            out = np.log(self.start[i0, j0]) + steps.sum(axis=1)
+        out[~ok] = -np.inf
+        return out
+
+    def fit(self, x, weights=None) -> LocalEditPaths:
+        """Weighted frequencies of the start cells and of the moves out of each
+        cell of the walks: the CE update."""
+        func = "LocalEditPaths.fit"
+        Xi, i0, j0, ib, jb, walk, ok = self._decode(x, func)
+        if not ok.all():
+            raise parameter_error(
+                func, "x", "paths that start their aligned part with a diagonal", x
+            )
+        w = check_weights(weights, Xi.shape[0], func)
+        m, k = self.shape
+        start = np.bincount(i0 * k + j0, w, minlength=m * k).reshape(m, k)
+        flat = ((ib * k + jb) * 3 + np.clip(Xi, 0, 2))[walk]
+        wts = np.broadcast_to(w[:, None], Xi.shape)[walk]
+        counts = np.bincount(flat, wts, minlength=m * k * 3).reshape(m, k, 3)
+        tot = counts.sum(axis=2, keepdims=True)
+        probs = np.where(tot > 0, counts / np.where(tot > 0, tot, 1.0), self.probs)
+        return LocalEditPaths(start / start.sum(), probs)
+
+    def smooth(self, previous: LocalEditPaths, alpha: float) -> LocalEditPaths:
+        """``alpha * self + (1 - alpha) * previous`` for both tables (de Boer
+        et al. 2005, eq. (12))."""
+        func = "LocalEditPaths.smooth"
+        alpha = check_alpha(alpha, func)
+        check_same_kind(self, previous, func, shape=self.shape)
+        return LocalEditPaths(
+            np.minimum(alpha * self.start + (1.0 - alpha) * previous.start, 1.0),
+            np.minimum(alpha * self.probs + (1.0 - alpha) * previous.probs, 1.0),
+        )
+
+    def _most_likely(self):
+        """The most likely path (Viterbi) and the cells of its walk.
+
+        ``V[i, j]`` is the largest log-probability of a walk from ``(i, j)`` to
+        the last row or column; it only depends on the cells below and to the
+        right, so one sweep over the anti-diagonals, from the far corner back,
+        computes it (vectorized along each anti-diagonal).
+        """
+        m, k = self.shape
+        with np.errstate(divide="ignore"):
+            logp, log_start = np.log(self.probs), np.log(self.start)
+        V = np.full((m + 2, k + 2), -np.inf)
+        V[m, : k + 1] = V[: m + 1, k] = 0.0  # the walk has ended
+        best = np.zeros((m, k), dtype=np.int8)
+        for s in range(m + k - 2, -1, -1):
+            i = np.arange(max(0, s - k + 1), min(m - 1, s) + 1)
+            j = s - i
+            cand = np.stack(
+                [
+                    logp[i, j, DIAG] + V[i + 1, j + 1],
+                    logp[i, j, GAP_B] + V[i + 1, j],
+                    logp[i, j, GAP_A] + V[i, j + 1],
+                ],
+                axis=1,
+            )
+            best[i, j] = np.argmax(cand, axis=1)
+            V[i, j] = cand[np.arange(i.size), best[i, j]]
+        total = log_start + V[1 : m + 1, 1 : k + 1]
+        i0, j0 = np.unravel_index(int(np.argmax(total)), (m, k))
+        i, j = i0 + 1, j0 + 1
+        cells, moves = [], []
+        while i < m and j < k:
+            mv = int(best[i, j])
+            cells.append((i, j))
+            moves.append(mv)
+            i += mv != GAP_A
+            j += mv != GAP_B
+        path = [GAP_B] * i0 + [GAP_A] * j0 + [DIAG] + moves
+        return path + [GAP_B] * (m - i) + [GAP_A] * (k - j), cells
+
+    def mode(self) -> np.ndarray:
+        """The most likely path (exact: a Viterbi sweep over the cells)."""
+        m, k = self.shape
+        moves, _ = self._most_likely()
+        out = np.full(m + k, -1, dtype=np.int8)
+        out[: len(moves)] = moves
+        return out
+
+    def is_degenerate(self, atol: float = 1e-8) -> bool:
+        """True when the start cell and every move of the mode's walk have
+        probability >= 1 - atol."""
+        if self.start.max() < 1.0 - atol:
+            return False
+        _, cells = self._most_likely()
+        if not cells:
+            return True
+        i, j = np.array(cells).T
+        return bool(np.all(self.probs[i, j].max(axis=1) >= 1.0 - atol))
+
+    def dispersion(self) -> float:
+        """Largest entropy (nats) of the start table and of the moves out of
+        the cells of the mode's walk."""
+        _, cells = self._most_likely()
+        h = float(entropy_rows(self.start.reshape(1, -1))[0])
+        if cells:
+            i, j = np.array(cells).T
+            h = max(h, float(entropy_rows(self.probs[i, j]).max()))
+        return h
