@@ -39,8 +39,10 @@ prot = SequenceAlignment(
     mode="local",
 )
 res = prot.solve(rng=0)
+(i0, i1), (j0, j1) = prot.local_span(res.x)
 print(
     f"\nprotein, local, BLOSUM62, gaps 10/1: CE {res.fun:g}, "
-    f"Smith-Waterman-Gotoh {prot.optimum:g}"
+    f"Smith-Waterman-Gotoh {prot.optimum:g}; aligned part: "
+    f"residues {i0 + 1}-{i1} of the first, {j0 + 1}-{j1} of the second"
 )
 print(prot.format(res.x))

@@ -177,3 +177,24 @@ def test_protocol_and_empty_sequences():
     assert prob(X).tolist() == [-5.0] * 4 == [prob.optimum] * 4
     empty = SequenceAlignment("", "")
     assert empty.optimum == 0.0 and empty(np.zeros((2, 0))).tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_mode_is_the_most_likely_path(seed):
+    rng = np.random.default_rng(seed)
+    m, n = (int(v) for v in rng.integers(0, 5, size=2))
+    fam = _random_family(m, n, rng)
+    lp = fam.log_pdf(_padded(list(all_paths(m, n)), m + n))
+    assert fam.log_pdf(fam.mode()[None])[0] == pytest.approx(lp.max())
+
+
+def test_check_family():
+    from cemethod.testing import check_family
+
+    assert set(check_family(EditGraphPaths.uniform(3, 2)).values()) == {"passed"}
+    # A 100-sample fit of this one misses rare moves (probability 0) and
+    # smooth(previous, 1e-9) gives them a finite log_pdf: the check compares
+    # infinities exactly, so it is left out.
+    fam = _random_family(3, 2, np.random.default_rng(5))
+    report = check_family(fam, skip=("smooth",))
+    assert report["mode"] == report["normalization"] == "passed"

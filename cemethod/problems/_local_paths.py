@@ -37,6 +37,7 @@ from cemethod.families._discrete_common import (
     readonly,
 )
 from cemethod.problems._alignment_dp import DIAG, GAP_A, GAP_B
+from cemethod.problems._edit_graph_viterbi import most_likely_walk
 
 __all__ = ["LocalEditPaths"]
 
@@ -264,42 +265,19 @@ class LocalEditPaths(ArrayFamilyMixin):
         )
 
     def _most_likely(self):
-        """The most likely path (Viterbi) and the cells of its walk.
-
-        ``V[i, j]`` is the largest log-probability of a walk from ``(i, j)`` to
-        the last row or column; it only depends on the cells below and to the
-        right, so one sweep over the anti-diagonals, from the far corner back,
-        computes it (vectorized along each anti-diagonal).
-        """
+        """The most likely path (Viterbi) and the cells of its walk."""
         m, k = self.shape
+        probs = np.zeros((m + 1, k + 1, 3))
+        probs[:m, :k] = self.probs
+        ended = np.ones((m + 1, k + 1), dtype=bool)
+        ended[:m, :k] = False  # walks stop on the last row and column
+        V, walk = most_likely_walk(probs, ended)
         with np.errstate(divide="ignore"):
-            logp, log_start = np.log(self.probs), np.log(self.start)
-        V = np.full((m + 2, k + 2), -np.inf)
-        V[m, : k + 1] = V[: m + 1, k] = 0.0  # the walk has ended
-        best = np.zeros((m, k), dtype=np.int8)
-        for s in range(m + k - 2, -1, -1):
-            i = np.arange(max(0, s - k + 1), min(m - 1, s) + 1)
-            j = s - i
-            cand = np.stack(
-                [
-                    logp[i, j, DIAG] + V[i + 1, j + 1],
-                    logp[i, j, GAP_B] + V[i + 1, j],
-                    logp[i, j, GAP_A] + V[i, j + 1],
-                ],
-                axis=1,
-            )
-            best[i, j] = np.argmax(cand, axis=1)
-            V[i, j] = cand[np.arange(i.size), best[i, j]]
-        total = log_start + V[1 : m + 1, 1 : k + 1]
+            total = np.log(self.start) + V[1:, 1:]
         i0, j0 = np.unravel_index(int(np.argmax(total)), (m, k))
-        i, j = i0 + 1, j0 + 1
-        cells, moves = [], []
-        while i < m and j < k:
-            mv = int(best[i, j])
-            cells.append((i, j))
-            moves.append(mv)
-            i += mv != GAP_A
-            j += mv != GAP_B
+        moves, cells = walk(i0 + 1, j0 + 1)
+        i = i0 + 1 + sum(mv != GAP_A for mv in moves)
+        j = j0 + 1 + sum(mv != GAP_B for mv in moves)
         path = [GAP_B] * i0 + [GAP_A] * j0 + [DIAG] + moves
         return path + [GAP_B] * (m - i) + [GAP_A] * (k - j), cells
 

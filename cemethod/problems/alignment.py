@@ -39,6 +39,7 @@ from cemethod.problems._alignment_dp import (
     score_paths,
     step_scores,
 )
+from cemethod.problems._edit_graph_viterbi import most_likely_walk
 from cemethod.problems._local_paths import LocalEditPaths
 
 __all__ = ["EditGraphPaths", "LocalEditPaths", "SequenceAlignment"]
@@ -69,7 +70,7 @@ class EditGraphPaths(ArrayFamilyMixin):
     Notes
     -----
     Samples are ``int8`` arrays of shape ``(N, m + n)``: the moves, padded with
-    -1 after the path reaches ``(m, n)``. ``mode`` is the greedy path;
+    -1 after the path reaches ``(m, n)``. ``mode`` is the most likely path;
     ``is_degenerate`` and ``dispersion`` look at the cells on it (cells off
     every elite path keep the uniform fit and do not count).
 
@@ -213,37 +214,34 @@ class EditGraphPaths(ArrayFamilyMixin):
         P = alpha * self.probs + (1.0 - alpha) * previous.probs
         return EditGraphPaths(np.minimum(P, 1.0))
 
-    def _greedy(self):
+    def _most_likely(self):
+        """The moves of the most likely path (Viterbi) and the cells it
+        leaves from."""
         m, k = self.shape
-        i = j = 0
-        moves, cells = [], []
-        while i < m or j < k:
-            mv = int(np.argmax(self.probs[i, j]))
-            moves.append(mv)
-            cells.append((i, j))
-            i += mv != GAP_A
-            j += mv != GAP_B
-        return moves, cells
+        ended = np.zeros((m + 1, k + 1), dtype=bool)
+        ended[m, k] = True
+        return most_likely_walk(self.probs, ended)[1](0, 0)
 
     def mode(self) -> np.ndarray:
-        """The greedy path (most likely move out of each cell), -1 padded."""
+        """The most likely path (exact: a Viterbi sweep over the cells), -1
+        padded."""
         m, k = self.shape
-        moves, _ = self._greedy()
+        moves, _ = self._most_likely()
         out = np.full(m + k, -1, dtype=np.int8)
         out[: len(moves)] = moves
         return out
 
     def is_degenerate(self, atol: float = 1e-8) -> bool:
-        """True when every move of the greedy path has probability >= 1 - atol."""
-        _, cells = self._greedy()
+        """True when every move of the mode has probability >= 1 - atol."""
+        _, cells = self._most_likely()
         if not cells:
             return True
         i, j = np.array(cells).T
         return bool(np.all(self.probs[i, j].max(axis=1) >= 1.0 - atol))
 
     def dispersion(self) -> float:
-        """Largest move entropy (nats) over the cells of the greedy path."""
-        _, cells = self._greedy()
+        """Largest move entropy (nats) over the cells of the mode."""
+        _, cells = self._most_likely()
         if not cells:
             return 0.0
         i, j = np.array(cells).T
