@@ -15,3 +15,13 @@ def all_paths(m, n):
     if n:
         for rest in all_paths(m, n - 1):
             yield (2, *rest)
+
+
+def padded(paths, length):
+    """Move sequences as the rows of an int8 array, padded with -1."""
+    import numpy as np
+
+    out = np.full((len(paths), length), -1, dtype=np.int8)
+    for r, p in enumerate(paths):
+        out[r, : len(p)] = p
+    return out

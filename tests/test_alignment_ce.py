@@ -4,7 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
-from alignment_paths import all_paths
+from alignment_paths import all_paths, padded
 
 from cemethod.problems import (
     BLOSUM62,
@@ -13,13 +13,6 @@ from cemethod.problems import (
     align_dp,
     dna_matrix,
 )
-
-
-def _padded(paths, length):
-    out = np.full((len(paths), length), -1, dtype=np.int8)
-    for r, p in enumerate(paths):
-        out[r, : len(p)] = p
-    return out
 
 
 def _random_family(m, n, rng):
@@ -38,7 +31,7 @@ def _random_dna(rng, n):
 def test_pdf_sums_to_one_overall_paths():
     rng = np.random.default_rng(0)
     fam = _random_family(3, 2, rng)
-    X = _padded(list(all_paths(3, 2)), 5)
+    X = padded(list(all_paths(3, 2)), 5)
     assert np.exp(fam.log_pdf(X)).sum() == pytest.approx(1.0)
 
 
@@ -47,7 +40,7 @@ def test_sample_frequencies_match_pdf():
     fam = _random_family(2, 2, rng)
     X = fam.sample(40000, rng)
     paths = list(all_paths(2, 2))
-    P = _padded(paths, 4)
+    P = padded(paths, 4)
     p = np.exp(fam.log_pdf(P))
     counts = np.array([np.all(row == X, axis=1).sum() for row in P])
     assert counts.sum() == 40000  # every sample is a path
@@ -184,7 +177,7 @@ def test_mode_is_the_most_likely_path(seed):
     rng = np.random.default_rng(seed)
     m, n = (int(v) for v in rng.integers(0, 5, size=2))
     fam = _random_family(m, n, rng)
-    lp = fam.log_pdf(_padded(list(all_paths(m, n)), m + n))
+    lp = fam.log_pdf(padded(list(all_paths(m, n)), m + n))
     assert fam.log_pdf(fam.mode()[None])[0] == pytest.approx(lp.max())
 
 

@@ -5,7 +5,7 @@ import pickle
 
 import numpy as np
 import pytest
-from alignment_paths import all_paths
+from alignment_paths import all_paths, padded
 
 from cemethod.problems import (
     EditGraphPaths,
@@ -16,15 +16,8 @@ from cemethod.problems import (
 from cemethod.testing import check_family
 
 
-def _padded(paths, length):
-    out = np.full((len(paths), length), -1, dtype=np.int8)
-    for r, p in enumerate(paths):
-        out[r, : len(p)] = p
-    return out
-
-
 def _all(m, n):
-    return _padded(list(all_paths(m, n)), m + n)
+    return padded(list(all_paths(m, n)), m + n)
 
 
 def _random_family(m, n, rng):

@@ -37,7 +37,11 @@ from cemethod.families._discrete_common import (
     readonly,
 )
 from cemethod.problems._alignment_dp import DIAG, GAP_A, GAP_B
-from cemethod.problems._edit_graph_viterbi import most_likely_walk
+from cemethod.problems._edit_graph_walks import (
+    most_likely_walk,
+    move_rows,
+    sample_walks,
+)
 
 __all__ = ["LocalEditPaths"]
 
@@ -151,25 +155,9 @@ class LocalEditPaths(ArrayFamilyMixin):
         cum = np.cumsum(self.start.ravel())
         first = np.searchsorted(cum, rng.random(n) * cum[-1], side="right")
         i0, j0 = np.divmod(np.minimum(first, m * k - 1), k)
-        walk = np.full((n, L), -1, dtype=np.int8)
-        n_walk = np.zeros(n, dtype=np.intp)
-        i, j = i0 + 1, j0 + 1
-        # Cumulative move probabilities, divided by the cell total so the last
-        # is exactly 1 (no rounding can draw past the third move).
-        c = np.cumsum(self.probs, axis=2)
-        c = c / c[:, :, 2:]
-        c0, c1 = c[:, :, 0].ravel(), c[:, :, 1].ravel()
         u = rng.random((n, L))
-        for t in range(L):  # a Markov chain: sequential in t, vectorized in n
-            live = (i < m) & (j < k)
-            if not live.any():
-                break
-            cell = np.where(live, i * k + j, 0)
-            mv = (u[:, t] >= c0[cell]).astype(np.int8) + (u[:, t] >= c1[cell])
-            walk[:, t] = np.where(live, mv, -1)
-            n_walk += live
-            i = i + (live & (mv != GAP_A))
-            j = j + (live & (mv != GAP_B))
+        walk, i, j = sample_walks(*self._grid(), i0 + 1, j0 + 1, u)
+        n_walk = (walk >= 0).sum(axis=1)
         # The whole path, position by position: GAP_B^i0 GAP_A^j0 DIAG walk,
         # then GAP_B^(m-i) GAP_A^(k-j) (one of the two is empty).
         t = np.arange(L)[None, :]
@@ -264,14 +252,20 @@ class LocalEditPaths(ArrayFamilyMixin):
             np.minimum(alpha * self.probs + (1.0 - alpha) * previous.probs, 1.0),
         )
 
-    def _most_likely(self):
-        """The most likely path (Viterbi) and the cells of its walk."""
+    def _grid(self):
+        """Move probabilities on the whole ``(m+1) x (n+1)`` grid (0 on the
+        last row and column) and the mask of the cells where walks stop."""
         m, k = self.shape
         probs = np.zeros((m + 1, k + 1, 3))
         probs[:m, :k] = self.probs
         ended = np.ones((m + 1, k + 1), dtype=bool)
-        ended[:m, :k] = False  # walks stop on the last row and column
-        V, walk = most_likely_walk(probs, ended)
+        ended[:m, :k] = False
+        return probs, ended
+
+    def _most_likely(self):
+        """The most likely path (Viterbi) and the cells of its walk."""
+        m, k = self.shape
+        V, walk = most_likely_walk(*self._grid())
         with np.errstate(divide="ignore"):
             total = np.log(self.start) + V[1:, 1:]
         i0, j0 = np.unravel_index(int(np.argmax(total)), (m, k))
@@ -294,18 +288,12 @@ class LocalEditPaths(ArrayFamilyMixin):
         probability >= 1 - atol."""
         if self.start.max() < 1.0 - atol:
             return False
-        _, cells = self._most_likely()
-        if not cells:
-            return True
-        i, j = np.array(cells).T
-        return bool(np.all(self.probs[i, j].max(axis=1) >= 1.0 - atol))
+        rows = move_rows(self.probs, self._most_likely()[1])
+        return bool(np.all(rows.max(axis=1) >= 1.0 - atol))
 
     def dispersion(self) -> float:
         """Largest entropy (nats) of the start table and of the moves out of
         the cells of the mode's walk."""
-        _, cells = self._most_likely()
-        h = float(entropy_rows(self.start.reshape(1, -1))[0])
-        if cells:
-            i, j = np.array(cells).T
-            h = max(h, float(entropy_rows(self.probs[i, j]).max()))
-        return h
+        rows = move_rows(self.probs, self._most_likely()[1])
+        start = float(entropy_rows(self.start.ravel()))
+        return max(start, float(entropy_rows(rows).max(initial=0.0)))

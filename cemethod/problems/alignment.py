@@ -39,7 +39,11 @@ from cemethod.problems._alignment_dp import (
     score_paths,
     step_scores,
 )
-from cemethod.problems._edit_graph_viterbi import most_likely_walk
+from cemethod.problems._edit_graph_walks import (
+    most_likely_walk,
+    move_rows,
+    sample_walks,
+)
 from cemethod.problems._local_paths import LocalEditPaths
 
 __all__ = ["EditGraphPaths", "LocalEditPaths", "SequenceAlignment"]
@@ -133,25 +137,11 @@ class EditGraphPaths(ArrayFamilyMixin):
         rng = np.random.default_rng(rng)
         m, k = self.shape
         L = m + k
-        out = np.full((n, L), -1, dtype=np.int8)
-        i = np.zeros(n, dtype=np.intp)
-        j = np.zeros(n, dtype=np.intp)
         u = rng.random((n, L))
-        # Cumulative move probabilities per cell, divided by the cell total so
-        # the last is exactly 1 > u and impossible moves are never drawn.
-        c = np.cumsum(self.probs, axis=2)
-        tot = c[:, :, 2:]
-        c = c / np.where(tot > 0, tot, 1.0)
-        c0, c1 = c[:, :, 0].ravel(), c[:, :, 1].ravel()
-        for t in range(L):  # a Markov chain: sequential in t, vectorized in n
-            live = (i < m) | (j < k)
-            cell = i * (k + 1) + j
-            ut = u[:, t]
-            mv = (ut >= c0[cell]).astype(np.int8) + (ut >= c1[cell])
-            out[:, t] = np.where(live, mv, -1)
-            i += live & (mv != GAP_A)
-            j += live & (mv != GAP_B)
-        return out
+        ended = np.zeros((m + 1, k + 1), dtype=bool)
+        ended[m, k] = True
+        start = np.zeros(n, dtype=np.intp)
+        return sample_walks(self.probs, ended, start, start, u)[0]
 
     def _walk(self, x, func):
         """Cells visited (i, j) before each step, and a mask of valid paths."""
@@ -233,19 +223,13 @@ class EditGraphPaths(ArrayFamilyMixin):
 
     def is_degenerate(self, atol: float = 1e-8) -> bool:
         """True when every move of the mode has probability >= 1 - atol."""
-        _, cells = self._most_likely()
-        if not cells:
-            return True
-        i, j = np.array(cells).T
-        return bool(np.all(self.probs[i, j].max(axis=1) >= 1.0 - atol))
+        rows = move_rows(self.probs, self._most_likely()[1])
+        return bool(np.all(rows.max(axis=1) >= 1.0 - atol))
 
     def dispersion(self) -> float:
         """Largest move entropy (nats) over the cells of the mode."""
-        _, cells = self._most_likely()
-        if not cells:
-            return 0.0
-        i, j = np.array(cells).T
-        return float(entropy_rows(self.probs[i, j]).max())
+        rows = move_rows(self.probs, self._most_likely()[1])
+        return float(entropy_rows(rows).max(initial=0.0))
 
 
 class SequenceAlignment:
