@@ -90,8 +90,8 @@ class LocalEditPaths(ArrayFamilyMixin):
     >>> x = fam.sample(2, np.random.default_rng(1))
     >>> x.shape
     (2, 5)
-    >>> fam.fit([[1, 0, 0, 1, -1]]).mode().tolist()
-    [1, 0, 0, 1, -1]
+    >>> fam.fit([[1, 0, 0, -1, -1]]).mode().tolist()
+    [1, 0, 0, -1, -1]
     """
 
     start: np.ndarray
