@@ -7,7 +7,7 @@ import numpy as np
 
 from cemethod.problems._alignment_dp import DIAG, GAP_A, GAP_B
 
-__all__ = ["most_likely_walk", "move_rows", "sample_walks"]
+__all__ = ["most_likely_walk", "move_frequencies", "move_rows", "sample_walks"]
 
 
 def sample_walks(probs, ended, i, j, u):
@@ -124,3 +124,20 @@ def move_rows(probs, cells) -> np.ndarray:
         return np.zeros((0, 3))
     i, j = np.array(cells).T
     return probs[i, j]
+
+
+def move_frequencies(moves, i, j, counted, weights, unvisited) -> np.ndarray:
+    """Weighted frequency of each move out of each cell: the CE update of a
+    Markov chain on the cells (de Boer et al. 2005, eq. (33)).
+
+    ``moves`` (N, L) are the steps, ``(i, j)`` (N, L) the cells they leave
+    from, ``counted`` (N, L) the steps that count and ``weights`` (N,) the
+    rows' weights; cells no counted step leaves from take their row of
+    ``unvisited`` (R, C, 3), whose shape is the grid's.
+    """
+    R, C, _ = unvisited.shape
+    flat = ((i * C + j) * 3 + np.clip(moves, 0, 2))[counted]
+    wts = np.broadcast_to(weights[:, None], moves.shape)[counted]
+    counts = np.bincount(flat, wts, minlength=R * C * 3).reshape(R, C, 3)
+    tot = counts.sum(axis=2, keepdims=True)
+    return np.where(tot > 0, counts / np.where(tot > 0, tot, 1.0), unvisited)

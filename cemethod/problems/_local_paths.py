@@ -39,6 +39,7 @@ from cemethod.families._discrete_common import (
 from cemethod.problems._alignment_dp import DIAG, GAP_A, GAP_B
 from cemethod.problems._edit_graph_walks import (
     most_likely_walk,
+    move_frequencies,
     move_rows,
     sample_walks,
 )
@@ -234,11 +235,7 @@ class LocalEditPaths(ArrayFamilyMixin):
         w = check_weights(weights, Xi.shape[0], func)
         m, k = self.shape
         start = np.bincount(i0 * k + j0, w, minlength=m * k).reshape(m, k)
-        flat = ((ib * k + jb) * 3 + np.clip(Xi, 0, 2))[walk]
-        wts = np.broadcast_to(w[:, None], Xi.shape)[walk]
-        counts = np.bincount(flat, wts, minlength=m * k * 3).reshape(m, k, 3)
-        tot = counts.sum(axis=2, keepdims=True)
-        probs = np.where(tot > 0, counts / np.where(tot > 0, tot, 1.0), self.probs)
+        probs = move_frequencies(Xi, ib, jb, walk, w, self.probs)
         return LocalEditPaths(start / start.sum(), probs)
 
     def smooth(self, previous: LocalEditPaths, alpha: float) -> LocalEditPaths:

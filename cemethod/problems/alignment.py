@@ -41,6 +41,7 @@ from cemethod.problems._alignment_dp import (
 )
 from cemethod.problems._edit_graph_walks import (
     most_likely_walk,
+    move_frequencies,
     move_rows,
     sample_walks,
 )
@@ -186,13 +187,8 @@ class EditGraphPaths(ArrayFamilyMixin):
             raise parameter_error(func, "x", "rows that are edit-graph paths", x)
         w = check_weights(weights, Xi.shape[0], func)
         m, k = self.shape
-        flat = ((i0 * (k + 1) + j0) * 3 + np.clip(Xi, 0, 2))[step]
-        wts = np.broadcast_to(w[:, None], Xi.shape)[step]
-        counts = np.bincount(flat, wts, minlength=(m + 1) * (k + 1) * 3)
-        counts = counts.reshape(m + 1, k + 1, 3)
-        tot = counts.sum(axis=2, keepdims=True)
         uni = EditGraphPaths.uniform(m, k).probs
-        P = np.where(tot > 0, counts / np.where(tot > 0, tot, 1.0), uni)
+        P = move_frequencies(Xi, i0, j0, step, w, uni)
         return EditGraphPaths(np.minimum(P, 1.0))
 
     def smooth(self, previous: EditGraphPaths, alpha: float) -> EditGraphPaths:
