@@ -391,15 +391,16 @@ class SequenceAlignment:
             "reached": bool(np.isclose(gap, 0.0)),
         }
 
-    def _scored_moves(self, path, func):
-        """The moves of ``path`` and the (start, stop) steps of its scored
-        part: all of them in global mode, the best stretch in local mode."""
+    def _scored_part(self, path, func):
+        """The moves of the scored part of ``path`` (all of them in global
+        mode, the best stretch in local mode) and the cell ``(i0, j0)`` where
+        that part starts."""
         p = np.asarray(path)
         if p.ndim != 1 or not self._shape_family._walk(p[None], func)[-1][0]:
             raise parameter_error(func, "path", "an edit-graph path", p)
         moves = p[p >= 0].astype(np.int8)
         if self.mode == "global":
-            return moves, (0, moves.size)
+            return moves, 0, 0
         steps = step_scores(
             moves[None],
             self._ai,
@@ -408,7 +409,13 @@ class SequenceAlignment:
             self.gap_open,
             self.gap_extend,
         )[0]
-        return moves, best_stretch(steps)
+        start, stop = best_stretch(steps)
+        before = moves[:start]
+        return (
+            moves[start:stop],
+            int(np.sum(before != GAP_A)),
+            int(np.sum(before != GAP_B)),
+        )
 
     def local_span(self, path) -> tuple[tuple[int, int], tuple[int, int]]:
         """Where the scored part of ``path`` lies: ``((i0, i1), (j0, j1))``
@@ -418,22 +425,16 @@ class SequenceAlignment:
         stretch of the path, the shortest among equal ones (empty when no
         stretch scores above 0).
         """
-        moves, (start, stop) = self._scored_moves(path, "SequenceAlignment.local_span")
-        di = (moves == DIAG) | (moves == GAP_B)
-        dj = (moves == DIAG) | (moves == GAP_A)
-        i0, j0 = int(di[:start].sum()), int(dj[:start].sum())
-        return (
-            (i0, i0 + int(di[start:stop].sum())),
-            (j0, j0 + int(dj[start:stop].sum())),
-        )
+        part, i0, j0 = self._scored_part(path, "SequenceAlignment.local_span")
+        i1 = i0 + int(np.sum(part != GAP_A))
+        return (i0, i1), (j0, j0 + int(np.sum(part != GAP_B)))
 
     def format(self, path) -> str:
         """The two gapped rows of an alignment path; in local mode those of
         its scored stretch only (:meth:`local_span` says where it lies)."""
-        moves, (start, stop) = self._scored_moves(path, "SequenceAlignment.format")
-        (i, _), (j, _) = self.local_span(path)
+        part, i, j = self._scored_part(path, "SequenceAlignment.format")
         top, bot = [], []
-        for mv in moves[start:stop]:
+        for mv in part:
             if mv == DIAG:
                 top.append(self.a[i])
                 bot.append(self.b[j])
