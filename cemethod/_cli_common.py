@@ -87,6 +87,7 @@ positive_int = _int_at_least(1)
 seed_int = nonnegative_int = _int_at_least(0)
 smoothing_real = _real_in(0.0, 1.0, low_open=True, what="a number in (0, 1]")
 positive_real = _real_in(0.0, None, low_open=True, what="a number > 0")
+nonnegative_real = _real_in(0.0, None, low_open=False, what="a number >= 0")
 probability = _real_in(0.0, 1.0, low_open=False, what="a probability in [0, 1]")
 
 

@@ -61,6 +61,7 @@ def _network(args, path):
 
 def run_reliability(args, out, progress):
     from cemethod.problems import NetworkReliability
+    from cemethod.problems.reliability_exact import AUTO_ENUMERATION_EDGES
 
     path = check_input_file(args.graph)
     net = _network(args, path)
@@ -101,7 +102,7 @@ def run_reliability(args, out, progress):
     if do_exact:
         how = (
             "enumeration of the 2^m edge states"
-            if net.n_edges <= 16
+            if net.n_edges <= AUTO_ENUMERATION_EDGES
             else ("frontier dynamic program")
         )
         progress.step("exact")

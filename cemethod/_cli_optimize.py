@@ -34,8 +34,7 @@ def _no_workers_with(args, what: str) -> None:
 
 # -- tsp --
 def run_tsp(args, out, progress):
-    from cemethod.problems import ATSP, TSP, read_tsplib
-    from cemethod.problems.tsplib import published_optimum
+    from cemethod.problems import TSP, read_tsplib
 
     path = check_input_file(args.file)
     try:
@@ -44,14 +43,13 @@ def run_tsp(args, out, progress):
         raise _library_error(exc, path, "read_tsplib: file ") from None
     if data.type == "TOUR":
         raise InputError(f"{path}: expected a TSP or ATSP file, got a TOUR file")
-    optimum = args.optimum
-    if optimum is None:
-        optimum = published_optimum(data.name, data.type)
-    kind = ATSP if data.type == "ATSP" else TSP
     try:
-        problem = kind(data.distances, name=data.name, optimum=optimum)
+        problem = TSP._from_data(
+            data, "published" if args.optimum is None else args.optimum
+        )
     except ValueError as exc:
         raise InputError(f"{path}: {exc}") from None
+    optimum = problem.optimum
     known = f", published optimum {optimum}" if optimum is not None else ""
     print(f"{data.type} {data.name}: {problem.n} cities{known}", flush=True)
     opts = optimizer_options(args, problem.default_options())

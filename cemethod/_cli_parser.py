@@ -9,6 +9,7 @@ from cemethod import __version__
 from cemethod._cli_common import (
     add_common_options,
     nonnegative_int,
+    nonnegative_real,
     positive_int,
     probability,
     seed_int,
@@ -251,14 +252,14 @@ def _align(sub):
     )
     p.add_argument(
         "--gap-open",
-        type=_gap,
+        type=nonnegative_real,
         default=2.0,
         metavar="G",
         help="penalty >= 0 of a gap's first position (default 2); e.g. --gap-open 10",
     )
     p.add_argument(
         "--gap-extend",
-        type=_gap,
+        type=nonnegative_real,
         metavar="G",
         help="penalty of each further position, at most --gap-open "
         "(default: --gap-open, linear gaps); e.g. --gap-extend 1",
@@ -271,16 +272,6 @@ def _align(sub):
         "(Smith-Waterman); e.g. --mode local",
     )
     add_common_options(p)
-
-
-def _gap(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-    return value
 
 
 def _schedule(sub):

@@ -131,7 +131,6 @@ def _is_int(text: str) -> bool:
 
 
 # -- sequences --
-_LITERAL = re.compile(r"^[A-Za-z*\-]+$")
 
 
 def read_sequence(arg: str):
@@ -141,9 +140,11 @@ def read_sequence(arg: str):
     for error messages: ``(path, [(line, first index, last index), ...])`` or
     None for a literal.
     """
+    from cemethod.problems.fasta import _SEQ_LINE
+
     if os.path.exists(arg):
         return _fasta_first(arg)
-    if _LITERAL.match(arg):
+    if _SEQ_LINE.match(arg):  # the sequence itself, as a FASTA line
         return arg, arg, None
     raise InputError(f"{arg}: no such file, and not a literal sequence (letters only)")
 

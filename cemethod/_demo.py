@@ -169,9 +169,9 @@ def tsplib_tour(seed: int, verbose: bool) -> DemoRow:
     from cemethod import minimize
     from cemethod.problems import TSP, read_tsplib
 
-    path = TSP.example_path("ulysses22.tsp")
-    tsp = TSP.from_tsplib(path)
-    xy = read_tsplib(path).coordinates  # GEO: latitude, longitude
+    data = read_tsplib(TSP.example_path("ulysses22.tsp"))
+    tsp = TSP._from_data(data)
+    xy = data.coordinates  # GEO: latitude, longitude
     res = minimize(
         tsp, tsp.default_family(), vectorized=True, rng=seed, **tsp.default_options()
     )

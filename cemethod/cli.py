@@ -130,14 +130,10 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 print(f"wrote {path}", file=sys.stderr)
         return 0 if ok else 1
-    except InputError as exc:
+    except (InputError, ValueError) as exc:  # ValueError: a library check
         if progress is not None:
             progress.close()
         usage.error(str(exc))  # prints usage and the message; exits with code 2
-    except ValueError as exc:  # a library check of an option value or combination
-        if progress is not None:
-            progress.close()
-        usage.error(str(exc))
     except KeyboardInterrupt:
         if progress is not None:
             progress.close()

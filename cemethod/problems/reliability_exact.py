@@ -18,6 +18,7 @@ from cemethod.problems._graphs import as_network, minimax_distances
 __all__ = ["exact_unreliability"]
 
 _MAX_ENUMERATION_EDGES = 22
+AUTO_ENUMERATION_EDGES = 16  # method="auto" enumerates up to this many edges
 
 
 def _disconnected(net, x, source, target):
@@ -219,7 +220,7 @@ def _exact(net, s, t, method, func):
     if s is None and net.n_nodes == 1:
         return 0.0
     if method == "auto":
-        method = "enumeration" if net.n_edges <= 16 else "frontier"
+        method = "enumeration" if net.n_edges <= AUTO_ENUMERATION_EDGES else "frontier"
     if method == "enumeration":
         if net.n_edges > _MAX_ENUMERATION_EDGES:
             raise parameter_error(

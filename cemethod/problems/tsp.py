@@ -158,7 +158,12 @@ class TSP:
             An :class:`ATSP` when the file's TYPE is ATSP or this is called as
             ``ATSP.from_tsplib``, else a :class:`TSP`.
         """
-        data = read_tsplib(path)
+        return cls._from_data(read_tsplib(path), optimum)
+
+    @classmethod
+    def _from_data(cls, data, optimum="published"):
+        """:meth:`from_tsplib` on a file already read by :func:`read_tsplib`
+        (for callers that also need its coordinates)."""
         if data.type == "TOUR":
             raise ValueError(
                 f"The 'path' parameter of {cls.__name__}.from_tsplib must name a "
