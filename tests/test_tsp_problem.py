@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import cemethod as ce
@@ -229,6 +229,8 @@ def _or_opt_improvable(D, t):
     integer=st.booleans(),
     seed=st.integers(0, 2**32 - 1),
 )
+# An ATSP whose only improving 2-opt move reverses the whole tour (once left out).
+@example(n=4, symmetric=False, integer=False, seed=493472)
 def test_polish_never_longer_and_locally_optimal(n, symmetric, integer, seed):
     rng = np.random.default_rng(seed)
     D = _random_matrix(rng, n, symmetric, integer)

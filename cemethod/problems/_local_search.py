@@ -33,8 +33,10 @@ def _reversal_costs(D: np.ndarray, t: np.ndarray):
 
 def two_opt_deltas(D: np.ndarray, t: np.ndarray) -> np.ndarray:
     """``delta[i, j]``: change of the tour length when ``t[i+1..j]`` is
-    reversed (0 <= i < j <= n-1, j >= i + 2, not i = 0 and j = n-1); other
-    entries are +inf (as float) or the dtype maximum (as int)."""
+    reversed (0 <= i < j <= n-1, j >= i + 2); other entries are +inf (as
+    float) or the dtype maximum (as int). ``i = 0, j = n-1`` reverses the
+    direction of the whole tour: the same tour (change 0 up to rounding) when
+    ``D`` is symmetric, a different one for an ATSP."""
     n = t.size
     F, B = _reversal_costs(D, t)
     a = t[:, None]  # t[i]
@@ -46,7 +48,7 @@ def two_opt_deltas(D: np.ndarray, t: np.ndarray) -> np.ndarray:
     inner = (B[None, :] - B[i1]) - (F[None, :] - F[i1])
     delta = D[a, c] + D[b, d] - D[a, b] - D[c, d] + inner
     i, j = np.ogrid[:n, :n]
-    valid = (j >= i + 2) & ~((i == 0) & (j == n - 1))
+    valid = j >= i + 2
     return np.where(valid, delta, _worst(D))
 
 
