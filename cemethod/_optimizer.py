@@ -426,12 +426,15 @@ class CrossEntropyOptimizer:
         """Variance injection (Botev & Kroese 2004; see cemethod._injection):
         instead of stopping on a stalled level or a degenerate family, widen
         the family towards the initial spread, at most ``max_injections`` times.
-        The best point is kept (elitism) and the stall rule starts afresh."""
+        The best point is kept (elitism) and the stall rule starts afresh.
+        Only when no other rule fired: a reached target or an exhausted budget
+        (maxiter, max_evaluations, time_limit) ends the run as it would without
+        injection."""
         s = self._settings
         if len(self._injections) >= s["max_injections"]:
             return
-        fired = self.stop()
-        if "target" not in fired and ("stalled" in fired or "degenerate" in fired):
+        fired = self.stop().keys()
+        if fired and fired <= {"stalled", "degenerate"}:
             self.family = inject(self.family, self._initial_family, s["injection"])
             self._injections.append(self._nit)
             self._stall_from = len(stall_levels(self))
