@@ -203,6 +203,7 @@ class CrossEntropyOptimizer:
         state = self.__dict__.copy()
         state["callback"] = None
         state["_t_ask"] = None
+        state.pop("_degenerate_memo", None)
         return state
 
     def __setstate__(self, state):
@@ -438,6 +439,17 @@ class CrossEntropyOptimizer:
             self.family = inject(self.family, self._initial_family, s["injection"])
             self._injections.append(self._nit)
             self._stall_from = len(stall_levels(self))
+
+    def _degenerate(self) -> bool:
+        """``family.is_degenerate(degenerate_tol)``, asked once per family object
+        (families are immutable): the injection hook and the driver's ``stop``
+        of the same iteration share one answer."""
+        memo = getattr(self, "_degenerate_memo", None)
+        if memo is None or memo[0] is not self.family:
+            tol = self._settings["degenerate_tol"]
+            memo = (self.family, bool(self.family.is_degenerate(tol)))
+            self._degenerate_memo = memo
+        return memo[1]
 
     def _finish_tell(self, t_start, gamma, n_bad, n):
         self._elapsed += time.perf_counter() - t_start

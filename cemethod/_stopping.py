@@ -81,7 +81,7 @@ def fired_rules(opt) -> dict[str, str]:
         fired["stalled"] = (
             FACE_STALLED if s["sample_growth"] > 1.0 else STATUS["stalled"][2]
         ).format(patience=s["patience"])
-    if opt._nit > 0 and opt.family.is_degenerate(s["degenerate_tol"]):
+    if opt._nit > 0 and opt._degenerate():
         fired["degenerate"] = STATUS["degenerate"][2]
     if opt._callback_stop:
         fired["callback"] = STATUS["callback"][2]

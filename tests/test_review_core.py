@@ -27,3 +27,39 @@ def test_no_injection_when_a_budget_rule_fires_with_the_stall(budget, rule):
     assert list(injected.stop_reasons) == ["stalled", rule]
     assert (injected.status, injected.success) == (0, True)
     assert np.array_equal(injected.family.std, plain.family.std)
+
+
+def test_is_degenerate_is_asked_once_per_iteration_with_injection(monkeypatch):
+    # The injection hook and the driver's stop() of the same iteration share
+    # one answer (the family is immutable); results are unchanged.
+    Perm = ce.families.Permutation
+    calls = []
+    original = Perm.is_degenerate
+
+    def counting(self, atol=1e-8):
+        calls.append(self)
+        return original(self, atol)
+
+    D = np.random.default_rng(0).random((12, 12))
+
+    def tour_length(X):
+        return D[X, np.roll(X, -1, axis=1)].sum(axis=1)
+
+    def run():
+        opt = ce.CrossEntropyOptimizer(
+            Perm.uniform(12), rng=0, injection=0.5, maxiter=30
+        )
+        while not opt.stop():
+            X = opt.ask()
+            opt.tell(X, tour_length(X))
+        return opt
+
+    before = run().result()
+    monkeypatch.setattr(Perm, "is_degenerate", counting)
+    opt = run()
+    after = opt.result()
+    assert len(after.injections) >= 1
+    # one call per iteration, plus one per injection (the widened family)
+    assert len(calls) == opt.nit + len(after.injections)
+    assert after.fun == before.fun and after.nfev == before.nfev
+    assert np.array_equal(after.x, before.x)
