@@ -439,6 +439,10 @@ class CrossEntropyOptimizer:
             self.family = inject(self.family, self._initial_family, s["injection"])
             self._injections.append(self._nit)
             self._stall_from = len(stall_levels(self))
+            # FACE: the widened family is judged afresh; against the collapsed
+            # family's level no sample could improve and FACE would grow the
+            # sample to N_max and stop "hard".
+            self._face_gamma = math.inf
 
     def _degenerate(self) -> bool:
         """``family.is_degenerate(degenerate_tol)``, asked once per family object

@@ -63,3 +63,29 @@ def test_is_degenerate_is_asked_once_per_iteration_with_injection(monkeypatch):
     assert len(calls) == opt.nit + len(after.injections)
     assert after.fun == before.fun and after.nfev == before.nfev
     assert np.array_equal(after.x, before.x)
+
+
+def test_face_judges_the_injected_family_afresh():
+    # With FACE (sample_growth > 1) an injection must also forget the level of
+    # the collapsed family: the widened family's first iteration is then
+    # accepted at N_min samples, instead of growing the sample to N_max and
+    # stopping "hard" (before the fix: one injection, then status 7).
+    from cemethod.problems import Ackley
+
+    fam = ce.families.Gaussian(np.full(3, 2.0), np.full(3, 3.0))
+    res = ce.minimize(
+        Ackley(3),
+        fam,
+        vectorized=True,
+        rng=0,
+        n_samples=100,
+        sample_growth=2.0,
+        injection=0.5,
+        max_injections=4,
+        max_evaluations=50_000,
+    )
+    assert len(res.injections) == 4
+    sizes = [r.n_samples for r in res.history.records]
+    for k in res.injections:  # iteration k + 1 is history index k
+        assert sizes[k] == 100
+    assert res.status == 0 and list(res.stop_reasons) == ["stalled"]
