@@ -91,4 +91,5 @@ def inject(family, initial, weight: float):
             for part, part0 in zip(family.parts, initial.parts, strict=True)
         )
         return Product(parts, family.widths)
-    return family.smooth(initial, keep)
+    # weight 1 is the initial family itself; smooth rejects alpha = 0.
+    return initial if keep == 0.0 else family.smooth(initial, keep)

@@ -89,3 +89,36 @@ def test_face_judges_the_injected_family_afresh():
     for k in res.injections:  # iteration k + 1 is history index k
         assert sizes[k] == 100
     assert res.status == 0 and list(res.stop_reasons) == ["stalled"]
+
+
+@pytest.mark.parametrize(
+    "collapsed, initial",
+    [
+        (ce.families.Bernoulli([1.0, 0.0]), ce.families.Bernoulli.uniform(2)),
+        (
+            ce.families.Categorical([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]),
+            ce.families.Categorical.uniform([3, 3]),
+        ),
+        (
+            ce.families.Permutation.uniform(4).fit(np.array([[0, 1, 2, 3]] * 5)),
+            ce.families.Permutation.uniform(4),
+        ),
+    ],
+)
+def test_full_injection_of_a_discrete_family_is_the_initial_family(collapsed, initial):
+    # weight 1 = all of the initial spread; smooth(initial, 0.0) is rejected.
+    from cemethod._injection import inject
+
+    assert inject(collapsed, initial, 1.0) is initial
+
+
+def test_minimize_with_full_injection_of_a_bernoulli_family():
+    res = ce.minimize(
+        lambda X: X.sum(axis=1).astype(float),
+        ce.families.Bernoulli.uniform(6),
+        vectorized=True,
+        rng=1,
+        injection=1.0,
+        max_injections=2,
+    )
+    assert res.fun == 0.0 and len(res.injections) == 2
