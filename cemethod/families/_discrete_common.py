@@ -6,12 +6,13 @@ and ``alpha``, value equality and pickling that re-validates.
 from __future__ import annotations
 
 import dataclasses
-import math
 import numbers
 
 import numpy as np
 
-from cemethod._validation import check_real, format_value, parameter_error
+from cemethod._validation import format_value, parameter_error
+
+from ._params import all_finite, check_alpha, trusted
 
 __all__ = [
     "ArrayFamilyMixin",
@@ -38,25 +39,20 @@ def readonly(array: np.ndarray) -> np.ndarray:
 
 def trusted_probs(cls, array: np.ndarray, **fields):
     """An instance of the frozen dataclass ``cls`` whose first field is the
-    probability array ``array``, without ``__post_init__``.
+    probability array ``array``, without ``__post_init__`` (see
+    :func:`cemethod.families._params.trusted`).
 
     Internal fast path for ``fit`` / ``smooth``, whose results are valid by
     construction: ``array`` must be a fresh float array no one else holds (it
     is normalised like :func:`readonly`, in place, and made read-only);
-    ``fields`` are the other, already validated, fields of a family. Returns
-    None when ``array`` has a non-finite entry, so that the caller goes through
-    the validating constructor (and its error message). Pickling still goes
-    through ``__init__`` and so re-validates.
+    ``fields`` are the other, already validated, fields of a family. An
+    ``array`` with a non-finite entry goes through the validating constructor
+    ``cls(array, **fields)`` instead (and its error message).
     """
-    if not math.isfinite(np.add.reduce(array, axis=None)):
-        return None
+    if not all_finite(array):
+        return cls(array, **fields)
     array += 0.0  # -0.0 -> 0.0, as readonly
-    array.flags.writeable = False
-    obj = object.__new__(cls)
-    object.__setattr__(obj, next(iter(cls.__dataclass_fields__)), array)
-    for name, value in fields.items():
-        object.__setattr__(obj, name, value)
-    return obj
+    return trusted(cls, **{next(iter(cls.__dataclass_fields__)): array}, **fields)
 
 
 def check_n_samples(n, func: str) -> int:
@@ -64,15 +60,6 @@ def check_n_samples(n, func: str) -> int:
     if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 0:
         raise parameter_error(func, "n", "a non-negative integer", n)
     return int(n)
-
-
-def check_alpha(alpha, func: str) -> float:
-    """The smoothing weight of de Boer et al. (2005), eq. (12), in (0, 1]."""
-    if type(alpha) is float and 0.0 < alpha <= 1.0:  # the optimizer's case
-        return alpha
-    return check_real(
-        alpha, param="alpha", func=func, low=0.0, low_inclusive=False, high=1.0
-    )
 
 
 def check_weights(weights, n: int, func: str) -> np.ndarray:

@@ -127,8 +127,7 @@ class Bernoulli(ArrayFamilyMixin):
         w = check_weights(weights, x.shape[0], func)
         p = (w @ x.astype(float)) / w.sum()
         p = np.clip(p, 0.0, 1.0)
-        out = trusted_probs(Bernoulli, p)  # valid by construction
-        return Bernoulli(p) if out is None else out
+        return trusted_probs(Bernoulli, p)  # valid by construction
 
     def smooth(self, previous: Bernoulli, alpha: float) -> Bernoulli:
         """``alpha * self.p + (1 - alpha) * previous.p`` (de Boer et al. 2005,
@@ -138,8 +137,7 @@ class Bernoulli(ArrayFamilyMixin):
         check_same_kind(self, previous, func, n_dims=self.n_dims)
         p = alpha * self.p + (1.0 - alpha) * previous.p
         p = np.clip(p, 0.0, 1.0)
-        out = trusted_probs(Bernoulli, p)  # valid by construction
-        return Bernoulli(p) if out is None else out
+        return trusted_probs(Bernoulli, p)  # valid by construction
 
     def mode(self) -> np.ndarray:
         """The most likely vector, ``int8`` of shape ``(d,)``; ties (``p = 0.5``)

@@ -248,8 +248,7 @@ class Categorical(ArrayFamilyMixin):
 
     def _trusted(self, probs):
         # fit / smooth: rows sum to 1 and vanish past n_values by construction.
-        out = trusted_probs(Categorical, probs, n_values=self.n_values)
-        return Categorical(probs, n_values=self.n_values) if out is None else out
+        return trusted_probs(Categorical, probs, n_values=self.n_values)
 
     def mode(self) -> np.ndarray:
         """The most likely vector (first maximum on ties), ``intp`` of shape

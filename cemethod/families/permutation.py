@@ -233,9 +233,9 @@ class Permutation(ArrayFamilyMixin):
 
     def _trusted(self, P):
         # fit / smooth: zero diagonal and stochastic rows by construction.
-        fields = {"start": self.start, "reverse_weight": self.reverse_weight}
-        out = trusted_probs(Permutation, P, **fields)
-        return Permutation(P, **fields) if out is None else out
+        return trusted_probs(
+            Permutation, P, start=self.start, reverse_weight=self.reverse_weight
+        )
 
     def mode(self) -> np.ndarray:
         """The greedy tour from ``start`` (from node 0 when the start is random),
