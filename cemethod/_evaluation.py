@@ -201,20 +201,19 @@ class BatchEvaluator:
             self._pool = None
 
     def _chunks(self, n: int) -> list[slice]:
+        """Row slices for the workers (only called with workers other than
+        None / 1: the serial case evaluates ``X`` in one call)."""
         workers = self.workers
-        if workers is None or workers == 1:
-            n_chunks = 1
+        # An Executor's size if it tells (concurrent.futures pools do).
+        size = workers if isinstance(workers, int) else None
+        size = size or getattr(workers, "_max_workers", None)
+        if size:
+            # Several chunks per worker balance uneven evaluation times.
+            n_chunks = size if self.vectorized else 4 * size
         else:
-            # An Executor's size if it tells (concurrent.futures pools do).
-            size = workers if isinstance(workers, int) else None
-            size = size or getattr(workers, "_max_workers", None)
-            if size:
-                # Several chunks per worker balance uneven evaluation times.
-                n_chunks = size if self.vectorized else 4 * size
-            else:
-                # Unknown size: one call for a vectorized objective, else one
-                # task per row.
-                n_chunks = 1 if self.vectorized else n
+            # Unknown size: one call for a vectorized objective, else one task
+            # per row.
+            n_chunks = 1 if self.vectorized else n
         n_chunks = max(1, min(n, int(n_chunks)))
         bounds = np.linspace(0, n, n_chunks + 1).round().astype(int)
         return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
@@ -231,9 +230,8 @@ class BatchEvaluator:
             ) from None
 
     def _map(self, task: _ChunkCall, chunks: list[np.ndarray]) -> list:
+        """``task`` on every chunk, by the workers (not called serially)."""
         workers = self.workers
-        if workers is None or workers == 1:
-            return [task(c) for c in chunks]
         if isinstance(workers, int):
             if self._pool is None:
                 self._check_picklable(task)
@@ -270,17 +268,15 @@ class BatchEvaluator:
             return values, 0
         bad = ~finite
         n_failures = int(bad.sum())
-        if n_failures and not catch:
+        if not catch:
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
                 f"The objective returned {float(values[i])!r} for sample {i} "
                 f"(x = {format_value(X[i])}). Pass on_error='worst' to give such "
                 "candidates the worst value and continue."
             )
-        if n_failures:
-            # A copy: the array may be the objective's own return value.
-            values = np.where(bad, self.worst, values)
-        return values, n_failures
+        # A copy: the array may be the objective's own return value.
+        return np.where(bad, self.worst, values), n_failures
 
 
 def evaluate_batch(
