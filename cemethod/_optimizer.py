@@ -263,19 +263,7 @@ class CrossEntropyOptimizer:
                 f"shape (n,) for X with n = {n} >= 1 rows. Got shape {values.shape} "
                 "instead."
             )
-        scores = self._sign * values
-        n_bad = 0
-        finite = np.isfinite(values)
-        if not finite.all():
-            if self._settings["on_error"] == "raise":
-                raise ValueError(
-                    "The 'values' parameter of CrossEntropyOptimizer.tell must be "
-                    f"finite with on_error='raise'. Got {format_value(values)} "
-                    "instead."
-                )
-            bad = ~finite
-            n_bad = int(np.count_nonzero(bad))
-            scores[bad] = math.inf  # the worst rank (minimization scale)
+        scores, n_bad = self._scores(values, "values")
         v = None  # all feasible
         if violation is not None:
             self._has_constraints = True
@@ -288,6 +276,22 @@ class CrossEntropyOptimizer:
                 )
         return X, scores, v, n_bad
 
+    def _scores(self, values, param):
+        """``values`` on the minimization scale and the number of non-finite
+        ones, which get the worst rank (or raise with on_error='raise')."""
+        scores = self._sign * values
+        finite = np.isfinite(values)
+        if finite.all():
+            return scores, 0
+        if self._settings["on_error"] == "raise":
+            raise ValueError(
+                f"The '{param}' parameter of CrossEntropyOptimizer.tell must be "
+                f"finite with on_error='raise'. Got {format_value(values)} instead."
+            )
+        bad = ~finite
+        scores[bad] = math.inf  # the worst rank (minimization scale)
+        return scores, int(np.count_nonzero(bad))
+
     def _check_kept(self, kept_values):
         if kept_values is None:
             return self._keep, 0
@@ -298,15 +302,8 @@ class CrossEntropyOptimizer:
                 "The 'kept_values' parameter of CrossEntropyOptimizer.tell must have "
                 f"one value per kept point ({m}). Got shape {kv.shape} instead."
             )
-        bad = ~np.isfinite(kv)
-        if bad.any() and self._settings["on_error"] == "raise":
-            raise ValueError(
-                "The 'kept_values' parameter of CrossEntropyOptimizer.tell must be "
-                f"finite with on_error='raise'. Got {format_value(kv)} instead."
-            )
-        ks = self._sign * kv
-        ks[bad] = math.inf
-        return (self._keep[0], ks, self._keep[2]), int(bad.sum())
+        ks, n_bad = self._scores(kv, "kept_values")
+        return (self._keep[0], ks, self._keep[2]), n_bad
 
     def tell(self, X, values, *, violation=None, n_evaluations=None, kept_values=None):
         """Update the family from a batch and its objective values.

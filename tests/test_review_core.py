@@ -122,3 +122,32 @@ def test_minimize_with_full_injection_of_a_bernoulli_family():
         max_injections=2,
     )
     assert res.fun == 0.0 and len(res.injections) == 2
+
+
+@pytest.mark.parametrize("on_error", ["raise", "worst"])
+def test_non_finite_values_and_kept_values_share_one_check(on_error):
+    # Both arrays: a named ValueError with on_error='raise', else the worst
+    # rank and a count in n_failures (here: one nan sample, one inf kept value).
+    opt = ce.CrossEntropyOptimizer(
+        ce.families.Gaussian([0.0], [1.0]),
+        n_samples=4,
+        n_elite=1,
+        smoothing=1.0,
+        on_error=on_error,
+        rng=0,
+    )
+    opt.tell(np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0.0, 1.0, 2.0, 3.0]))
+    X = np.array([[5.0], [6.0], [7.0], [8.0]])
+    values = np.array([5.0, np.nan, 7.0, 8.0])
+    if on_error == "raise":
+        with pytest.raises(ValueError, match="'values' parameter .* finite"):
+            opt.tell(X, values, kept_values=np.array([1.0]))
+        with pytest.raises(ValueError, match="'kept_values' parameter .* finite"):
+            opt.tell(X, np.ones(4), kept_values=np.array([np.inf]))
+        assert opt.nit == 1
+        return
+    opt.tell(X, values, kept_values=np.array([np.inf]))
+    res = opt.result()
+    assert res.n_failures == 2
+    assert opt.family.mean[0] == 5.0  # the stale kept point (0.0) lost its rank
+    assert res.fun == 5.0
