@@ -151,3 +151,24 @@ def test_non_finite_values_and_kept_values_share_one_check(on_error):
     assert res.n_failures == 2
     assert opt.family.mean[0] == 5.0  # the stale kept point (0.0) lost its rank
     assert res.fun == 5.0
+
+
+def test_weighted_mean_is_bit_for_bit_the_mean_of_weighted_moments():
+    # Gamma.fit / Exponential.fit skip the variance; their means must not move.
+    from cemethod.families._params import weighted_mean, weighted_moments
+
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        n, d = int(rng.integers(1, 200)), int(rng.integers(1, 30))
+        x = rng.exponential(size=(n, d)) * 10.0 ** rng.integers(-5, 6)
+        if trial % 3 == 0:
+            x[:, 0] = x[0, 0]  # a collapsed column stays exactly collapsed
+        w = rng.random(n)
+        w /= w.sum()
+        mean = weighted_mean(x, w)
+        assert mean.tobytes() == weighted_moments(x, w)[0].tobytes()
+        if trial % 3 == 0:
+            assert mean[0] == x[0, 0]
+    fam = ce.families.Exponential(np.ones(4))
+    x = rng.exponential(size=(50, 4))
+    np.testing.assert_allclose(fam.fit(x).mean, x.mean(axis=0), rtol=1e-14)

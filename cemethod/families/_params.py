@@ -100,17 +100,32 @@ def check_fit_data(x, weights, dim: int, func: str):
     return x, w / total
 
 
+def _shifted_mean(x: np.ndarray, w: np.ndarray):
+    """``(shift, dx, mean_dx)``: the rows shifted by the first one and their
+    weighted mean (``w`` sums to one).
+
+    The shift makes a constant column give exactly its value and a variance of
+    exactly zero (a collapsed fit stays exactly collapsed).
+    """
+    shift = x[0]
+    dx = x - shift
+    return shift, dx, w @ dx
+
+
+def weighted_mean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted mean per column, bit for bit the mean of
+    :func:`weighted_moments` without the cost of its variance."""
+    shift, _, mean_dx = _shifted_mean(x, w)
+    return shift + mean_dx
+
+
 def weighted_moments(x: np.ndarray, w: np.ndarray):
     """Weighted mean and (MLE, divide-by-total-weight) variance per column.
 
     ``w`` sums to one. Two passes, so the variance does not lose precision to
     cancellation.
     """
-    # Shift by the first row: a constant column then gives exactly its value
-    # and a variance of exactly zero (a collapsed fit stays exactly collapsed).
-    shift = x[0]
-    dx = x - shift
-    mean_dx = w @ dx
+    shift, dx, mean_dx = _shifted_mean(x, w)
     var = w @ np.square(dx - mean_dx)
     return shift + mean_dx, var
 

@@ -27,7 +27,7 @@ from ._params import (
     check_samples,
     param_vector,
     trusted,
-    weighted_moments,
+    weighted_mean,
 )
 
 __all__ = ["Exponential", "Gamma"]
@@ -151,7 +151,7 @@ class Gamma(ArrayFamily):
         """The weighted mean of the rows (de Boer et al. 2005, eq. (14))."""
         x, w = check_fit_data(x, weights, self.dim, "Gamma.fit")
         _check_nonnegative(x, "Gamma.fit")
-        return Gamma._from_trusted(self.shape, weighted_moments(x, w)[0])
+        return Gamma._from_trusted(self.shape, weighted_mean(x, w))
 
     def smooth(self, previous, alpha) -> Gamma:
         """``alpha * self.mean + (1 - alpha) * previous.mean``, same shape."""
@@ -253,7 +253,7 @@ class Exponential(ArrayFamily):
         """The weighted mean of the rows (de Boer et al. 2005, eq. (14))."""
         x, w = check_fit_data(x, weights, self.dim, "Exponential.fit")
         _check_nonnegative(x, "Exponential.fit")
-        return Exponential._from_trusted(weighted_moments(x, w)[0])
+        return Exponential._from_trusted(weighted_mean(x, w))
 
     def smooth(self, previous, alpha) -> Exponential:
         """``alpha * self.mean + (1 - alpha) * previous.mean``."""
