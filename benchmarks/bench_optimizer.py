@@ -34,7 +34,7 @@ from scipy.optimize import differential_evolution
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _timing import machine_line, print_table
+from _timing import machine_line, median_seconds, print_table
 
 import cemethod as ce
 from cemethod.families import Gaussian
@@ -313,7 +313,7 @@ def _overhead_rows(d, n_iter, repeat):
     family = Gaussian(0.5 * (lower + upper), 0.5 * (upper - lower))
     n = max(100, 10 * d)
     X = family.sample(n, np.random.default_rng(0))
-    t_eval = statistics.median(_times(lambda: problem(X), 201))
+    t_eval = median_seconds(lambda: problem(X), repeat=201)
     rows = []
     for loop, measure in (
         ("ask/tell", _ask_tell_iterations),
@@ -372,16 +372,6 @@ def overhead_table(dims, n_iter, repeat=5):
         ),
         rows,
     )
-
-
-def _times(func, repeat):
-    func()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t)
-    return times
 
 
 def main(argv=None):
