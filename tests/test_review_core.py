@@ -140,9 +140,9 @@ def test_non_finite_values_and_kept_values_share_one_check(on_error):
     X = np.array([[5.0], [6.0], [7.0], [8.0]])
     values = np.array([5.0, np.nan, 7.0, 8.0])
     if on_error == "raise":
-        with pytest.raises(ValueError, match="'values' parameter .* finite"):
+        with pytest.raises(ValueError, match=r"'values' parameter .* finite"):
             opt.tell(X, values, kept_values=np.array([1.0]))
-        with pytest.raises(ValueError, match="'kept_values' parameter .* finite"):
+        with pytest.raises(ValueError, match=r"'kept_values' parameter .* finite"):
             opt.tell(X, np.ones(4), kept_values=np.array([np.inf]))
         assert opt.nit == 1
         return
