@@ -309,3 +309,21 @@ def _coverage(problem, options, n_seeds):
 )
 def test_interval_coverage_200_seeds(problem, options):
     assert 0.90 <= _coverage(problem, options, 200) <= 0.99
+
+
+@pytest.mark.parametrize(
+    ("method", "text"),
+    [("ce", "not reached after 2 levels"), ("ice", "did not converge")],
+)
+def test_not_reached_warning_points_at_the_callers_line(method, text):
+    with pytest.warns(RuntimeWarning, match=text) as record:
+        ce.estimate_rare_event(
+            lambda x: x.sum(axis=1),
+            40.0,
+            Exponential(np.ones(10)),
+            method=method,
+            max_levels=2,
+            rng=0,
+        )
+    located = [w.filename for w in record if text in str(w.message)]
+    assert located == [__file__]
