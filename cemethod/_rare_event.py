@@ -33,6 +33,7 @@ from ._rare_screening import check_screenable, n_screened, screen
 from ._validation import (
     check_choice,
     check_int_at_least,
+    check_open_unit,
     check_real,
     parameter_error,
 )
@@ -251,15 +252,7 @@ def estimate_rare_event(
     )
     _check_family(family, _FUNC, ("sample", "log_pdf", "fit"))
     n_samples = check_int_at_least(n_samples, param="n_samples", func=_FUNC, low=2)
-    rho = check_real(
-        elite_fraction,
-        param="elite_fraction",
-        func=_FUNC,
-        low=0.0,
-        high=1.0,
-        low_inclusive=False,
-        high_inclusive=False,
-    )
+    rho = check_open_unit(elite_fraction, param="elite_fraction", func=_FUNC)
     n_final = n_samples if n_final is None else n_final
     n_final = check_int_at_least(n_final, param="n_final", func=_FUNC, low=2)
     smoothing = check_real(
