@@ -113,13 +113,17 @@ def improved_levels(
     target,
     n_samples,
     rho,
-    delta_cov,
     smoothing,
     max_levels,
     delta,
     rng,
+    *,
+    delta_cov,
 ) -> LevelRun:
-    """Run the iCE levels; ``run.levels`` holds the widths ``sigma_t``."""
+    """Run the iCE levels; ``run.levels`` holds the widths ``sigma_t``.
+
+    The arguments are those of ``_rare_levels.multilevel``, plus ``delta_cov``.
+    """
     run = LevelRun(family=nominal, pool=SamplePool(nominal))
     sigma = math.inf
     fraction = 0.0
