@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rare_event_helpers import flaky_sum
 from scipy import stats
 
 import cemethod as ce
@@ -138,15 +139,10 @@ def test_ice_stops_when_the_hit_fraction_stops_growing():
 
 
 def test_ice_counts_failed_evaluations_outside_the_event():
-    def flaky(X):
-        out = X.sum(axis=1)
-        out[::50] = np.nan
-        return out
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         res = ce.estimate_rare_event(
-            flaky,
+            flaky_sum,
             20.0,
             Exponential(np.ones(5)),
             method="ice",
