@@ -9,6 +9,7 @@ in one go or in stages refit on the pooled hits (``_rare_refine``).
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import time
@@ -33,6 +34,7 @@ from ._rare_screening import check_screenable, n_screened, screen
 from ._validation import (
     check_choice,
     check_int_at_least,
+    check_open_unit,
     check_real,
     parameter_error,
 )
@@ -251,15 +253,7 @@ def estimate_rare_event(
     )
     _check_family(family, _FUNC, ("sample", "log_pdf", "fit"))
     n_samples = check_int_at_least(n_samples, param="n_samples", func=_FUNC, low=2)
-    rho = check_real(
-        elite_fraction,
-        param="elite_fraction",
-        func=_FUNC,
-        low=0.0,
-        high=1.0,
-        low_inclusive=False,
-        high_inclusive=False,
-    )
+    rho = check_open_unit(elite_fraction, param="elite_fraction", func=_FUNC)
     n_final = n_samples if n_final is None else n_final
     n_final = check_int_at_least(n_final, param="n_final", func=_FUNC, low=2)
     smoothing = check_real(
@@ -292,6 +286,14 @@ def estimate_rare_event(
     rng = np.random.default_rng(rng)
     sign = 1.0 if direction == "greater" else -1.0
     target = sign * gamma
+    # The level loop, its name, and the factor giving the reported levels: the
+    # CE levels are scores (negated internally for direction="less"), the iCE
+    # levels are the widths sigma_t.
+    if method == "ce":
+        level_loop, label, level_sign = multilevel, "cross-entropy", sign
+    else:
+        level_loop = functools.partial(improved_levels, delta_cov=target_cov)
+        label, level_sign = "improved cross-entropy", 1.0
 
     with BatchEvaluator(
         score,
@@ -302,31 +304,9 @@ def estimate_rare_event(
         func=_FUNC,
     ) as evaluator:
         scorer = _Scorer(evaluator, sign)
-        if method == "ce":
-            run = multilevel(
-                scorer,
-                family,
-                target,
-                n_samples,
-                rho,
-                smoothing,
-                max_levels,
-                delta,
-                rng,
-            )
-        else:
-            run = improved_levels(
-                scorer,
-                family,
-                target,
-                n_samples,
-                rho,
-                target_cov,
-                smoothing,
-                max_levels,
-                delta,
-                rng,
-            )
+        run = level_loop(
+            scorer, family, target, n_samples, rho, smoothing, max_levels, delta, rng
+        )
         if final_refits == 0:
             X, s = scorer(run.family, n_final, rng)
             groups = [_log_terms(X, s, target, family, run.family)]
@@ -361,9 +341,9 @@ def estimate_rare_event(
         summary,
         scorer,
         run.family,
-        tuple(sign * g for g in run.levels) if method == "ce" else tuple(run.levels),
+        tuple(level_sign * g for g in run.levels),
         run.notes,
         confidence_level,
-        "cross-entropy" if method == "ce" else "improved cross-entropy",
+        label,
         start,
     )

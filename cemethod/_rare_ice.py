@@ -26,15 +26,13 @@ caveat that its stopping rule looked at that sample.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 from scipy.optimize import brentq
 from scipy.special import log_ndtr
 
-from ._rare_levels import LevelRun
+from ._rare_levels import LevelRun, scaled_weights, update, warn_not_reached
 from ._rare_refine import SamplePool
-from ._rare_screening import screen
 
 __all__ = []
 
@@ -115,13 +113,17 @@ def improved_levels(
     target,
     n_samples,
     rho,
-    delta_cov,
     smoothing,
     max_levels,
     delta,
     rng,
+    *,
+    delta_cov,
 ) -> LevelRun:
-    """Run the iCE levels; ``run.levels`` holds the widths ``sigma_t``."""
+    """Run the iCE levels; ``run.levels`` holds the widths ``sigma_t``.
+
+    The arguments are those of ``_rare_levels.multilevel``, plus ``delta_cov``.
+    """
     run = LevelRun(family=nominal, pool=SamplePool(nominal))
     sigma = math.inf
     fraction = 0.0
@@ -150,30 +152,15 @@ def improved_levels(
             log_w = log_w + _log_smooth(GG, sigma)
         else:  # the indicator itself: weights on the hits only
             log_w = np.where(GG <= 0, log_w, -math.inf)
-        top = np.max(log_w)
-        if not np.isfinite(top):
-            raise ValueError(
-                "estimate_rare_event: the iCE weights f(x; u) Phi(-G / sigma) / "
-                "f(x; v) are all zero or not finite; the importance-sampling "
-                f"family {proposal!r} puts its mass outside the nominal support."
-            )
-        w = np.exp(log_w - top)
+        w = scaled_weights(
+            log_w, "the iCE weights f(x; u) Phi(-G / sigma) / f(x; v)", proposal
+        )
         # Rows below 1e-12 of the largest weight change the fit by less than
         # rounding but cost time.
         keep = w > 1e-12
-        updated = proposal.fit(XX[keep], weights=w[keep])
-        if smoothing < 1.0:
-            updated = updated.smooth(proposal, smoothing)
-        if delta:
-            updated = screen(updated, nominal, run.frozen, delta)
-        run.levels.append(sigma)
-        run.family = updated
+        update(run, proposal, XX[keep], w[keep], nominal, smoothing, delta, sigma)
     if not run.reached:
-        note = (
-            f"the iCE levels did not converge after {max_levels} levels; the final "
-            "importance-sampling run uses the last family (unbiased, but the "
-            "variance may be large)"
+        warn_not_reached(
+            run, f"the iCE levels did not converge after {max_levels} levels"
         )
-        warnings.warn(note, RuntimeWarning, stacklevel=3)
-        run.notes.append(note)
     return run

@@ -40,17 +40,44 @@ class LevelRun:
     pool: object = None
 
 
-def _elite_weights(X, nominal, proposal):
-    """Likelihood ratios ``f(x; u) / f(x; v)`` up to a common factor (log space)."""
-    log_w = nominal.log_pdf(X) - proposal.log_pdf(X)
+def scaled_weights(log_w, what, proposal):
+    """``exp(log_w - max(log_w))``: weights up to a common factor, which the fit
+    ignores; ``what`` names them in the error raised when none is positive."""
     top = np.max(log_w)
     if not np.isfinite(top):
         raise ValueError(
-            "estimate_rare_event: the likelihood ratios f(x; u) / f(x; v) of the "
-            "elite samples are all zero or not finite; the importance-sampling "
-            f"family {proposal!r} puts its mass outside the nominal support."
+            f"estimate_rare_event: {what} are all zero or not finite; the "
+            f"importance-sampling family {proposal!r} puts its mass outside the "
+            "nominal support."
         )
     return np.exp(log_w - top)
+
+
+def update(run, proposal, X, weights, nominal, smoothing, delta, level):
+    """Fit the next family on ``X`` and record ``level``.
+
+    The weighted MLE solves the CE program (de Boer et al. 2005, eq. (10),
+    (13)); smoothing is their eq. (12); ``delta > 0`` screens the parameters.
+    """
+    updated = proposal.fit(X, weights=weights)
+    if smoothing < 1.0:
+        updated = updated.smooth(proposal, smoothing)
+    if delta:
+        updated = screen(updated, nominal, run.frozen, delta)
+    run.levels.append(level)
+    run.family = updated
+
+
+def warn_not_reached(run, why):
+    """Warn (at the line calling ``estimate_rare_event``) and note that the
+    levels ended short of the event for the reason ``why``."""
+    note = (
+        f"{why}; the final importance-sampling run uses the last family "
+        "(unbiased, but the variance may be large)"
+    )
+    # user -> estimate_rare_event -> the level loop -> here
+    warnings.warn(note, RuntimeWarning, stacklevel=4)
+    run.notes.append(note)
 
 
 def _next_level(s, previous, target, n_elite, min_elite):
@@ -88,34 +115,23 @@ def multilevel(
                 break
             n *= _GROWTH
             continue
-        elite = s >= level
-        weights = _elite_weights(X[elite], nominal, proposal)
-        # The weighted MLE solves the CE program (de Boer et al. 2005, eq. (10),
-        # (13)); smoothing is their eq. (12).
-        updated = proposal.fit(X[elite], weights=weights)
-        if smoothing < 1.0:
-            updated = updated.smooth(proposal, smoothing)
-        if delta:
-            updated = screen(updated, nominal, run.frozen, delta)
-        run.levels.append(level)
-        run.family = updated
+        elite = X[s >= level]
+        # Likelihood ratios f(x; u) / f(x; v) up to a common factor (log space).
+        weights = scaled_weights(
+            nominal.log_pdf(elite) - proposal.log_pdf(elite),
+            "the likelihood ratios f(x; u) / f(x; v) of the elite samples",
+            proposal,
+        )
+        update(run, proposal, elite, weights, nominal, smoothing, delta, level)
         run.last_sample = (X, s, proposal)
         previous = level
         if level >= target:
             run.reached = True
             break
     if not run.reached:
-        sign_note = (
-            f"gamma was not reached after {max_levels} levels"
-            if not run.notes
-            else run.notes.pop()
-        )
-        note = (
-            f"{sign_note}; the final importance-sampling run uses the last family "
-            "(unbiased, but the variance may be large)"
-        )
-        warnings.warn(note, RuntimeWarning, stacklevel=3)
-        run.notes.append(note)
+        # The stall note, if any, says why.
+        why = run.notes.pop() if run.notes else None
+        warn_not_reached(run, why or f"gamma was not reached after {max_levels} levels")
     if n != n_samples:
         run.notes.append(f"the level sample size grew to {n} to pass a stall")
     return run

@@ -100,9 +100,9 @@ class SamplePool:
             chunk[3] = self.nominal.log_pdf(chunk[0])
         return chunk[3]
 
-    def own_log_ratio(self, k=-1):
-        """``log f(x; u) - log g_k(x)`` of chunk ``k`` against its own sampler."""
-        chunk = self.chunks[k]
+    def own_log_ratio(self):
+        """``log f(x; u) - log g(x)`` of the last chunk against its own sampler."""
+        chunk = self.chunks[-1]
         return self._log_nominal(chunk) - self._log(chunk, chunk[2])
 
     def samples(self):

@@ -81,14 +81,19 @@ def check_int_at_least(value, *, param: str, func: str, low: int = 1) -> int:
     return int(value)
 
 
-def check_confidence_level(value, *, func: str) -> float:
-    """Return ``confidence_level`` as a float after checking it is in (0, 1)."""
+def check_open_unit(value, *, param: str, func: str) -> float:
+    """Return ``value`` as a float after checking it is a real number in (0, 1)."""
     return check_real(
         value,
-        param="confidence_level",
+        param=param,
         func=func,
         low=0.0,
         high=1.0,
         low_inclusive=False,
         high_inclusive=False,
     )
+
+
+def check_confidence_level(value, *, func: str) -> float:
+    """Return ``confidence_level`` as a float after checking it is in (0, 1)."""
+    return check_open_unit(value, param="confidence_level", func=func)

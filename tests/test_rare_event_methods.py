@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rare_event_helpers import flaky_sum
 from scipy import stats
 
 import cemethod as ce
@@ -138,15 +139,10 @@ def test_ice_stops_when_the_hit_fraction_stops_growing():
 
 
 def test_ice_counts_failed_evaluations_outside_the_event():
-    def flaky(X):
-        out = X.sum(axis=1)
-        out[::50] = np.nan
-        return out
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         res = ce.estimate_rare_event(
-            flaky,
+            flaky_sum,
             20.0,
             Exponential(np.ones(5)),
             method="ice",
@@ -309,3 +305,21 @@ def _coverage(problem, options, n_seeds):
 )
 def test_interval_coverage_200_seeds(problem, options):
     assert 0.90 <= _coverage(problem, options, 200) <= 0.99
+
+
+@pytest.mark.parametrize(
+    ("method", "text"),
+    [("ce", "not reached after 2 levels"), ("ice", "did not converge")],
+)
+def test_not_reached_warning_points_at_the_callers_line(method, text):
+    with pytest.warns(RuntimeWarning, match=text) as record:
+        ce.estimate_rare_event(
+            lambda x: x.sum(axis=1),
+            40.0,
+            Exponential(np.ones(10)),
+            method=method,
+            max_levels=2,
+            rng=0,
+        )
+    located = [w.filename for w in record if text in str(w.message)]
+    assert located == [__file__]
