@@ -200,3 +200,26 @@ def test_memetic_solve_takes_workers_and_gives_the_same_run():
     np.testing.assert_array_equal(
         alone.result.history.gamma, pooled.result.history.gamma
     )
+
+
+def test_memetic_solve_takes_progress_callback_and_checkpoint(tmp_path, capsys):
+    # polish=True used to run a loop of its own that refused progress= and
+    # checkpoint=; it now goes through minimize's loop, with the same run.
+    tsp = TSP.from_tsplib(example_path("burma14.tsp"))
+    plain = tsp.solve(rng=3, maxiter=4)
+    seen = []
+    shown = tsp.solve(
+        rng=3, maxiter=4, progress=True, callback=lambda r: seen.append(r.nit)
+    )
+    assert capsys.readouterr().err  # the progress bar (or its stderr lines)
+    assert seen == list(range(1, shown.result.nit + 1))
+    np.testing.assert_array_equal(plain.tour, shown.tour)
+    np.testing.assert_array_equal(plain.result.x, shown.result.x)
+    assert plain.result.nfev == shown.result.nfev
+    path = tmp_path / "memetic.pkl"
+    first = tsp.solve(rng=3, maxiter=4, checkpoint=path)
+    assert path.exists()
+    np.testing.assert_array_equal(first.result.x, plain.result.x)
+    resumed = tsp.solve(rng=3, maxiter=4, checkpoint=path)  # finished: at once
+    np.testing.assert_array_equal(resumed.result.x, first.result.x)
+    assert resumed.result.nfev == first.result.nfev

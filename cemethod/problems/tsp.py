@@ -488,9 +488,8 @@ class TSP:
             after the CE run. Ignored with ``polish=False``.
         **options
             Passed to :func:`cemethod.minimize` (``n_samples``, ``smoothing``,
-            ``time_limit``, ``callback``, ...); with ``polish=True`` and
-            ``polish_elite > 0`` to :class:`cemethod.CrossEntropyOptimizer`
-            (its options, and ``workers``; not ``progress`` or ``checkpoint``).
+            ``time_limit``, ``callback``, ``progress``, ``workers``, ...),
+            with or without ``polish``.
 
         Returns
         -------
