@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cemethod._validation import check_real, parameter_error
+from cemethod._validation import check_int_at_least, check_real, parameter_error
 from cemethod.families._discrete_common import (
     ArrayFamilyMixin,
     check_alpha,
@@ -126,9 +126,8 @@ class LocalEditPaths(ArrayFamilyMixin):
         for what it changed.
         """
         func = "LocalEditPaths.initial"
-        for name, v in (("m", m), ("n", n)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise parameter_error(func, name, "an integer >= 1", v)
+        m = check_int_at_least(m, param="m", func=func)
+        n = check_int_at_least(n, param="n", func=func)
         d = check_real(
             diagonal,
             param="diagonal",

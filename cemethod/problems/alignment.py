@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cemethod._validation import check_choice, parameter_error
+from cemethod._validation import check_choice, check_int_at_least, parameter_error
 from cemethod.families._discrete_common import (
     ArrayFamilyMixin,
     check_alpha,
@@ -118,11 +118,9 @@ class EditGraphPaths(ArrayFamilyMixin):
     @classmethod
     def uniform(cls, m: int, n: int) -> EditGraphPaths:
         """Every possible move of a cell equally likely."""
-        for name, v in (("m", m), ("n", n)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
-                raise parameter_error(
-                    "EditGraphPaths.uniform", name, "an integer >= 0", v
-                )
+        func = "EditGraphPaths.uniform"
+        m = check_int_at_least(m, param="m", func=func, low=0)
+        n = check_int_at_least(n, param="n", func=func, low=0)
         ok = _allowed(m, n).astype(float)
         ok[m, n] = 0.0
         tot = ok.sum(axis=2, keepdims=True)

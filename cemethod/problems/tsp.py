@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from cemethod._minimize import minimize
+from cemethod._options import check_bool
 from cemethod._result import CEResult
-from cemethod._validation import format_value, parameter_error
+from cemethod._validation import check_int_at_least, check_real, parameter_error
 from cemethod.families import Permutation
 from cemethod.problems._local_search import local_search, memetic_run
 from cemethod.problems.tsplib import published_optimum, read_tsplib
@@ -327,14 +328,14 @@ class TSP:
                [0.298, 0.702, 0.   ]])
         """
         func = f"{type(self).__name__}.distance_prior"
-        if (
-            not isinstance(temperature, numbers.Real)
-            or isinstance(temperature, bool)
-            or not (math.isfinite(temperature) and temperature > 0)
-        ):
-            raise parameter_error(
-                func, "temperature", "a finite number > 0", temperature
-            )
+        temperature = check_real(
+            temperature,
+            param="temperature",
+            func=func,
+            low=0.0,
+            low_inclusive=False,
+            high_inclusive=False,  # finite
+        )
         n = self.n
         off = ~np.eye(n, dtype=bool)
         D = np.where(off, self._distances.astype(np.float64), np.inf)
@@ -416,12 +417,10 @@ class TSP:
         """
         func = f"{type(self).__name__}.polish"
         t = self._tours(tour, func, one=True)
-        if max_moves is not None and (
-            not isinstance(max_moves, numbers.Integral)
-            or isinstance(max_moves, bool)
-            or max_moves < 0
-        ):
-            raise parameter_error(func, "max_moves", "None or an int >= 0", max_moves)
+        if max_moves is not None:
+            max_moves = check_int_at_least(
+                max_moves, param="max_moves", func=func, low=0
+            )
         out, _ = local_search(self._distances, t[0], max_moves)
         return out, self.tour_length(out)
 
@@ -442,12 +441,7 @@ class TSP:
             Never more than ``result.fun``.
         """
         func = f"{type(self).__name__}.polish_result"
-        if (
-            not isinstance(n_polish, numbers.Integral)
-            or isinstance(n_polish, bool)
-            or n_polish < 0
-        ):
-            raise parameter_error(func, "n_polish", "an int >= 0", n_polish)
+        n_polish = check_int_at_least(n_polish, param="n_polish", func=func, low=0)
         rng = np.random.default_rng(rng)
         starts = [np.asarray(result.x), np.asarray(result.x_mode)]
         if n_polish:
@@ -496,24 +490,17 @@ class TSP:
         TSPSolution
         """
         func = f"{type(self).__name__}.solve"
-        if not isinstance(polish, (bool, np.bool_)):
-            raise TypeError(
-                f"The 'polish' parameter of {func} must be a bool. "
-                f"Got {format_value(polish)} instead."
-            )
-        if (
-            not isinstance(polish_elite, numbers.Integral)
-            or isinstance(polish_elite, bool)
-            or polish_elite < 0
-        ):
-            raise parameter_error(func, "polish_elite", "an int >= 0", polish_elite)
+        polish = check_bool(polish, param="polish", func=func)
+        polish_elite = check_int_at_least(
+            polish_elite, param="polish_elite", func=func, low=0
+        )
         rng = np.random.default_rng(rng)
         settings = {**self.default_options(), **options}
         if polish and polish_elite > 0:
             res = memetic_run(
                 self,
                 self.default_family(),
-                int(polish_elite),
+                polish_elite,
                 self._polish_one,
                 rng=rng,
                 **settings,
@@ -529,7 +516,7 @@ class TSP:
         if self._distances.dtype.kind == "i":
             length = int(length)
         error = None if not self.optimum else length / self.optimum - 1.0
-        return TSPSolution(tour, length, res, bool(polish), error)
+        return TSPSolution(tour, length, res, polish, error)
 
 
 class ATSP(TSP):
