@@ -235,14 +235,16 @@ class TSP:
     def __call__(self, X) -> np.ndarray:
         """Lengths of the tours in the rows of ``X`` (closing edge included),
         shape ``(len(X),)``; int64 for integer distances."""
-        X = self._tours(X, f"{type(self).__name__}.__call__")
-        D = self._distances
-        return D[X, np.roll(X, -1, axis=1)].sum(axis=1)
+        return self._lengths(self._tours(X, f"{type(self).__name__}.__call__"))
+
+    def _lengths(self, X) -> np.ndarray:
+        """Lengths of the valid tours in the rows of ``X`` (no validation)."""
+        return self._distances[X, np.roll(X, -1, axis=1)].sum(axis=1)
 
     def tour_length(self, tour):
         """Length of one tour (a permutation of ``0..n-1``)."""
         t = self._tours(tour, f"{type(self).__name__}.tour_length", one=True)
-        return self._distances[t[0], np.roll(t[0], -1)].sum().item()
+        return self._lengths(t)[0].item()
 
     def default_family(self, prior="distance", temperature=None) -> Permutation:
         """The initial sampling distribution of :meth:`solve`.
@@ -421,13 +423,14 @@ class TSP:
             max_moves = check_int_at_least(
                 max_moves, param="max_moves", func=func, low=0
             )
-        out, _ = local_search(self._distances, t[0], max_moves)
-        return out, self.tour_length(out)
+        out, length = self._polish_one(t[0], max_moves)
+        return out, length.item()
 
-    def _polish_one(self, tour):
-        """Local search of one valid tour (no validation): (tour, length)."""
-        out, _ = local_search(self._distances, tour)
-        return out, self._distances[out, np.roll(out, -1)].sum()
+    def _polish_one(self, tour, max_moves=None):
+        """Local search of one valid tour (no validation): (tour, length), the
+        length a numpy scalar."""
+        out, _ = local_search(self._distances, tour, max_moves)
+        return out, self._lengths(out[None])[0]
 
     def polish_result(self, result, *, n_polish=_N_POLISH_DEFAULT, rng=None):
         """Polish the outcome of a CE run: :meth:`polish` from ``result.x``,
@@ -448,10 +451,12 @@ class TSP:
             starts.extend(result.family.sample(int(n_polish), rng))
         best = None
         for start in starts:
-            t, ell = self.polish(np.asarray(start, dtype=np.intp))
-            if best is None or ell < best[1]:
-                best = (t, ell)
-        return best
+            start = np.asarray(start, dtype=np.intp)
+            t = self._tours(start, func, one=True)[0]
+            tour, length = self._polish_one(t)
+            if best is None or length < best[1]:
+                best = (tour, length)
+        return best[0], best[1].item()
 
     def solve(
         self,
