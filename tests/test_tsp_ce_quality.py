@@ -3,26 +3,16 @@ the reverse-weighted CE update of the Permutation family, pure CE reaching the
 optimum (published or brute force), and the polish (memetic CE) never worse
 than pure CE."""
 
-import itertools
 import pickle
 
 import numpy as np
 import pytest
+from tsp_helpers import brute_force
 
 from cemethod.families import Permutation
 from cemethod.problems import ATSP, TSP
 from cemethod.problems._local_search import memetic_run
 from cemethod.problems.tsplib import example_path
-
-
-def _brute_force(D):
-    """Shortest tour by enumerating every permutation that starts at 0."""
-    n = D.shape[0]
-    best = np.inf
-    for rest in itertools.permutations(range(1, n)):
-        t = (0, *rest)
-        best = min(best, sum(D[t[k], t[(k + 1) % n]] for k in range(n)))
-    return best
 
 
 def _random_symmetric(seed, n):
@@ -150,7 +140,7 @@ def test_pure_ce_on_random_instances_matches_brute_force():
     hits = 0
     for seed in range(4):
         D = _random_symmetric(seed, 9)
-        best = _brute_force(D)
+        best = brute_force(D)
         length = TSP(D).solve(rng=seed, polish=False).length
         assert length >= best
         hits += length == best
