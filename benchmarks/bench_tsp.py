@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 
 from _timing import machine_line, print_table  # noqa: E402
 
-import cemethod as ce  # noqa: E402
 from cemethod.problems import TSP  # noqa: E402
 
 FOLDERS = [ROOT / "cemethod" / "data" / "tsplib", ROOT / "tests" / "data" / "tsplib"]
@@ -91,13 +90,7 @@ def _targets(name, n):
 
 def _run(problem, seed):
     t_cpu, t_wall = time.process_time(), time.perf_counter()
-    res = ce.minimize(
-        problem,
-        problem.default_family(),
-        vectorized=True,
-        rng=seed,
-        **problem.default_options(),
-    )
+    res = problem.solve(rng=seed, polish=False).result  # pure CE
     ce_cpu = time.process_time() - t_cpu
     t_cpu = time.process_time()
     length = problem.solve(rng=seed, polish=True).length

@@ -94,7 +94,11 @@ def _run(
     noise_seed,
     reevaluate_elite,
     options,
+    refine=None,
 ):
+    # refine: private hook (X, values) -> (X, values) applied to the sampled
+    # batch between its evaluation and ``tell`` (the memetic TSP loop polishes
+    # its best tours there); ``values`` are those of X's rows only.
     for name in options:
         if name not in OPTION_NAMES or name in ("direction", "callback", "rng"):
             raise TypeError(f"{func}() got an unexpected keyword argument {name!r}")
@@ -148,12 +152,15 @@ def _run(
                 kept = opt.kept_points if reevaluate_elite else None
                 batch = X if kept is None else np.concatenate([X, kept])
                 values = _evaluate(evaluate, batch, opt, replications, noise_seed)
+                fresh = values[:n]
+                if refine is not None:
+                    X, fresh = refine(X, fresh)
                 violation = None
                 if constraints is not None:
                     violation = np.asarray(constraints(X), dtype=np.float64)
                 opt.tell(
                     X,
-                    values[:n],
+                    fresh,
                     violation=violation,
                     n_evaluations=batch.shape[0] * replications,
                     kept_values=None if kept is None else values[n:],

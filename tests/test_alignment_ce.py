@@ -4,7 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
-from alignment_paths import all_paths, padded
+from alignment_paths import all_paths, hit_rate, padded, random_dna
 
 from cemethod.problems import (
     BLOSUM62,
@@ -24,11 +24,7 @@ def _random_family(m, n, rng):
     return EditGraphPaths(probs)
 
 
-def _random_dna(rng, n):
-    return "".join(rng.choice(list("ACGT"), n))
-
-
-def test_pdf_sums_to_one_overall_paths():
+def test_pdf_sums_to_one_over_all_paths():
     rng = np.random.default_rng(0)
     fam = _random_family(3, 2, rng)
     X = padded(list(all_paths(3, 2)), 5)
@@ -84,8 +80,8 @@ def test_score_of_dp_path_is_the_optimum():
     rng = np.random.default_rng(2)
     for mode in ("global", "local"):
         prob = SequenceAlignment(
-            _random_dna(rng, 12),
-            _random_dna(rng, 9),
+            random_dna(rng, 12),
+            random_dna(rng, 9),
             gap_open=3.0,
             gap_extend=1.0,
             mode=mode,
@@ -99,7 +95,7 @@ def test_ce_reaches_dp_on_short_dna():
     rng = np.random.default_rng(3)
     hits = 0
     for seed in range(5):
-        prob = SequenceAlignment(_random_dna(rng, 15), _random_dna(rng, 15))
+        prob = SequenceAlignment(random_dna(rng, 15), random_dna(rng, 15))
         c = prob.compare(prob.solve(rng=seed))
         assert c["ce"] <= c["dp"] and c["gap"] == c["dp"] - c["ce"]
         hits += c["reached"]
@@ -127,12 +123,7 @@ def test_ce_reaches_dp_optimum_length_50_in_90_percent_of_seeds():
     # Issue #5 target: random DNA, length 50, global, linear gaps (gap 2,
     # match 1, mismatch -1): CE reaches the Needleman-Wunsch optimum in
     # >= 90 % of seeds.
-    reached = []
-    for seed in range(20):
-        rng = np.random.default_rng(1000 + seed)
-        prob = SequenceAlignment(_random_dna(rng, 50), _random_dna(rng, 50))
-        reached.append(prob.compare(prob.solve(rng=seed))["reached"])
-    assert np.mean(reached) >= 0.9
+    assert hit_rate(50, range(20)) >= 0.9
 
 
 def test_affine_default_sample_is_twice_the_linear_one():
@@ -148,16 +139,7 @@ def test_ce_reaches_dp_optimum_affine_length_50_in_90_percent_of_seeds():
     # Affine gaps (open 3, extend 1): with N = 40 (m + n) CE reaches the
     # Gotoh / Needleman-Wunsch optimum in >= 90 % of seeds (17/20 at the old
     # N = 20 (m + n)); reference = align_dp, validated by brute force.
-    reached = []
-    for seed in range(20):
-        rng = np.random.default_rng(1000 + seed)
-        a, b = _random_dna(rng, 50), _random_dna(rng, 50)
-        prob = SequenceAlignment(a, b, gap_open=3.0, gap_extend=1.0)
-        res = prob.solve(rng=seed)
-        ref = align_dp(a, b, gap_open=3.0, gap_extend=1.0)[0]
-        assert res.fun <= ref
-        reached.append(np.isclose(res.fun, ref))
-    assert np.mean(reached) >= 0.9
+    assert hit_rate(50, range(20), gap_open=3.0, gap_extend=1.0) >= 0.9
 
 
 def test_protocol_and_empty_sequences():

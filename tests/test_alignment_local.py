@@ -5,13 +5,12 @@ import pickle
 
 import numpy as np
 import pytest
-from alignment_paths import all_paths, padded
+from alignment_paths import all_paths, hit_rate, padded, random_dna
 
 from cemethod.problems import (
     EditGraphPaths,
     LocalEditPaths,
     SequenceAlignment,
-    align_dp,
 )
 from cemethod.testing import check_family
 
@@ -35,10 +34,6 @@ def _canonical(path):
     while k < len(path) and path[k] == 2:
         k += 1
     return k < len(path) and path[k] == 0
-
-
-def _random_dna(rng, n):
-    return "".join(rng.choice(list("ACGT"), n))
 
 
 @pytest.mark.parametrize("shape", [(3, 2), (2, 4), (1, 1), (4, 1)])
@@ -145,7 +140,7 @@ def test_rows_outside_the_family_and_bad_parameters():
 def test_default_family_and_the_dp_path():
     rng = np.random.default_rng(4)
     prob = SequenceAlignment(
-        _random_dna(rng, 14), _random_dna(rng, 11), gap_open=3.0, mode="local"
+        random_dna(rng, 14), random_dna(rng, 11), gap_open=3.0, mode="local"
     )
     fam = prob.default_family()
     assert isinstance(fam, LocalEditPaths) and fam.shape == (14, 11)
@@ -158,25 +153,11 @@ def test_default_family_and_the_dp_path():
     assert empty.compare(empty.solve(rng=0))["reached"]
 
 
-def _local_hits(length, seeds, gap_open, gap_extend):
-    hits = []
-    for seed in seeds:
-        rng = np.random.default_rng(1000 + seed)
-        a, b = _random_dna(rng, length), _random_dna(rng, length)
-        prob = SequenceAlignment(
-            a, b, gap_open=gap_open, gap_extend=gap_extend, mode="local"
-        )
-        res = prob.solve(rng=seed)
-        ref = align_dp(a, b, gap_open=gap_open, gap_extend=gap_extend, mode="local")[0]
-        assert res.fun <= ref + 1e-12
-        hits.append(np.isclose(res.fun, ref))
-    return np.mean(hits)
-
-
 def test_ce_reaches_smith_waterman_where_whole_paths_did_not():
     # The fast subset of the length-50 check below: seeds 1-4, where the
     # whole-path family (EditGraphPaths, N = 2000) reached the optimum in none.
-    assert _local_hits(50, range(1, 5), 2.0, 2.0) >= 0.75
+    rate = hit_rate(50, range(1, 5), gap_open=2.0, gap_extend=2.0, mode="local")
+    assert rate >= 0.75
 
 
 @pytest.mark.slow
@@ -186,7 +167,11 @@ def test_ce_reaches_smith_waterman_length_50_in_90_percent_of_seeds(gaps):
     # mismatch -1), the Smith-Waterman / Gotoh optimum in >= 90 % of 20 seeds
     # (20/20 measured for both gap settings; 45-50 % with the whole-path
     # family).
-    assert _local_hits(50, range(20), *gaps) >= 0.9
+    gap_open, gap_extend = gaps
+    rate = hit_rate(
+        50, range(20), gap_open=gap_open, gap_extend=gap_extend, mode="local"
+    )
+    assert rate >= 0.9
 
 
 def _score_rows(top, bottom, match=1.0, mismatch=-1.0, gap_open=3.0, gap_extend=1.0):
@@ -205,7 +190,7 @@ def _score_rows(top, bottom, match=1.0, mismatch=-1.0, gap_open=3.0, gap_extend=
 @pytest.mark.parametrize("seed", range(4))
 def test_format_and_span_show_the_scored_stretch(seed):
     rng = np.random.default_rng(seed)
-    a, b = _random_dna(rng, 25), _random_dna(rng, 20)
+    a, b = random_dna(rng, 25), random_dna(rng, 20)
     prob = SequenceAlignment(a, b, gap_open=3.0, gap_extend=1.0, mode="local")
     for path in (prob.optimal_solution, prob.default_family().sample(1, rng)[0]):
         top, bottom = prob.format(path).split("\n")

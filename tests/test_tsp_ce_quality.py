@@ -3,26 +3,16 @@ the reverse-weighted CE update of the Permutation family, pure CE reaching the
 optimum (published or brute force), and the polish (memetic CE) never worse
 than pure CE."""
 
-import itertools
 import pickle
 
 import numpy as np
 import pytest
+from tsp_helpers import brute_force
 
 from cemethod.families import Permutation
 from cemethod.problems import ATSP, TSP
 from cemethod.problems._local_search import memetic_run
 from cemethod.problems.tsplib import example_path
-
-
-def _brute_force(D):
-    """Shortest tour by enumerating every permutation that starts at 0."""
-    n = D.shape[0]
-    best = np.inf
-    for rest in itertools.permutations(range(1, n)):
-        t = (0, *rest)
-        best = min(best, sum(D[t[k], t[(k + 1) % n]] for k in range(n)))
-    return best
 
 
 def _random_symmetric(seed, n):
@@ -150,7 +140,7 @@ def test_pure_ce_on_random_instances_matches_brute_force():
     hits = 0
     for seed in range(4):
         D = _random_symmetric(seed, 9)
-        best = _brute_force(D)
+        best = brute_force(D)
         length = TSP(D).solve(rng=seed, polish=False).length
         assert length >= best
         hits += length == best
@@ -200,3 +190,26 @@ def test_memetic_solve_takes_workers_and_gives_the_same_run():
     np.testing.assert_array_equal(
         alone.result.history.gamma, pooled.result.history.gamma
     )
+
+
+def test_memetic_solve_takes_progress_callback_and_checkpoint(tmp_path, capsys):
+    # polish=True used to run a loop of its own that refused progress= and
+    # checkpoint=; it now goes through minimize's loop, with the same run.
+    tsp = TSP.from_tsplib(example_path("burma14.tsp"))
+    plain = tsp.solve(rng=3, maxiter=4)
+    seen = []
+    shown = tsp.solve(
+        rng=3, maxiter=4, progress=True, callback=lambda r: seen.append(r.nit)
+    )
+    assert capsys.readouterr().err  # the progress bar (or its stderr lines)
+    assert seen == list(range(1, shown.result.nit + 1))
+    np.testing.assert_array_equal(plain.tour, shown.tour)
+    np.testing.assert_array_equal(plain.result.x, shown.result.x)
+    assert plain.result.nfev == shown.result.nfev
+    path = tmp_path / "memetic.pkl"
+    first = tsp.solve(rng=3, maxiter=4, checkpoint=path)
+    assert path.exists()
+    np.testing.assert_array_equal(first.result.x, plain.result.x)
+    resumed = tsp.solve(rng=3, maxiter=4, checkpoint=path)  # finished: at once
+    np.testing.assert_array_equal(resumed.result.x, first.result.x)
+    assert resumed.result.nfev == first.result.nfev

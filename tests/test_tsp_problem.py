@@ -3,7 +3,6 @@ default family, the published optima, CE on instances whose optimum is known by
 construction or by brute force, and the local search (never longer, a 2-opt and
 Or-opt local optimum by exhaustive check)."""
 
-import itertools
 import math
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tsp_helpers import brute_force, reference_length
 
 import cemethod as ce
 from cemethod.families import Permutation
@@ -19,12 +19,6 @@ from cemethod.problems.tsp import TSPSolution
 from cemethod.problems.tsplib import example_path, read_tsplib
 
 TEST_DATA = Path(__file__).resolve().parent / "data" / "tsplib"
-
-
-def _length(D, tour):
-    """Row-by-row reference: the edges one at a time, closing edge included."""
-    n = len(tour)
-    return sum(D[tour[k], tour[(k + 1) % n]] for k in range(n))
 
 
 def _random_matrix(rng, n, symmetric, integer=True):
@@ -65,7 +59,7 @@ def test_vectorized_lengths_match_row_by_row(n, symmetric, integer, seed):
     values = problem(X)
     assert values.shape == (7,)
     assert values.dtype == (np.int64 if integer else np.float64)
-    expected = [_length(D, x) for x in X]
+    expected = [reference_length(D, x) for x in X]
     np.testing.assert_allclose(values, expected, rtol=1e-12)
     assert problem.tour_length(X[0]) == pytest.approx(expected[0], rel=1e-12)
 
@@ -161,7 +155,7 @@ def test_ce_finds_the_polygon_on_a_circle():
 def test_ce_solves_a_random_atsp_checked_by_brute_force():
     rng = np.random.default_rng(3)
     D = _random_matrix(rng, 9, symmetric=False)
-    brute = min(_length(D, (0, *p)) for p in itertools.permutations(range(1, 9)))
+    brute = brute_force(D)
     atsp = ATSP(D)
     found = [atsp.solve(rng=seed, polish=False).length for seed in range(5)]
     assert min(found) >= brute
@@ -197,19 +191,19 @@ def test_solve_same_seed_same_answer():
 
 def _two_opt_improvable(D, t):
     n = len(t)
-    base = _length(D, t)
+    base = reference_length(D, t)
     for i in range(n - 1):
         for j in range(i + 2, n):
             u = list(t)
             u[i + 1 : j + 1] = u[i + 1 : j + 1][::-1]
-            if _length(D, u) < base - 1e-9:
+            if reference_length(D, u) < base - 1e-9:
                 return True
     return False
 
 
 def _or_opt_improvable(D, t):
     n = len(t)
-    base = _length(D, t)
+    base = reference_length(D, t)
     for shift in range(n):
         r = list(np.roll(t, -shift))
         for L in (1, 2, 3):
@@ -217,7 +211,7 @@ def _or_opt_improvable(D, t):
             for k in range(len(rest) - 1):  # insert between rest[k], rest[k+1]
                 for s in (seg, seg[::-1]):
                     u = rest[: k + 1] + s + rest[k + 1 :]
-                    if _length(D, u) < base - 1e-9:
+                    if reference_length(D, u) < base - 1e-9:
                         return True
     return False
 
@@ -238,8 +232,8 @@ def test_polish_never_longer_and_locally_optimal(n, symmetric, integer, seed):
     tour = rng.permutation(n)
     polished, length = problem.polish(tour)
     assert sorted(polished) == list(range(n))
-    assert length == pytest.approx(_length(D, polished), rel=1e-12)
-    assert length <= _length(D, tour) + 1e-9
+    assert length == pytest.approx(reference_length(D, polished), rel=1e-12)
+    assert length <= reference_length(D, tour) + 1e-9
     assert not _two_opt_improvable(D, polished)
     assert not _or_opt_improvable(D, polished)
 

@@ -5,9 +5,53 @@ from __future__ import annotations
 
 import numpy as np
 
+from cemethod._validation import parameter_error
 from cemethod.problems._alignment_dp import DIAG, GAP_A, GAP_B
 
-__all__ = ["most_likely_walk", "move_frequencies", "move_rows", "sample_walks"]
+__all__ = [
+    "most_likely_walk",
+    "move_frequencies",
+    "move_rows",
+    "pad_path",
+    "path_steps",
+    "sample_walks",
+]
+
+_SUM_TOL = 1e-8  # how far probabilities that must sum to 1 may miss it
+
+
+def path_steps(x, m: int, k: int, func: str):
+    """Read rows of moves as paths through the ``(m+1) x (k+1)`` edit graph.
+
+    Returns ``(Xi, i, j, step, ok)``: the moves as int16, the cell ``(i, j)``
+    each move leaves from (not clipped: invalid rows may leave the grid), the
+    mask of the moves (not the -1 padding) and the mask of the rows that are
+    paths: values in {-1, 0, 1, 2}, padding only at the end, ending exactly
+    at ``(m, k)`` (i and j never decrease, so that keeps the path inside).
+    """
+    X = np.asarray(x)
+    if X.ndim != 2 or X.shape[1] != m + k:
+        raise parameter_error(func, "x", f"a 2-D array with {m + k} columns", X)
+    Xi = X.astype(np.int16, copy=False)
+    step = Xi >= 0
+    di = ((Xi == DIAG) | (Xi == GAP_B)).astype(np.int16)
+    dj = ((Xi == DIAG) | (Xi == GAP_A)).astype(np.int16)
+    i_before = np.cumsum(di, axis=1, dtype=np.int16) - di
+    j_before = np.cumsum(dj, axis=1, dtype=np.int16) - dj
+    ok = ((X >= -1) & (X <= 2)).all(axis=1) & np.all(
+        step[:, :-1] >= step[:, 1:], axis=1
+    )
+    if m + k:  # with no moves at all, every (empty) row ends at (0, 0)
+        ok &= (i_before[:, -1] + di[:, -1] == m) & (j_before[:, -1] + dj[:, -1] == k)
+    return Xi, i_before, j_before, step, ok
+
+
+def pad_path(moves, length: int) -> np.ndarray:
+    """The moves as an ``int8`` row of ``length``, padded with -1 (the layout
+    of the alignment families' samples)."""
+    out = np.full(length, -1, dtype=np.int8)
+    out[: len(moves)] = moves
+    return out
 
 
 def sample_walks(probs, ended, i, j, u):

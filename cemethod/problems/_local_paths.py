@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cemethod._validation import check_real, parameter_error
+from cemethod._validation import check_int_at_least, check_real, parameter_error
 from cemethod.families._discrete_common import (
     ArrayFamilyMixin,
     check_alpha,
@@ -38,15 +38,16 @@ from cemethod.families._discrete_common import (
 )
 from cemethod.problems._alignment_dp import DIAG, GAP_A, GAP_B
 from cemethod.problems._edit_graph_walks import (
+    _SUM_TOL,
     most_likely_walk,
     move_frequencies,
     move_rows,
+    pad_path,
+    path_steps,
     sample_walks,
 )
 
 __all__ = ["LocalEditPaths"]
-
-_SUM_TOL = 1e-8
 
 
 def _check_probabilities(P, axis, what, func):
@@ -125,9 +126,8 @@ class LocalEditPaths(ArrayFamilyMixin):
         for what it changed.
         """
         func = "LocalEditPaths.initial"
-        for name, v in (("m", m), ("n", n)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise parameter_error(func, name, "an integer >= 1", v)
+        m = check_int_at_least(m, param="m", func=func)
+        n = check_int_at_least(n, param="n", func=func)
         d = check_real(
             diagonal,
             param="diagonal",
@@ -184,29 +184,14 @@ class LocalEditPaths(ArrayFamilyMixin):
     def _decode(self, x, func):
         """Start cells, the cells before each step, a mask of the walk's steps
         and a mask of the rows this family can sample."""
-        X = np.asarray(x)
         m, k = self.shape
-        if X.ndim != 2 or X.shape[1] != m + k:
-            raise parameter_error(func, "x", f"a 2-D array with {m + k} columns", X)
-        Xi = X.astype(np.int16, copy=False)
+        Xi, i_before, j_before, step, ok = path_steps(x, m, k, func)
         t = np.arange(m + k)[None, :]
         i0 = np.argmax(Xi != GAP_B, axis=1)  # leading gaps in b ...
         diag_at = np.argmax((Xi != GAP_A) & (t >= i0[:, None]), axis=1)  # ... in a
         j0 = diag_at - i0
-        di = ((Xi == DIAG) | (Xi == GAP_B)).astype(np.int16)
-        dj = ((Xi == DIAG) | (Xi == GAP_A)).astype(np.int16)
-        i_before = np.cumsum(di, axis=1, dtype=np.int16) - di
-        j_before = np.cumsum(dj, axis=1, dtype=np.int16) - dj
-        # A path (values in {-1, 0, 1, 2}, padding only at the end, ending at
-        # (m, n)) whose first move after the leading gaps is the diagonal.
-        step = Xi >= 0
-        ok = (
-            ((X >= -1) & (X <= 2)).all(axis=1)
-            & np.all(step[:, :-1] >= step[:, 1:], axis=1)
-            & (i_before[:, -1] + di[:, -1] == m)
-            & (j_before[:, -1] + dj[:, -1] == k)
-            & (Xi[np.arange(Xi.shape[0]), diag_at] == DIAG)
-        )
+        # A path whose first move after the leading gaps is the diagonal.
+        ok &= Xi[np.arange(Xi.shape[0]), diag_at] == DIAG
         walk = step & (t > diag_at[:, None]) & (i_before < m) & (j_before < k)
         # Clipped so that invalid rows still index safely (they are masked).
         i0, j0 = np.minimum(i0, m - 1), np.clip(j0, 0, k - 1)
@@ -275,10 +260,7 @@ class LocalEditPaths(ArrayFamilyMixin):
     def mode(self) -> np.ndarray:
         """The most likely path (exact: a Viterbi sweep over the cells)."""
         m, k = self.shape
-        moves, _ = self._most_likely()
-        out = np.full(m + k, -1, dtype=np.int8)
-        out[: len(moves)] = moves
-        return out
+        return pad_path(self._most_likely()[0], m + k)
 
     def is_degenerate(self, atol: float = 1e-8) -> bool:
         """True when the start cell and every move of the mode's walk have

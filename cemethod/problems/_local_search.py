@@ -12,7 +12,11 @@ prefix sums, so the same code is exact for ATSP. Kernels: no validation here.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
+
+from cemethod._minimize import _run, minimize
 
 __all__ = ["local_search", "memetic_run", "two_opt_deltas"]
 
@@ -129,34 +133,36 @@ def local_search(D: np.ndarray, tour: np.ndarray, max_moves: int | None = None):
     return t, moves
 
 
-def memetic_run(
-    problem, family, n_polish_elite: int, polish_one, *, workers=None, **settings
-):
+def memetic_run(problem, family, n_polish_elite: int, polish_one, **kwargs):
     """CE with the local search inside the loop: every iteration the
     ``n_polish_elite`` best sampled tours are replaced by their local optima
     (``polish_one(tour) -> (tour, length)``) before the CE update, so the
     elite, and the fitted transition matrix, are built from 2-opt / Or-opt
-    optima (a memetic CE). Returns the optimizer's :class:`CEResult`; its
-    ``nfev`` counts the sampled tours, not the local-search moves. The batch is
-    evaluated by the library's one evaluator (``workers`` as in
-    :func:`cemethod.minimize`); the local search runs in this process.
+    optima (a memetic CE). ``kwargs`` are those of :func:`cemethod.minimize`
+    (``workers``, ``callback``, ``progress``, ``checkpoint``, the optimizer's
+    options, ...; ``problem`` is always evaluated as vectorized). Returns the
+    :class:`CEResult`; its ``nfev`` counts the sampled tours, not the
+    local-search moves. The local search runs in this process.
     """
-    from cemethod._evaluation import BatchEvaluator
-    from cemethod._optimizer import CrossEntropyOptimizer
 
-    opt = CrossEntropyOptimizer(family, **settings)
-    with BatchEvaluator(
-        problem,
-        vectorized=True,
-        workers=workers,
-        on_error=opt._settings["on_error"],
-        func=f"{type(problem).__name__}.solve",
-    ) as evaluate:
-        while not opt.stop():
-            X = np.array(opt.ask())
-            values = np.array(evaluate(X)[0], dtype=np.float64)
-            top = np.argsort(values, kind="stable")[:n_polish_elite]
-            for k in top:
-                X[k], values[k] = polish_one(X[k])
-            opt.tell(X, values)
-    return opt.result()
+    def refine(X, values):
+        X = np.array(X)
+        values = np.array(values, dtype=np.float64)
+        for k in np.argsort(values, kind="stable")[:n_polish_elite]:
+            X[k], values[k] = polish_one(X[k])
+        return X, values
+
+    run = {name: kwargs.pop(name, default) for name, default in _RUN_DEFAULTS.items()}
+    run["vectorized"] = True
+    return _run(
+        "minimize", "minimize", problem, family, options=kwargs, refine=refine, **run
+    )
+
+
+# minimize's own keywords (workers, callback, ...) and their defaults; the
+# other keywords are the optimizer's options.
+_RUN_DEFAULTS = {
+    name: p.default
+    for name, p in inspect.signature(minimize).parameters.items()
+    if p.kind is p.KEYWORD_ONLY
+}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cemethod._validation import check_choice, parameter_error
+from cemethod._validation import check_choice, check_int_at_least, parameter_error
 from cemethod.families._discrete_common import (
     ArrayFamilyMixin,
     check_alpha,
@@ -40,16 +40,17 @@ from cemethod.problems._alignment_dp import (
     step_scores,
 )
 from cemethod.problems._edit_graph_walks import (
+    _SUM_TOL,
     most_likely_walk,
     move_frequencies,
     move_rows,
+    pad_path,
+    path_steps,
     sample_walks,
 )
 from cemethod.problems._local_paths import LocalEditPaths
 
 __all__ = ["EditGraphPaths", "LocalEditPaths", "SequenceAlignment"]
-
-_SUM_TOL = 1e-8
 
 
 def _allowed(m: int, n: int) -> np.ndarray:
@@ -117,11 +118,9 @@ class EditGraphPaths(ArrayFamilyMixin):
     @classmethod
     def uniform(cls, m: int, n: int) -> EditGraphPaths:
         """Every possible move of a cell equally likely."""
-        for name, v in (("m", m), ("n", n)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
-                raise parameter_error(
-                    "EditGraphPaths.uniform", name, "an integer >= 0", v
-                )
+        func = "EditGraphPaths.uniform"
+        m = check_int_at_least(m, param="m", func=func, low=0)
+        n = check_int_at_least(n, param="n", func=func, low=0)
         ok = _allowed(m, n).astype(float)
         ok[m, n] = 0.0
         tot = ok.sum(axis=2, keepdims=True)
@@ -139,34 +138,23 @@ class EditGraphPaths(ArrayFamilyMixin):
         m, k = self.shape
         L = m + k
         u = rng.random((n, L))
+        start = np.zeros(n, dtype=np.intp)
+        return sample_walks(*self._grid(), start, start, u)[0]
+
+    def _grid(self):
+        """The move probabilities and the mask of the cells where walks stop
+        (only ``(m, n)``)."""
+        m, k = self.shape
         ended = np.zeros((m + 1, k + 1), dtype=bool)
         ended[m, k] = True
-        start = np.zeros(n, dtype=np.intp)
-        return sample_walks(self.probs, ended, start, start, u)[0]
+        return self.probs, ended
 
     def _walk(self, x, func):
         """Cells visited (i, j) before each step, and a mask of valid paths."""
-        X = np.asarray(x)
         m, k = self.shape
-        if X.ndim != 2 or X.shape[1] != m + k:
-            raise parameter_error(func, "x", f"a 2-D array with {m + k} columns", X)
-        Xi = X.astype(np.int16, copy=False)
-        step = Xi >= 0
-        di = ((Xi == DIAG) | (Xi == GAP_B)).astype(np.int16)
-        dj = ((Xi == DIAG) | (Xi == GAP_A)).astype(np.int16)
-        i_after = np.cumsum(di, axis=1, dtype=np.int16)
-        j_after = np.cumsum(dj, axis=1, dtype=np.int16)
-        # Valid: moves in {0,1,2} then only -1, ending exactly at (m, n)
-        # (i and j never decrease, so ending at (m, n) keeps the path inside).
-        good_vals = ((X >= -1) & (X <= 2)).all(axis=1)
-        pad_ok = np.all(step[:, :-1] >= step[:, 1:], axis=1)
-        if m + k:
-            ends = (i_after[:, -1] == m) & (j_after[:, -1] == k)
-        else:
-            ends = np.ones(X.shape[0], dtype=bool)
-        ok = good_vals & pad_ok & ends
+        Xi, i0, j0, step, ok = path_steps(x, m, k, func)
         # Clipped so invalid rows still index safely (they are masked out).
-        return Xi, np.minimum(i_after - di, m), np.minimum(j_after - dj, k), step, ok
+        return Xi, np.minimum(i0, m), np.minimum(j0, k), step, ok
 
     def log_pdf(self, x) -> np.ndarray:
         """Log-probability of each path; ``-inf`` for rows that are not paths."""
@@ -203,19 +191,13 @@ class EditGraphPaths(ArrayFamilyMixin):
     def _most_likely(self):
         """The moves of the most likely path (Viterbi) and the cells it
         leaves from."""
-        m, k = self.shape
-        ended = np.zeros((m + 1, k + 1), dtype=bool)
-        ended[m, k] = True
-        return most_likely_walk(self.probs, ended)[1](0, 0)
+        return most_likely_walk(*self._grid())[1](0, 0)
 
     def mode(self) -> np.ndarray:
         """The most likely path (exact: a Viterbi sweep over the cells), -1
         padded."""
         m, k = self.shape
-        moves, _ = self._most_likely()
-        out = np.full(m + k, -1, dtype=np.int8)
-        out[: len(moves)] = moves
-        return out
+        return pad_path(self._most_likely()[0], m + k)
 
     def is_degenerate(self, atol: float = 1e-8) -> bool:
         """True when every move of the mode has probability >= 1 - atol."""
@@ -309,10 +291,7 @@ class SequenceAlignment:
     @property
     def optimal_solution(self) -> np.ndarray:
         """One optimal path, as ``default_family().sample`` rows look."""
-        moves = self._solve_dp()[1]
-        out = np.full(len(self.a) + len(self.b), -1, dtype=np.int8)
-        out[: moves.size] = moves
-        return out
+        return pad_path(self._solve_dp()[1], len(self.a) + len(self.b))
 
     def __call__(self, X) -> np.ndarray:
         """Alignment scores of the paths in the rows of ``X``, shape (N,)."""

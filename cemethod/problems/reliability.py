@@ -36,7 +36,6 @@ degenerate weights; the product family cannot recover a cut it has lost.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 import warnings
 
@@ -45,6 +44,7 @@ import numpy as np
 from cemethod._validation import (
     check_choice,
     check_confidence_level,
+    check_int_at_least,
     check_real,
     parameter_error,
 )
@@ -62,16 +62,6 @@ def _check_batch(X, m, func, param="X"):
     if X.ndim != 2 or X.shape[1] != m:
         raise parameter_error(func, param, f"an array of shape (n, {m})", X)
     return X
-
-
-def _check_count(value, func, param, low=1):
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or value < low
-    ):
-        raise parameter_error(func, param, f"an integer >= {low}", value)
-    return int(value)
 
 
 class NetworkReliability:
@@ -196,8 +186,8 @@ class NetworkReliability:
         """Crude Monte Carlo estimate of the unreliability (a ``RareEventResult``)."""
         from cemethod import crude_monte_carlo
 
-        n_samples = _check_count(
-            n_samples, "NetworkReliability.crude_monte_carlo", "n_samples"
+        n_samples = check_int_at_least(
+            n_samples, param="n_samples", func="NetworkReliability.crude_monte_carlo"
         )
         return crude_monte_carlo(
             self.score,
@@ -290,11 +280,13 @@ class NetworkReliability:
         True
         """
         func = "NetworkReliability.estimate"
-        n_samples = _check_count(n_samples, func, "n_samples", low=2)
-        n_iterations = _check_count(n_iterations, func, "n_iterations", low=0)
+        n_samples = check_int_at_least(n_samples, param="n_samples", func=func, low=2)
+        n_iterations = check_int_at_least(
+            n_iterations, param="n_iterations", func=func, low=0
+        )
         if n_final is None:
             n_final = 10 * n_samples
-        n_final = _check_count(n_final, func, "n_final", low=2)
+        n_final = check_int_at_least(n_final, param="n_final", func=func, low=2)
         alpha = check_real(
             smoothing,
             param="smoothing",

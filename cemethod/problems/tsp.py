@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from cemethod._minimize import minimize
+from cemethod._options import check_bool
 from cemethod._result import CEResult
-from cemethod._validation import format_value, parameter_error
+from cemethod._validation import check_int_at_least, check_real, parameter_error
 from cemethod.families import Permutation
 from cemethod.problems._local_search import local_search, memetic_run
 from cemethod.problems.tsplib import published_optimum, read_tsplib
@@ -234,14 +235,16 @@ class TSP:
     def __call__(self, X) -> np.ndarray:
         """Lengths of the tours in the rows of ``X`` (closing edge included),
         shape ``(len(X),)``; int64 for integer distances."""
-        X = self._tours(X, f"{type(self).__name__}.__call__")
-        D = self._distances
-        return D[X, np.roll(X, -1, axis=1)].sum(axis=1)
+        return self._lengths(self._tours(X, f"{type(self).__name__}.__call__"))
+
+    def _lengths(self, X) -> np.ndarray:
+        """Lengths of the valid tours in the rows of ``X`` (no validation)."""
+        return self._distances[X, np.roll(X, -1, axis=1)].sum(axis=1)
 
     def tour_length(self, tour):
         """Length of one tour (a permutation of ``0..n-1``)."""
         t = self._tours(tour, f"{type(self).__name__}.tour_length", one=True)
-        return self._distances[t[0], np.roll(t[0], -1)].sum().item()
+        return self._lengths(t)[0].item()
 
     def default_family(self, prior="distance", temperature=None) -> Permutation:
         """The initial sampling distribution of :meth:`solve`.
@@ -327,14 +330,14 @@ class TSP:
                [0.298, 0.702, 0.   ]])
         """
         func = f"{type(self).__name__}.distance_prior"
-        if (
-            not isinstance(temperature, numbers.Real)
-            or isinstance(temperature, bool)
-            or not (math.isfinite(temperature) and temperature > 0)
-        ):
-            raise parameter_error(
-                func, "temperature", "a finite number > 0", temperature
-            )
+        temperature = check_real(
+            temperature,
+            param="temperature",
+            func=func,
+            low=0.0,
+            low_inclusive=False,
+            high_inclusive=False,  # finite
+        )
         n = self.n
         off = ~np.eye(n, dtype=bool)
         D = np.where(off, self._distances.astype(np.float64), np.inf)
@@ -416,19 +419,18 @@ class TSP:
         """
         func = f"{type(self).__name__}.polish"
         t = self._tours(tour, func, one=True)
-        if max_moves is not None and (
-            not isinstance(max_moves, numbers.Integral)
-            or isinstance(max_moves, bool)
-            or max_moves < 0
-        ):
-            raise parameter_error(func, "max_moves", "None or an int >= 0", max_moves)
-        out, _ = local_search(self._distances, t[0], max_moves)
-        return out, self.tour_length(out)
+        if max_moves is not None:
+            max_moves = check_int_at_least(
+                max_moves, param="max_moves", func=func, low=0
+            )
+        out, length = self._polish_one(t[0], max_moves)
+        return out, length.item()
 
-    def _polish_one(self, tour):
-        """Local search of one valid tour (no validation): (tour, length)."""
-        out, _ = local_search(self._distances, tour)
-        return out, self._distances[out, np.roll(out, -1)].sum()
+    def _polish_one(self, tour, max_moves=None):
+        """Local search of one valid tour (no validation): (tour, length), the
+        length a numpy scalar."""
+        out, _ = local_search(self._distances, tour, max_moves)
+        return out, self._lengths(out[None])[0]
 
     def polish_result(self, result, *, n_polish=_N_POLISH_DEFAULT, rng=None):
         """Polish the outcome of a CE run: :meth:`polish` from ``result.x``,
@@ -442,22 +444,19 @@ class TSP:
             Never more than ``result.fun``.
         """
         func = f"{type(self).__name__}.polish_result"
-        if (
-            not isinstance(n_polish, numbers.Integral)
-            or isinstance(n_polish, bool)
-            or n_polish < 0
-        ):
-            raise parameter_error(func, "n_polish", "an int >= 0", n_polish)
+        n_polish = check_int_at_least(n_polish, param="n_polish", func=func, low=0)
         rng = np.random.default_rng(rng)
         starts = [np.asarray(result.x), np.asarray(result.x_mode)]
         if n_polish:
             starts.extend(result.family.sample(int(n_polish), rng))
         best = None
         for start in starts:
-            t, ell = self.polish(np.asarray(start, dtype=np.intp))
-            if best is None or ell < best[1]:
-                best = (t, ell)
-        return best
+            start = np.asarray(start, dtype=np.intp)
+            t = self._tours(start, func, one=True)[0]
+            tour, length = self._polish_one(t)
+            if best is None or length < best[1]:
+                best = (tour, length)
+        return best[0], best[1].item()
 
     def solve(
         self,
@@ -488,33 +487,25 @@ class TSP:
             after the CE run. Ignored with ``polish=False``.
         **options
             Passed to :func:`cemethod.minimize` (``n_samples``, ``smoothing``,
-            ``time_limit``, ``callback``, ...); with ``polish=True`` and
-            ``polish_elite > 0`` to :class:`cemethod.CrossEntropyOptimizer`
-            (its options, and ``workers``; not ``progress`` or ``checkpoint``).
+            ``time_limit``, ``callback``, ``progress``, ``workers``, ...),
+            with or without ``polish``.
 
         Returns
         -------
         TSPSolution
         """
         func = f"{type(self).__name__}.solve"
-        if not isinstance(polish, (bool, np.bool_)):
-            raise TypeError(
-                f"The 'polish' parameter of {func} must be a bool. "
-                f"Got {format_value(polish)} instead."
-            )
-        if (
-            not isinstance(polish_elite, numbers.Integral)
-            or isinstance(polish_elite, bool)
-            or polish_elite < 0
-        ):
-            raise parameter_error(func, "polish_elite", "an int >= 0", polish_elite)
+        polish = check_bool(polish, param="polish", func=func)
+        polish_elite = check_int_at_least(
+            polish_elite, param="polish_elite", func=func, low=0
+        )
         rng = np.random.default_rng(rng)
         settings = {**self.default_options(), **options}
         if polish and polish_elite > 0:
             res = memetic_run(
                 self,
                 self.default_family(),
-                int(polish_elite),
+                polish_elite,
                 self._polish_one,
                 rng=rng,
                 **settings,
@@ -530,7 +521,7 @@ class TSP:
         if self._distances.dtype.kind == "i":
             length = int(length)
         error = None if not self.optimum else length / self.optimum - 1.0
-        return TSPSolution(tour, length, res, bool(polish), error)
+        return TSPSolution(tour, length, res, polish, error)
 
 
 class ATSP(TSP):
