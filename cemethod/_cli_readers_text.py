@@ -150,28 +150,14 @@ def read_sequence(arg: str):
 
 
 def _fasta_first(path):
-    from cemethod.problems import read_fasta
+    from cemethod.problems.fasta import _read_fasta_records
 
     check_input_file(path)
     try:
-        records = read_fasta(path)
+        records = _read_fasta_records(path)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(str(exc).removeprefix("read_fasta: ")) from None
-    name, seq = records[0]
-    spans, start = [], 0
-    with open(path, encoding="utf-8") as handle:
-        inside = False
-        for number, raw in enumerate(handle, 1):
-            line = raw.strip()
-            if line.startswith(">"):
-                if inside:
-                    break
-                inside = True
-                continue
-            if inside and line and not line.startswith(";"):
-                k = len("".join(line.split()))
-                spans.append((number, start, start + k))
-                start += k
+    name, seq, spans = records[0]
     return name, seq, (path, spans, len(records))
 
 
