@@ -5,26 +5,26 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 
 import numpy as np
 
 from cemethod._cli_common import InputError, check_input_file
-from cemethod._cli_readers import _is_number, _shorten
+from cemethod._cli_readers import _is_number, _read_text, _shorten
 
 __all__ = ["locate", "read_predictions", "read_sequence"]
 
 
 # -- predictions (evaluate) --
 def _csv_rows(path):
-    check_input_file(path)
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = [
-            (number, [c.strip() for c in row])
-            for number, row in enumerate(csv.reader(handle), 1)
-            if row and any(c.strip() for c in row)
-        ]
+    handle = io.StringIO(_read_text(path, newline=""), newline="")
+    rows = [
+        (number, [c.strip() for c in row])
+        for number, row in enumerate(csv.reader(handle), 1)
+        if row and any(c.strip() for c in row)
+    ]
     if not rows:
         raise InputError(f"{path}: the file is empty")
     return rows
@@ -155,7 +155,9 @@ def _fasta_first(path):
     check_input_file(path)
     try:
         records = _read_fasta_records(path)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file") from None
+    except ValueError as exc:
         raise InputError(str(exc).removeprefix("read_fasta: ")) from None
     name, seq, spans = records[0]
     return name, seq, (path, spans, len(records))
