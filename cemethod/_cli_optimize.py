@@ -109,8 +109,8 @@ def run_maxcut(args, out, progress):
     from cemethod import maximize
     from cemethod.problems import MaxCut
 
-    path = check_input_file(args.graph)
-    kind, data, values, where = read_graph(path, "weight")
+    path = args.graph
+    kind, data, values, where = read_graph(path, "weight")  # checks the file
     if kind == "matrix":
         problem = MaxCut(data)
     else:
@@ -180,14 +180,15 @@ def _orlib_jobs(path) -> int:
 def run_schedule(args, out, progress):
     from cemethod.problems import WeightedTardiness, read_orlib_wt
 
-    path = check_input_file(args.file)
+    path = args.file
     if path.lower().endswith(".csv"):
         if args.instance is not None or args.jobs is not None:
             raise InputError("--instance and --jobs apply to OR-Library files only")
-        p, w, d = read_jobs_csv(path)
+        p, w, d = read_jobs_csv(path)  # checks the file
         problem = WeightedTardiness(p, w, d, optimum=args.optimum)
         where = f"{len(p)} jobs from {path}"
     else:
+        check_input_file(path)
         n_jobs = args.jobs or _orlib_jobs(path)
         try:
             problems = read_orlib_wt(path, n_jobs=n_jobs)

@@ -143,7 +143,7 @@ def read_sequence(arg: str):
     from cemethod.problems.fasta import _SEQ_LINE
 
     if os.path.exists(arg):
-        return _fasta_first(arg)
+        return _fasta_first(check_input_file(arg))
     if _SEQ_LINE.match(arg):  # the sequence itself, as a FASTA line
         return arg, arg, None
     raise InputError(f"{arg}: no such file, and not a literal sequence (letters only)")
@@ -152,7 +152,6 @@ def read_sequence(arg: str):
 def _fasta_first(path):
     from cemethod.problems.fasta import _read_fasta_records
 
-    check_input_file(path)
     try:
         records = _read_fasta_records(path)
     except UnicodeDecodeError:
