@@ -14,6 +14,7 @@ from cemethod._cli_common import (
     check_input_file,
     convergence_plot,
     optimizer_options,
+    tour_plot,
 )
 from cemethod._cli_readers import read_graph, read_jobs_csv
 from cemethod._cli_readers_text import locate, read_sequence
@@ -80,20 +81,7 @@ def run_tsp(args, out, progress):
         "ce": ce_summary(res),
     }
     if data.coordinates is not None:
-        xy = np.asarray(data.coordinates)[:, :2]
-        closed = np.r_[sol.tour, sol.tour[:1]]
-
-        def draw(ax):
-            ax.plot(
-                xy[closed, 1 if data.edge_weight_type == "GEO" else 0],
-                xy[closed, 0 if data.edge_weight_type == "GEO" else 1],
-                "-o",
-                ms=4,
-            )
-            ax.set_aspect("equal", adjustable="datalim")
-            ax.set_xticks([])
-            ax.set_yticks([])
-
+        draw = tour_plot(data.coordinates, sol.tour, data.edge_weight_type == "GEO")
         out.add_figure("tour.png", draw, f"{data.name}: length {sol.length:g}")
     out.add_figure(
         "convergence.png", convergence_plot(res, "tour length"), "CE convergence"
