@@ -295,17 +295,17 @@ def run_align(args, out, progress):
     res = problem.solve(rng=args.seed, callback=progress.callback, **opts)
     cmp = problem.compare(res)
     verdict = "reached" if cmp["reached"] else f"{cmp['gap']:g} below"
-    (i0, i1), (j0, j1) = problem.local_span(res.x)
-    span = (
-        [f"aligned part: {name_a} {i0 + 1}-{i1}, {name_b} {j0 + 1}-{j1}"]
-        if args.mode == "local"
-        else []
-    )
+    text = problem.format(res.x)
+    if args.mode == "local":
+        (i0, i1), (j0, j1) = problem.local_span(res.x)
+        span = [f"aligned part: {name_a} {i0 + 1}-{i1}, {name_b} {j0 + 1}-{j1}"]
+    else:  # the whole sequences, as local_span says in global mode
+        (i0, i1), (j0, j1), span = (0, len(a)), (0, len(b)), []
     lines = [
         f"CE score {cmp['ce']:g}; dynamic programming optimum {cmp['dp']:g} "
         f"({verdict})",
         *span,
-        problem.format(res.x),
+        text,
         f"{res.nit} CE iterations, {res.nfev} alignments evaluated; {res.message}",
     ]
     if not cmp["reached"]:
@@ -313,7 +313,6 @@ def run_align(args, out, progress):
             "an optimal alignment (dynamic programming):",
             problem.format(problem.optimal_solution),
         ]
-    top, bottom = problem.format(res.x).split("\n")
     payload = {
         "command": "align",
         "seq1": {"name": name_a, "sequence": a},
@@ -325,7 +324,7 @@ def run_align(args, out, progress):
         "ce_score": cmp["ce"],
         "dp_score": cmp["dp"],
         "reached": cmp["reached"],
-        "alignment": [top, bottom],
+        "alignment": text.split("\n"),
         "aligned_part": {"seq1": [i0 + 1, i1], "seq2": [j0 + 1, j1]},
         "ce": ce_summary(res),
     }
