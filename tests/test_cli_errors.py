@@ -8,28 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from cli_helpers import DATA, ENV, ROOT, run_cli
 
 from cemethod._cli_parser import build_parser
 from cemethod.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-DATA = ROOT / "cemethod" / "data"
-
-
-def run_cli(*args, env=ENV, timeout=300):
-    return subprocess.run(
-        [sys.executable, "-m", "cemethod", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=timeout,
-    )
-
 
 TSP_BAD = (
     "NAME : bad\nTYPE : TSP\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : EUC_2D\n"
