@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cemethod._validation import check_int_at_least
 from sklearn_ext.display._common import axes, binary_inputs, predict_proba
 from sklearn_ext.metrics._validation import check_choice, parameter_error
 
@@ -115,8 +116,7 @@ class ReliabilityDisplay:
         strategy = check_choice(
             strategy, ("uniform", "quantile"), param="strategy", func=func
         )
-        if not isinstance(n_bins, int | np.integer) or n_bins < 1:
-            raise parameter_error(func, "n_bins", "a positive integer", n_bins)
+        n_bins = check_int_at_least(n_bins, param="n_bins", func=func)
         proba = np.asarray(y_proba, dtype=float)
         top_label = proba.ndim == 2 and proba.shape[1] > 2
         if top_label:
