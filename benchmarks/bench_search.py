@@ -36,6 +36,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse
+import functools
 import time
 import warnings
 
@@ -143,20 +144,17 @@ def _optuna_space(space):
     return out
 
 
-def _scores_random(est, space, X, y, cv, budget, seed):
-    s = RandomizedSearchCV(
+def _scores_search(cls, est, space, X, y, cv, budget, seed):
+    """Mean CV score of every candidate of a ``cls`` search, in draw order."""
+    s = cls(
         est, space, n_iter=budget, scoring=SCORING, cv=cv, random_state=seed,
         refit=False,
     ).fit(X, y)  # fmt: skip
     return s.cv_results_["mean_test_score"]
 
 
-def _scores_ce(est, space, X, y, cv, budget, seed):
-    s = CrossEntropySearchCV(
-        est, space, n_iter=budget, scoring=SCORING, cv=cv, random_state=seed,
-        refit=False,
-    ).fit(X, y)  # fmt: skip
-    return s.cv_results_["mean_test_score"]
+_scores_random = functools.partial(_scores_search, RandomizedSearchCV)
+_scores_ce = functools.partial(_scores_search, CrossEntropySearchCV)
 
 
 def _scores_optuna(est, space, X, y, cv, budget, seed):

@@ -285,6 +285,28 @@ def convergence_plot(result, label: str):
     return draw
 
 
+def tour_plot(xy, tour, geo: bool, *, labelled: bool = False):
+    """A ``draw(ax)`` of the closed ``tour`` through the points ``xy`` (first two
+    columns; GEO files give latitude, longitude: drawn as longitude across).
+    ``labelled`` names the axes and keeps their ticks; otherwise the plot keeps
+    the aspect ratio and has no ticks."""
+    xy = np.asarray(xy)[:, :2]
+    closed = np.r_[tour, tour[:1]]
+    across, up = (1, 0) if geo else (0, 1)
+
+    def draw(ax):
+        ax.plot(xy[closed, across], xy[closed, up], "-o", ms=4)
+        if labelled:
+            ax.set_xlabel("longitude" if geo else "x")
+            ax.set_ylabel("latitude" if geo else "y")
+        else:
+            ax.set_aspect("equal", adjustable="datalim")
+            ax.set_xticks([])
+            ax.set_yticks([])
+
+    return draw
+
+
 class Outputs:
     """Files to write when, and only when, the run has succeeded."""
 

@@ -8,7 +8,6 @@ import numpy as np
 from cemethod._cli_common import (
     InputError,
     ce_summary,
-    check_input_file,
     convergence_plot,
     optimizer_options,
 )
@@ -63,8 +62,8 @@ def run_reliability(args, out, progress):
     from cemethod.problems import NetworkReliability
     from cemethod.problems.reliability_exact import AUTO_ENUMERATION_EDGES
 
-    path = check_input_file(args.graph)
-    net = _network(args, path)
+    path = args.graph
+    net = _network(args, path)  # read_graph checks the file
     if (args.source is None) != (args.target is None):
         raise InputError("--source and --target go together (neither: all-terminal)")
     for option, node in (("--source", args.source), ("--target", args.target)):
@@ -173,8 +172,8 @@ def run_buffer(args, out, progress):
     from cemethod import maximize
     from cemethod.problems import BufferAllocation, ThroughputMaximization
 
-    path = check_input_file(args.config)
-    cfg = read_buffer_config(path)
+    path = args.config
+    cfg = read_buffer_config(path)  # checks the file
     sim = {k: cfg.pop(k) for k in ("horizon", "warmup") if k in cfg}
     replications = cfg.pop("replications", None)
     kind = cfg.pop("problem")

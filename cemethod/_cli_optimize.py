@@ -14,6 +14,7 @@ from cemethod._cli_common import (
     check_input_file,
     convergence_plot,
     optimizer_options,
+    tour_plot,
 )
 from cemethod._cli_readers import read_graph, read_jobs_csv
 from cemethod._cli_readers_text import locate, read_sequence
@@ -80,20 +81,7 @@ def run_tsp(args, out, progress):
         "ce": ce_summary(res),
     }
     if data.coordinates is not None:
-        xy = np.asarray(data.coordinates)[:, :2]
-        closed = np.r_[sol.tour, sol.tour[:1]]
-
-        def draw(ax):
-            ax.plot(
-                xy[closed, 1 if data.edge_weight_type == "GEO" else 0],
-                xy[closed, 0 if data.edge_weight_type == "GEO" else 1],
-                "-o",
-                ms=4,
-            )
-            ax.set_aspect("equal", adjustable="datalim")
-            ax.set_xticks([])
-            ax.set_yticks([])
-
+        draw = tour_plot(data.coordinates, sol.tour, data.edge_weight_type == "GEO")
         out.add_figure("tour.png", draw, f"{data.name}: length {sol.length:g}")
     out.add_figure(
         "convergence.png", convergence_plot(res, "tour length"), "CE convergence"
@@ -109,8 +97,8 @@ def run_maxcut(args, out, progress):
     from cemethod import maximize
     from cemethod.problems import MaxCut
 
-    path = check_input_file(args.graph)
-    kind, data, values, where = read_graph(path, "weight")
+    path = args.graph
+    kind, data, values, where = read_graph(path, "weight")  # checks the file
     if kind == "matrix":
         problem = MaxCut(data)
     else:
@@ -180,14 +168,15 @@ def _orlib_jobs(path) -> int:
 def run_schedule(args, out, progress):
     from cemethod.problems import WeightedTardiness, read_orlib_wt
 
-    path = check_input_file(args.file)
+    path = args.file
     if path.lower().endswith(".csv"):
         if args.instance is not None or args.jobs is not None:
             raise InputError("--instance and --jobs apply to OR-Library files only")
-        p, w, d = read_jobs_csv(path)
+        p, w, d = read_jobs_csv(path)  # checks the file
         problem = WeightedTardiness(p, w, d, optimum=args.optimum)
         where = f"{len(p)} jobs from {path}"
     else:
+        check_input_file(path)
         n_jobs = args.jobs or _orlib_jobs(path)
         try:
             problems = read_orlib_wt(path, n_jobs=n_jobs)
@@ -306,17 +295,17 @@ def run_align(args, out, progress):
     res = problem.solve(rng=args.seed, callback=progress.callback, **opts)
     cmp = problem.compare(res)
     verdict = "reached" if cmp["reached"] else f"{cmp['gap']:g} below"
-    (i0, i1), (j0, j1) = problem.local_span(res.x)
-    span = (
-        [f"aligned part: {name_a} {i0 + 1}-{i1}, {name_b} {j0 + 1}-{j1}"]
-        if args.mode == "local"
-        else []
-    )
+    text = problem.format(res.x)
+    if args.mode == "local":
+        (i0, i1), (j0, j1) = problem.local_span(res.x)
+        span = [f"aligned part: {name_a} {i0 + 1}-{i1}, {name_b} {j0 + 1}-{j1}"]
+    else:  # the whole sequences, as local_span says in global mode
+        (i0, i1), (j0, j1), span = (0, len(a)), (0, len(b)), []
     lines = [
         f"CE score {cmp['ce']:g}; dynamic programming optimum {cmp['dp']:g} "
         f"({verdict})",
         *span,
-        problem.format(res.x),
+        text,
         f"{res.nit} CE iterations, {res.nfev} alignments evaluated; {res.message}",
     ]
     if not cmp["reached"]:
@@ -324,7 +313,6 @@ def run_align(args, out, progress):
             "an optimal alignment (dynamic programming):",
             problem.format(problem.optimal_solution),
         ]
-    top, bottom = problem.format(res.x).split("\n")
     payload = {
         "command": "align",
         "seq1": {"name": name_a, "sequence": a},
@@ -336,7 +324,7 @@ def run_align(args, out, progress):
         "ce_score": cmp["ce"],
         "dp_score": cmp["dp"],
         "reached": cmp["reached"],
-        "alignment": [top, bottom],
+        "alignment": text.split("\n"),
         "aligned_part": {"seq1": [i0 + 1, i1], "seq2": [j0 + 1, j1]},
         "ce": ce_summary(res),
     }

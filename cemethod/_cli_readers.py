@@ -23,17 +23,21 @@ __all__ = [
 ]
 
 
+def _read_text(path, newline=None) -> str:
+    """The whole text of the input file ``path`` (``newline`` as for ``open``)."""
+    check_input_file(path)
+    try:
+        with open(path, encoding="utf-8", newline=newline) as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file") from None
+
+
 def _lines(path):
     """(line number, stripped text) of the lines that carry data: blank lines
     and ``#`` comments (whole lines or line ends) skipped."""
-    check_input_file(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 text file") from None
     out = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(_read_text(path).splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if line:
             out.append((number, line))
@@ -211,9 +215,7 @@ def _key_line(text: str, key: str) -> int:
 
 def read_buffer_config(path) -> dict:
     """A JSON object describing a production line (see docs/cli.md)."""
-    check_input_file(path)
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
+    text = _read_text(path)
     try:
         config = json.loads(text)
     except json.JSONDecodeError as exc:

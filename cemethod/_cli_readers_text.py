@@ -5,26 +5,26 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 
 import numpy as np
 
 from cemethod._cli_common import InputError, check_input_file
-from cemethod._cli_readers import _is_number, _shorten
+from cemethod._cli_readers import _is_number, _read_text, _shorten
 
 __all__ = ["locate", "read_predictions", "read_sequence"]
 
 
 # -- predictions (evaluate) --
 def _csv_rows(path):
-    check_input_file(path)
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = [
-            (number, [c.strip() for c in row])
-            for number, row in enumerate(csv.reader(handle), 1)
-            if row and any(c.strip() for c in row)
-        ]
+    handle = io.StringIO(_read_text(path, newline=""), newline="")
+    rows = [
+        (number, [c.strip() for c in row])
+        for number, row in enumerate(csv.reader(handle), 1)
+        if row and any(c.strip() for c in row)
+    ]
     if not rows:
         raise InputError(f"{path}: the file is empty")
     return rows
@@ -143,35 +143,22 @@ def read_sequence(arg: str):
     from cemethod.problems.fasta import _SEQ_LINE
 
     if os.path.exists(arg):
-        return _fasta_first(arg)
+        return _fasta_first(check_input_file(arg))
     if _SEQ_LINE.match(arg):  # the sequence itself, as a FASTA line
         return arg, arg, None
     raise InputError(f"{arg}: no such file, and not a literal sequence (letters only)")
 
 
 def _fasta_first(path):
-    from cemethod.problems import read_fasta
+    from cemethod.problems.fasta import _read_fasta_records
 
-    check_input_file(path)
     try:
-        records = read_fasta(path)
-    except (ValueError, UnicodeDecodeError) as exc:
+        records = _read_fasta_records(path)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file") from None
+    except ValueError as exc:
         raise InputError(str(exc).removeprefix("read_fasta: ")) from None
-    name, seq = records[0]
-    spans, start = [], 0
-    with open(path, encoding="utf-8") as handle:
-        inside = False
-        for number, raw in enumerate(handle, 1):
-            line = raw.strip()
-            if line.startswith(">"):
-                if inside:
-                    break
-                inside = True
-                continue
-            if inside and line and not line.startswith(";"):
-                k = len("".join(line.split()))
-                spans.append((number, start, start + k))
-                start += k
+    name, seq, spans = records[0]
     return name, seq, (path, spans, len(records))
 
 

@@ -167,6 +167,7 @@ def code_length_entropy(seed: int, verbose: bool) -> DemoRow:
 def tsplib_tour(seed: int, verbose: bool) -> DemoRow:
     """ulysses22 from TSPLIB (shipped with the package): CE, then 2-opt / Or-opt."""
     from cemethod import minimize
+    from cemethod._cli_common import tour_plot
     from cemethod.problems import TSP, read_tsplib
 
     data = read_tsplib(TSP.example_path("ulysses22.tsp"))
@@ -178,6 +179,7 @@ def tsplib_tour(seed: int, verbose: bool) -> DemoRow:
     tour, length = tsp.polish_result(res, rng=seed)
     pure = 100 * (res.fun / tsp.optimum - 1)
     polished = 100 * (length / tsp.optimum - 1)
+    title = f"{tsp.name}: length {length:.0f}"
     if verbose:
         print(f"TSP: {tsp.name}, {tsp.n} cities, published optimum {tsp.optimum}")
         print(
@@ -191,21 +193,10 @@ def tsplib_tour(seed: int, verbose: bool) -> DemoRow:
         ok=bool(polished <= 1.0),
         details={"ce": float(res.fun), "polished": float(length)},
         plots=(
-            ("tsp_tour.png", _tour_plot(xy, tour), f"{tsp.name}: length {length:.0f}"),
+            ("tsp_tour.png", tour_plot(xy, tour, geo=True, labelled=True), title),
             _convergence("tsp_convergence.png", res, "tour length", "TSP: CE"),
         ),
     )
-
-
-def _tour_plot(xy, tour):
-    closed = np.r_[tour, tour[:1]]
-
-    def draw(ax):
-        ax.plot(xy[closed, 1], xy[closed, 0], "-o", ms=4)
-        ax.set_xlabel("longitude")
-        ax.set_ylabel("latitude")
-
-    return draw
 
 
 def max_cut(seed: int, verbose: bool) -> DemoRow:

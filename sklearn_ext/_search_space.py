@@ -160,13 +160,21 @@ class _Numeric:
         return float(hi - lo) if hi > lo else 1.0
 
 
+def _numeric(name, a, b, log, integer, dist=None):
+    """The coordinate of values in ``[a, b]``: the box widened by half a step
+    for integers (each integer owns the values rounding to it), then in log
+    space when ``log`` (a bound at 0 or inf becomes -inf or inf)."""
+    half = 0.5 if integer else 0.0
+    low, high = a - half, b + half
+    if log:
+        low = math.log(low) if low > 0 else -math.inf
+        high = math.log(high) if high < math.inf else math.inf
+    return _Numeric(name, low, high, log, integer, (a, b), dist)
+
+
 def _numeric_from_range(name, space):
     integer = isinstance(space, IntRange)
-    half = 0.5 if integer else 0.0
-    low, high = space.low - half, space.high + half
-    if space.log:
-        low, high = math.log(low), math.log(high)
-    return _Numeric(name, low, high, space.log, integer, (space.low, space.high))
+    return _numeric(name, space.low, space.high, space.log, integer)
 
 
 def _numeric_from_scipy(name, dist):
@@ -175,12 +183,7 @@ def _numeric_from_scipy(name, dist):
     a, b = (float(v) for v in dist.support())
     integer = isinstance(dist.dist, stats.rv_discrete)
     log = dist.dist.name in ("loguniform", "reciprocal") or (a >= 0 and b == math.inf)
-    half = 0.5 if integer else 0.0
-    low, high = a - half, b + half
-    if log:
-        low = math.log(low) if low > 0 else -math.inf
-        high = math.log(high) if high < math.inf else math.inf
-    return _Numeric(name, low, high, log, integer, (a, b), dist)
+    return _numeric(name, a, b, log, integer, dist)
 
 
 class SearchSpace:
@@ -236,19 +239,9 @@ class SearchSpace:
         return cat, num
 
     @property
-    def n_values(self):
-        """Number of values of each categorical coordinate."""
-        return np.array([len(v) for _, v in self.categorical], dtype=np.intp)
-
-    @property
     def widths(self):
         """Reference width of each numeric coordinate (transformed units)."""
         return np.array([c.width for c in self.numeric], dtype=float)
-
-    @property
-    def integer(self):
-        """Which numeric coordinates are rounded to integers."""
-        return np.array([c.integer for c in self.numeric], dtype=bool)
 
     @property
     def size(self):

@@ -28,9 +28,7 @@ def _as_generator(random_state):
 
 def _degenerate(cat, num):
     """Every coordinate collapsed to (nearly) one value."""
-    return (cat is None or cat.is_degenerate(_DEGENERATE_TOL)) and (
-        num is None or num.dispersion() <= _DEGENERATE_TOL
-    )
+    return all(f is None or f.is_degenerate(_DEGENERATE_TOL) for f in (cat, num))
 
 
 class CrossEntropySearchCV(BaseSearchCV):

@@ -1,25 +1,11 @@
 """The ``cemethod`` command, driven as a subprocess as a user would run it."""
 
+import functools
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-# The checkout under test comes first, installed or not.
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+import cli_helpers
 
-
-def run_cli(*args, cwd=ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "cemethod", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=ENV,
-        timeout=600,
-    )
+run_cli = functools.partial(cli_helpers.run_cli, timeout=600)  # the whole demo
 
 
 def test_demo_prints_a_passing_summary_and_writes_json_and_plots(tmp_path):

@@ -8,28 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from cli_helpers import DATA, ENV, ROOT, run_cli
 
 from cemethod._cli_parser import build_parser
 from cemethod.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-DATA = ROOT / "cemethod" / "data"
-
-
-def run_cli(*args, env=ENV, timeout=300):
-    return subprocess.run(
-        [sys.executable, "-m", "cemethod", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=timeout,
-    )
-
 
 TSP_BAD = (
     "NAME : bad\nTYPE : TSP\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : EUC_2D\n"
@@ -161,6 +145,27 @@ def test_evaluate_bad_files_name_file_and_line(tmp_path, capsys):
     (tmp_path / "p.csv").write_text("cat,dog\n0.9,0.1\n0.2,0.8,0.1\n0.5,0.5\n")
     code, cap = _main(["evaluate", tmp_path / "y.csv", tmp_path / "p.csv"], capsys)
     assert code == 2 and "p.csv, line 3: expected 2 comma-separated" in cap.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (["maxcut", "{bad}"], "g.txt"),
+        (["buffer", "{bad}"], "line.json"),
+        (["evaluate", "{bad}", "{good}"], "y.csv"),
+        (["evaluate", "{good}", "{bad}"], "p.csv"),
+        (["align", "{bad}", "ACGT"], "a.fasta"),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_named(tmp_path, capsys, argv, name):
+    # before the shared reader, buffer, evaluate and align printed the codec's
+    # "'utf-8' codec can't decode byte ..." without naming the file
+    bad, good = tmp_path / name, tmp_path / "good.csv"
+    bad.write_bytes(b"0 1\n\xff\xfe 2\n")
+    good.write_text("0\n1\n")
+    code, cap = _main([a.format(bad=bad, good=good) for a in argv], capsys)
+    assert code == 2 and f"{bad}: not a UTF-8 text file" in cap.err
+    assert "codec" not in cap.err
 
 
 def test_missing_file_and_bad_literal_sequence_are_named(tmp_path, capsys):

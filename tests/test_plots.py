@@ -155,6 +155,24 @@ def test_reliability_top_label(multiclass, tmp_path):
         ReliabilityDisplay.from_estimator(clf, X, y, n_bins=0)
 
 
+def test_reliability_top_label_rejects_a_label_not_in_labels(multiclass):
+    # such a sample was once counted as a miss without a word
+    clf, X, y = multiclass
+    proba = clf.predict_proba(X)
+    y_bad = y.copy()
+    y_bad[0] = 99
+    with pytest.raises(ValueError, match=r"'y_true' .* values listed in 'labels'"):
+        ReliabilityDisplay.from_predictions(y_bad, proba, labels=clf.classes_)
+
+
+@pytest.mark.parametrize("n_bins", [True, False, 2.0, "3"])
+def test_reliability_n_bins_must_be_an_integer(binary, n_bins):
+    # n_bins=True once passed the hand-written check and crashed in bincount
+    clf, X, y = binary
+    with pytest.raises(ValueError, match="'n_bins'"):
+        ReliabilityDisplay.from_estimator(clf, X, y, n_bins=n_bins)
+
+
 def test_learning_curve_matches_sklearn(tmp_path):
     X, y = load_iris(return_X_y=True)
     cv = KFold(3, shuffle=True, random_state=0)

@@ -47,9 +47,16 @@ def read_fasta(path) -> list[tuple[str, str]]:
         raise TypeError(
             f"The 'path' parameter of read_fasta must be a path. Got {path!r} instead."
         )
+    return [(name, seq) for name, seq, _ in _read_fasta_records(path)]
+
+
+def _read_fasta_records(path) -> list[tuple[str, str, list[tuple[int, int, int]]]]:
+    """:func:`read_fasta`'s records with where their letters are in the file:
+    ``(name, sequence, spans)``, ``spans`` a ``(line, start, end)`` per sequence
+    line (``sequence[start:end]`` is on that line, lines numbered from 1)."""
     where = os.fspath(path)
-    records: list[tuple[str, str, int]] = []
-    name, parts, header_line = None, [], 0
+    records: list[tuple[str, str, list[tuple[int, int, int]]]] = []
+    name, parts, spans, header_line, length = None, [], [], 0, 0
 
     def close():
         if name is not None:
@@ -58,7 +65,7 @@ def read_fasta(path) -> list[tuple[str, str]]:
                     f"read_fasta: {where}, line {header_line}: record {name!r} "
                     "has no sequence."
                 )
-            records.append((name, "".join(parts), header_line))
+            records.append((name, "".join(parts), spans))
 
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
@@ -67,7 +74,8 @@ def read_fasta(path) -> list[tuple[str, str]]:
                 continue
             if line.startswith(">"):
                 close()
-                name, parts, header_line = line[1:].strip(), [], lineno
+                name, parts, spans = line[1:].strip(), [], []
+                header_line, length = lineno, 0
                 if not name:
                     raise ValueError(
                         f"read_fasta: {where}, line {lineno}: empty header (a name "
@@ -87,7 +95,9 @@ def read_fasta(path) -> list[tuple[str, str]]:
                     "in a sequence (letters, '*' and '-' only)."
                 )
             parts.append(seq)
+            spans.append((lineno, length, length + len(seq)))
+            length += len(seq)
     close()
     if not records:
         raise ValueError(f"read_fasta: {where}: no FASTA records ('>' headers) found.")
-    return [(n, s) for n, s, _ in records]
+    return records

@@ -7,21 +7,6 @@ import numpy as np
 from sklearn_ext.display._common import axes
 
 
-def _log_loss_scorer(classes):
-    """``neg_log_loss`` through :func:`sklearn_ext.metrics.log_loss` with every
-    class named, so folds missing a class still score."""
-    from sklearn.metrics import make_scorer
-
-    from sklearn_ext.metrics import log_loss
-
-    return make_scorer(
-        log_loss,
-        response_method="predict_proba",
-        greater_is_better=False,
-        labels=classes,
-    )
-
-
 class LearningCurveLossDisplay:
     """Train and test log loss against the number of training samples, mean
     over the cross-validation folds with a band of one standard deviation.
@@ -104,10 +89,14 @@ class LearningCurveLossDisplay:
         ax=None, **kwargs,
     ):  # fmt: skip
         """Run :func:`sklearn.model_selection.learning_curve` with the log loss
-        (all classes of ``y`` named) and plot it. ``train_sizes``, ``cv``,
-        ``n_jobs``, ``shuffle`` and ``random_state`` go to ``learning_curve``.
+        (:func:`sklearn_ext.get_scorer` ``"neg_log_loss"``: the classes of the
+        fitted estimator named, so folds missing a class still score) and plot
+        it. ``train_sizes``, ``cv``, ``n_jobs``, ``shuffle`` and ``random_state``
+        go to ``learning_curve``.
         """
         from sklearn.model_selection import learning_curve
+
+        from sklearn_ext.scorers import get_scorer
 
         sizes, train, test = learning_curve(
             estimator,
@@ -118,7 +107,7 @@ class LearningCurveLossDisplay:
             n_jobs=n_jobs,
             shuffle=shuffle,
             random_state=random_state,
-            scoring=_log_loss_scorer(np.unique(y)),
+            scoring=get_scorer("neg_log_loss"),
         )
         name = type(estimator).__name__ if name is None else name
         disp = cls(train_sizes=sizes, train_losses=-train, test_losses=-test, name=name)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from cemethod._validation import check_int_at_least
 from sklearn_ext.display._common import axes, binary_inputs, predict_proba
+from sklearn_ext.metrics._labels import encode_labels
 from sklearn_ext.metrics._validation import check_choice, parameter_error
 
 
@@ -115,20 +117,19 @@ class ReliabilityDisplay:
         strategy = check_choice(
             strategy, ("uniform", "quantile"), param="strategy", func=func
         )
-        if not isinstance(n_bins, int | np.integer) or n_bins < 1:
-            raise parameter_error(func, "n_bins", "a positive integer", n_bins)
+        n_bins = check_int_at_least(n_bins, param="n_bins", func=func)
         proba = np.asarray(y_proba, dtype=float)
         top_label = proba.ndim == 2 and proba.shape[1] > 2
         if top_label:
-            y_true = np.asarray(y_true)
-            classes = np.unique(y_true) if labels is None else np.asarray(labels)
-            if proba.shape != (y_true.shape[0], classes.size):
+            # as cross_entropy_report does: a label missing from labels is an error
+            idx, classes = encode_labels(y_true, labels, func=func)
+            if proba.shape != (idx.shape[0], classes.size):
                 raise parameter_error(
-                    func, "y_proba", f"of shape ({y_true.shape[0]}, {classes.size})",
+                    func, "y_proba", f"of shape ({idx.shape[0]}, {classes.size})",
                     proba,
                 )  # fmt: skip
             confidence = proba.max(axis=1)
-            correct = classes[proba.argmax(axis=1)] == y_true
+            correct = proba.argmax(axis=1) == idx
         else:
             correct, confidence, _ = binary_inputs(y_true, proba, pos_label, func)
         frac, mean, counts, ece = _bins(
