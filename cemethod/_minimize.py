@@ -94,11 +94,11 @@ def _run(
     noise_seed,
     reevaluate_elite,
     options,
-    refine=None,
 ):
-    # refine: private hook (X, values) -> (X, values) applied to the sampled
+    # "_refine": private hook (X, values) -> (X, values) applied to the sampled
     # batch between its evaluation and ``tell`` (the memetic TSP loop polishes
     # its best tours there); ``values`` are those of X's rows only.
+    refine = options.pop("_refine", None)
     for name in options:
         if name not in OPTION_NAMES or name in ("direction", "callback", "rng"):
             raise TypeError(f"{func}() got an unexpected keyword argument {name!r}")

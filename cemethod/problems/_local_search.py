@@ -12,11 +12,9 @@ prefix sums, so the same code is exact for ATSP. Kernels: no validation here.
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
-from cemethod._minimize import _run, minimize
+from cemethod._minimize import minimize
 
 __all__ = ["local_search", "memetic_run", "two_opt_deltas"]
 
@@ -152,17 +150,4 @@ def memetic_run(problem, family, n_polish_elite: int, polish_one, **kwargs):
             X[k], values[k] = polish_one(X[k])
         return X, values
 
-    run = {name: kwargs.pop(name, default) for name, default in _RUN_DEFAULTS.items()}
-    run["vectorized"] = True
-    return _run(
-        "minimize", "minimize", problem, family, options=kwargs, refine=refine, **run
-    )
-
-
-# minimize's own keywords (workers, callback, ...) and their defaults; the
-# other keywords are the optimizer's options.
-_RUN_DEFAULTS = {
-    name: p.default
-    for name, p in inspect.signature(minimize).parameters.items()
-    if p.kind is p.KEYWORD_ONLY
-}
+    return minimize(problem, family, vectorized=True, _refine=refine, **kwargs)
