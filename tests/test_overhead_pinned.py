@@ -293,6 +293,184 @@ PINS = {
 }
 
 
+# The same runs on an AVX-512 numpy build (numpy 2.4.6, scipy-openblas SkylakeX):
+# numpy's SIMD dispatch rounds some exp/log/sum results differently there, so
+# the digests differ while the code is the same (computed at commit 7cbb183, whose
+# PINS pass on an AVX2 build). A run must match one of the two sets exactly.
+PINS_AVX512 = {
+    "exponential": (
+        "0x1.1c966576896f6p-5",
+        "2b8c07f0f47d440c",
+        4000,
+        40,
+        2,
+        "ab09ced64d74a847",
+        {
+            "best": "f63b0c08fd3b1c89",
+            "dispersion": "37db7640e7aec2d6",
+            "gamma": "9431e46c0498d219",
+            "iteration": "c5ba934851aeced3",
+            "n_failures": "64221e1458e3a0eb",
+            "n_samples": "f11d5b17ce67815e",
+            "nfev": "6fd2c40619247198",
+        },
+    ),
+    "gamma": (
+        "0x1.339ee6130db2bp-11",
+        "3affc783d977cfa0",
+        4000,
+        40,
+        2,
+        "fb9f0fc4d2f4f890",
+        {
+            "best": "8f3e83988b841792",
+            "dispersion": "281d437ec71c3802",
+            "gamma": "b3b1ada90989b3b2",
+            "iteration": "c5ba934851aeced3",
+            "n_failures": "64221e1458e3a0eb",
+            "n_samples": "f11d5b17ce67815e",
+            "nfev": "6fd2c40619247198",
+        },
+    ),
+    "gaussian": (
+        "0x1.fd6b460693840p+0",
+        "33f1f53dd4867a5d",
+        4300,
+        43,
+        0,
+        "5d58406f1db50fe0",
+        {
+            "best": "3f9b6b7f45be2d0d",
+            "dispersion": "60893c5133b1170c",
+            "gamma": "1b9651544baa5004",
+            "iteration": "0e76f8b2782f4839",
+            "n_failures": "6b666150da491132",
+            "n_samples": "ba11219566eca2f6",
+            "nfev": "4aa3ab8b3f209866",
+        },
+    ),
+    "gaussian_maximize_growth": (
+        "-0x1.21be0941b4960p+1",
+        "0d0d07cefe6b5674",
+        1400,
+        15,
+        0,
+        "591c6a8f8731bffd",
+        {
+            "best": "dcf3e34bb78579b9",
+            "dispersion": "d7151a152518aeec",
+            "gamma": "4fc15270353b3013",
+            "iteration": "535e3ce728265586",
+            "n_failures": "61972d3f0b6e7133",
+            "n_samples": "0cfbda10934aeeaa",
+            "nfev": "1204b4b28814156e",
+        },
+    ),
+    "gaussian_no_elitism_dynamic": (
+        "0x1.fdabb82458520p-1",
+        "5ce92c0a861b2430",
+        6000,
+        60,
+        2,
+        "6aedfce270d04489",
+        {
+            "best": "1323e299c34022d8",
+            "dispersion": "35894f81e2676bc3",
+            "gamma": "b7716891e1b1f580",
+            "iteration": "b0d8f9b2dddba3b1",
+            "n_failures": "9b0f6c43ca88fd5d",
+            "n_samples": "77f22c4b14e3b5d4",
+            "nfev": "7c625f37d6139fb1",
+        },
+    ),
+    "gaussian_reeval_noise": (
+        "0x1.639d74e011584p-10",
+        "01e0554714b69a03",
+        2038,
+        20,
+        2,
+        "2ecd473db54f1859",
+        {
+            "best": "77f813785068ba54",
+            "dispersion": "725793e1e76ac888",
+            "gamma": "5e0b2e2e2d55fc3c",
+            "iteration": "326a5bd353ed8660",
+            "n_failures": "b10abb91dff8f5c7",
+            "n_samples": "9600f703691e1110",
+            "nfev": "2463ac0a1d39155a",
+        },
+    ),
+    "gaussian_worst": (
+        "0x1.1f16c10e8b86bp-42",
+        "bd122855bca7a92d",
+        1700,
+        17,
+        0,
+        "9c85cc2a9313a4f7",
+        {
+            "best": "a3009857a4839dad",
+            "dispersion": "4a7ae42340ae9a85",
+            "gamma": "9dac04874b1dabc2",
+            "iteration": "0c96370047c1663d",
+            "n_failures": "4f494a8a9b592e80",
+            "n_samples": "896a4a2c0c3933f4",
+            "nfev": "9589c15663dde7e6",
+        },
+    ),
+    "mvgaussian": (
+        "0x1.6576eb9b53698p-1",
+        "6891fbc592d34408",
+        2400,
+        24,
+        0,
+        "5d9d05ffe0e1b5c0",
+        {
+            "best": "b8ba532ac2cb18c9",
+            "dispersion": "7ce4cc52799e70e8",
+            "gamma": "44e37da244336c3a",
+            "iteration": "63fa22a470e3019e",
+            "n_failures": "ecf332d83ac459e1",
+            "n_samples": "fe4ac59ab8240032",
+            "nfev": "73e6c09529a0ccb3",
+        },
+    ),
+    "mvgaussian_rosen": (
+        "0x1.1a4b58739e166p-1",
+        "1a1ad0f7e1f910da",
+        12000,
+        80,
+        2,
+        "4f9df91ab32f1973",
+        {
+            "best": "7cefd48c6e13d956",
+            "dispersion": "47cfc46fc8b28710",
+            "gamma": "cb289c6979645f89",
+            "iteration": "64eebdf2f37fc8b1",
+            "n_failures": "dd95b841200c733b",
+            "n_samples": "af1679af3bfd5186",
+            "nfev": "890b1b4009757995",
+        },
+    ),
+    "truncated": (
+        "0x1.fd6b460628040p-1",
+        "1151bd9880cf6467",
+        3300,
+        33,
+        0,
+        "c78028fdef9fe20f",
+        {
+            "best": "404d4b800622b1c5",
+            "dispersion": "1e7abce94d81ca60",
+            "gamma": "82aac192892639af",
+            "iteration": "5c8a4d3432d1a6db",
+            "n_failures": "900e1a7d2da73608",
+            "n_samples": "3ffc8ec7243ccce5",
+            "nfev": "2c7fadc668c0b287",
+        },
+    ),
+}
+
+
 def digest(a):
     a = np.ascontiguousarray(a)
     return hashlib.sha256(
@@ -493,8 +671,12 @@ CASES = dict(cases())
 
 @pytest.mark.parametrize("name", sorted(PINS))
 def test_seeded_run_is_bit_for_bit_unchanged(name):
-    fun, x, nfev, nit, status, family, history = PINS[name]
     got = summary(CASES[name]())
+    as_pin = tuple(got[k] for k in ("fun", "x", "nfev", "nit", "status", "family"))
+    as_pin += (got["history"],)
+    # Compared field by field against the AVX2 set unless the run is the AVX-512 one.
+    pins = PINS_AVX512.get(name) if as_pin == PINS_AVX512.get(name) else PINS[name]
+    fun, x, nfev, nit, status, family, history = pins
     assert (got["nfev"], got["nit"], got["status"]) == (nfev, nit, status)
     assert got["fun"] == fun
     assert got["x"] == x
@@ -504,3 +686,4 @@ def test_seeded_run_is_bit_for_bit_unchanged(name):
 
 def test_pins_cover_every_case():
     assert sorted(CASES) == sorted(PINS)
+    assert set(PINS_AVX512) <= set(PINS)
