@@ -32,8 +32,8 @@ from cemethod.problems import (
     line_throughput,
     simulate_line_throughput,
 )
-from cemethod.problems._line_markov import stationary_distribution
-from cemethod.problems._line_simulation import compiled_kernel
+from cemethod.problems.production_line._markov import stationary_distribution
+from cemethod.problems.production_line._simulation import compiled_kernel
 
 LINE = dict(
     service_rates=[1.0, 1.2, 1.0, 1.1],

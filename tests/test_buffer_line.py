@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cemethod.problems import line_throughput, simulate_line_throughput
-from cemethod.problems._line_markov import WORKING, stationary_distribution
-from cemethod.problems._line_simulation import compiled_kernel
+from cemethod.problems.production_line._markov import WORKING, stationary_distribution
+from cemethod.problems.production_line._simulation import compiled_kernel
 
 
 def mm1k_throughput(lam, mu, K):

@@ -12,8 +12,8 @@ import sys
 import pytest
 from cli_helpers import DATA, ENV, ROOT, run_cli
 
-from cemethod._cli_parser import build_parser
 from cemethod.cli import main
+from cemethod.cli._parser import build_parser
 
 TSP_BAD = (
     "NAME : bad\nTYPE : TSP\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : EUC_2D\n"

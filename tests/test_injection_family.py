@@ -4,7 +4,6 @@ mixed back towards the initial family, the location is kept."""
 import numpy as np
 import pytest
 
-from cemethod._injection import inject
 from cemethod.families import (
     Bernoulli,
     Categorical,
@@ -14,6 +13,7 @@ from cemethod.families import (
     Product,
     TruncatedGaussian,
 )
+from cemethod.optimize._injection import inject
 
 
 def test_gaussian_keeps_mean_and_mixes_std():

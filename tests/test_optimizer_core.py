@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import cemethod as ce
-from cemethod._result import CEResult, History, IterationRecord
+from cemethod.optimize._result import CEResult, History, IterationRecord
 
 # de Boer, Kroese, Mannor & Rubinstein (2005), the 5-node max-cut example:
 # optimal cut {1, 2} | {3, 4, 5} of value 28 (checked by brute force below).

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import cemethod as ce
-from cemethod._evaluation import BatchEvaluator, evaluate_batch
+from cemethod.optimize._evaluation import BatchEvaluator, evaluate_batch
 
 
 def quadratic(x):

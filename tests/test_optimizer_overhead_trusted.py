@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 import cemethod as ce
-from cemethod._optimizer import _rank
 from cemethod.families import (
     Bernoulli,
     Categorical,
@@ -20,6 +19,7 @@ from cemethod.families import (
     Permutation,
     TruncatedGaussian,
 )
+from cemethod.optimize._optimizer import _rank
 
 
 def _cases():

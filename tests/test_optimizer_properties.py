@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import cemethod as ce
-from cemethod._evaluation import evaluate_batch
+from cemethod.optimize._evaluation import evaluate_batch
 
 # Small integers make ties frequent, the hard case for a quantile rule.
 values_strategy = st.integers(2, 40).flatmap(

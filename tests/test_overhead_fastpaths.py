@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from recording_family import RecordingFamily
 
 import cemethod as ce
-from cemethod._evaluation import evaluate_batch
-from cemethod._result import IterationRecord
 from cemethod.families import Exponential, Gamma, Gaussian
+from cemethod.optimize._evaluation import evaluate_batch
+from cemethod.optimize._result import IterationRecord
 
 
 class Recorder(RecordingFamily):

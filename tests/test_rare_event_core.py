@@ -17,8 +17,6 @@ from rare_event_helpers import flaky_sum
 from scipy import stats
 
 import cemethod as ce
-from cemethod._rare_levels import _next_level
-from cemethod._rare_result import _term_summary
 from cemethod.families import Bernoulli, Exponential, Gaussian
 from cemethod.problems import (
     BridgeNetwork,
@@ -26,6 +24,8 @@ from cemethod.problems import (
     SharedExponential,
     SumOfExponentials,
 )
+from cemethod.rare_event._levels import _next_level
+from cemethod.rare_event._result import _term_summary
 
 
 def _sum_rows(X):

@@ -17,10 +17,10 @@ from rare_event_helpers import flaky_sum
 from scipy import stats
 
 import cemethod as ce
-from cemethod._rare_ice import next_width
-from cemethod._rare_refine import SamplePool, stage_sizes
 from cemethod.families import Exponential, Gaussian
 from cemethod.problems import BridgeNetwork, LinearLimitState, SumOfExponentials
+from cemethod.rare_event._ice import next_width
+from cemethod.rare_event._refine import SamplePool, stage_sizes
 
 # The benchmark settings (benchmarks/bench_rare_event.py, docs page).
 ICE_100 = {

@@ -186,7 +186,7 @@ def test_frontier_matches_enumeration_on_random_graphs():
 
 
 def test_min_cut_matches_networkx():
-    from cemethod.problems._graphs import min_cut
+    from cemethod.problems.networks._graphs import min_cut
 
     rng = np.random.default_rng(4)
     for seed in range(5):

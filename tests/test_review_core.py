@@ -107,7 +107,7 @@ def test_face_judges_the_injected_family_afresh():
 )
 def test_full_injection_of_a_discrete_family_is_the_initial_family(collapsed, initial):
     # weight 1 = all of the initial spread; smooth(initial, 0.0) is rejected.
-    from cemethod._injection import inject
+    from cemethod.optimize._injection import inject
 
     assert inject(collapsed, initial, 1.0) is initial
 

@@ -11,8 +11,8 @@ from tsp_helpers import brute_force
 
 from cemethod.families import Permutation
 from cemethod.problems import ATSP, TSP
-from cemethod.problems._local_search import memetic_run
-from cemethod.problems.tsplib import example_path
+from cemethod.problems.tsp._local_search import memetic_run
+from cemethod.problems.tsp.tsplib import example_path
 
 
 def _random_symmetric(seed, n):

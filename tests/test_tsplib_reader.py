@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cemethod.problems.tsplib import (
+from cemethod.problems.tsp.tsplib import (
     example_names,
     example_path,
     published_optimum,

@@ -2,29 +2,20 @@
 
 Every problem is a small class with a vectorized ``__call__(X) -> (n,)``, a
 ``direction``, a ``default_family()`` and, where one exists, the exact answer.
+One folder per problem family (tsp, maxcut, networks, production_line, alignment,
+scheduling, knapsack, continuous, mixed, rare_events); each imports the core
+(optimize, rare_event, families) and nothing of the others.
 """
 
-from cemethod.problems._alignment_dp import (
-    BLOSUM62,
-    SubstitutionMatrix,
-    align_dp,
-    dna_matrix,
-)
-from cemethod.problems._graphs import Network, as_network
-from cemethod.problems._line_markov import line_throughput
-from cemethod.problems._line_simulation import (
-    ThroughputEstimate,
-    simulate_line_throughput,
-)
 from cemethod.problems.alignment import (
+    BLOSUM62,
     EditGraphPaths,
     LocalEditPaths,
     SequenceAlignment,
-)
-from cemethod.problems.buffer_allocation import (
-    BufferAllocation,
-    LineOptimum,
-    ThroughputMaximization,
+    SubstitutionMatrix,
+    align_dp,
+    dna_matrix,
+    read_fasta,
 )
 from cemethod.problems.continuous import (
     Ackley,
@@ -35,24 +26,39 @@ from cemethod.problems.continuous import (
     Rosenbrock,
     Shekel,
 )
-from cemethod.problems.fasta import read_fasta
-from cemethod.problems.graph_library import dodecahedron
 from cemethod.problems.knapsack import Knapsack, knapsack_dp
 from cemethod.problems.maxcut import MaxCut
 from cemethod.problems.mixed import MixedQuadratic
-from cemethod.problems.network_design import NetworkDesign
-from cemethod.problems.orlib import load_wt40, read_orlib_wt, read_orlib_wt_optima
+from cemethod.problems.networks import (
+    Network,
+    NetworkDesign,
+    NetworkReliability,
+    as_network,
+    dodecahedron,
+    exact_unreliability,
+)
+from cemethod.problems.production_line import (
+    BufferAllocation,
+    LineOptimum,
+    ThroughputEstimate,
+    ThroughputMaximization,
+    line_throughput,
+    simulate_line_throughput,
+)
 from cemethod.problems.rare_events import (
     BridgeNetwork,
     LinearLimitState,
     SharedExponential,
     SumOfExponentials,
 )
-from cemethod.problems.reliability import NetworkReliability
-from cemethod.problems.reliability_exact import exact_unreliability
-from cemethod.problems.scheduling import PositionAssignment, WeightedTardiness
-from cemethod.problems.tsp import ATSP, TSP, TSPSolution
-from cemethod.problems.tsplib import read_tsplib
+from cemethod.problems.scheduling import (
+    PositionAssignment,
+    WeightedTardiness,
+    load_wt40,
+    read_orlib_wt,
+    read_orlib_wt_optima,
+)
+from cemethod.problems.tsp import ATSP, TSP, TSPSolution, read_tsplib
 
 __all__ = [
     "ATSP",

@@ -1,0 +1,287 @@
+"""``cemethod reliability``, ``buffer`` and ``evaluate``: estimation and noisy
+optimization on the user's own data, thin layers over the library."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cemethod.cli._common import (
+    InputError,
+    ce_summary,
+    convergence_plot,
+    optimizer_options,
+)
+from cemethod.cli._readers import read_buffer_config, read_graph
+from cemethod.cli._text_readers import read_predictions
+
+__all__ = ["run_buffer", "run_evaluate", "run_reliability"]
+
+# Exact answer by default up to this many edges: enumeration (2**m states) up to
+# 16, the frontier dynamic program above; both take milliseconds on sparse graphs.
+EXACT_MAX_EDGES = 30
+
+
+def _network(args, path):
+    from cemethod.problems import as_network
+
+    kind, data, values, where = read_graph(path, "q")
+    if kind == "matrix":
+        bad = np.argwhere((data < 0) | (data > 1))
+        if bad.size:
+            i, j = bad[0]
+            raise InputError(
+                f"{path}, line {where[i]}: expected failure probabilities in [0, 1] "
+                f"(0 = no link), got {data[i, j]:g} in column {j + 1}"
+            )
+        try:
+            return as_network(data, args.q)
+        except ValueError as exc:
+            raise InputError(
+                f"{path}: expected a symmetric matrix of failure probabilities in "
+                "[0, 1] (0 = no link), or a 0/1 adjacency matrix with --q; " + str(exc)
+            ) from None
+    q = []
+    for value, line in zip(values, where, strict=True):
+        if value is None:
+            if args.q is None:
+                raise InputError(
+                    f"{path}, line {line}: expected a failure probability in a "
+                    "third column (or give --q for every edge without one)"
+                )
+            value = args.q
+        if not 0 <= value <= 1:
+            raise InputError(
+                f"{path}, line {line}: expected a failure probability q in [0, 1], "
+                f"got {value:g}"
+            )
+        q.append(value)
+    return as_network([tuple(e) for e in data.tolist()], q)
+
+
+def run_reliability(args, out, progress):
+    from cemethod.problems import NetworkReliability
+    from cemethod.problems.networks._exact import AUTO_ENUMERATION_EDGES
+
+    path = args.graph
+    net = _network(args, path)  # read_graph checks the file
+    if (args.source is None) != (args.target is None):
+        raise InputError("--source and --target go together (neither: all-terminal)")
+    for option, node in (("--source", args.source), ("--target", args.target)):
+        if node is not None and not 0 <= node < net.n_nodes:
+            raise InputError(
+                f"{option} {node}: expected a node of {path} (0 to {net.n_nodes - 1})"
+            )
+    if args.source is not None and args.source == args.target:
+        raise InputError("--target: expected a node other than the source")
+    rel = NetworkReliability(net, args.source, args.target)
+    terminals = (
+        "all-terminal"
+        if args.source is None
+        else f"two-terminal {args.source} -> {args.target}"
+    )
+    print(
+        f"network: {net.n_nodes} nodes, {net.n_edges} edges, {terminals} unreliability",
+        flush=True,
+    )
+    method = args.method
+    do_exact = method == "exact" or (
+        method == "auto" and net.n_edges <= EXACT_MAX_EDGES
+    )
+    lines, payload = (
+        [],
+        {
+            "command": "reliability",
+            "file": path,
+            "n_nodes": net.n_nodes,
+            "n_edges": net.n_edges,
+            "source": args.source,
+            "target": args.target,
+        },
+    )
+    if do_exact:
+        how = (
+            "enumeration of the 2^m edge states"
+            if net.n_edges <= AUTO_ENUMERATION_EDGES
+            else ("frontier dynamic program")
+        )
+        progress.step("exact")
+        exact = rel.exact()
+        lines.append(f"exact unreliability {exact:.6e} ({how}, {net.n_edges} edges)")
+        payload["exact"] = exact
+        payload["exact_method"] = how
+    elif method == "auto":
+        lines.append(
+            f"more than {EXACT_MAX_EDGES} edges: no exact answer by default "
+            "(--method exact forces the frontier dynamic program)"
+        )
+    res = None
+    if method in ("auto", "ce"):
+        n = args.samples or 1000
+        progress.step("CE importance sampling")
+        res = rel.estimate(
+            n,
+            n_iterations=args.iterations,
+            n_final=args.final_samples,
+            smoothing=args.smoothing or 0.7,
+            rng=args.seed,
+        )
+        label = "CE importance-sampling estimate"
+    elif method == "crude":
+        progress.step("crude Monte Carlo")
+        res = rel.crude_monte_carlo(args.samples or 100_000, rng=args.seed)
+        label = "crude Monte Carlo estimate"
+    if res is not None:
+        ci = res.confidence_interval
+        lines.append(
+            f"{label} {res.estimate:.6e} +- {res.std_error:.2e} (relative error "
+            f"{res.relative_error:.3g}; {100 * ci.level:g}% interval "
+            f"[{ci.low:.4e}, {ci.high:.4e}]; {res.n_evaluations} samples)"
+        )
+        if res.degenerate_weights:
+            lines.append("warning: " + res.message)
+        payload["estimate"] = {
+            "method": res.method,
+            "estimate": res.estimate,
+            "std_error": res.std_error,
+            "relative_error": res.relative_error,
+            "confidence_interval": [ci.low, ci.high, ci.level],
+            "n_evaluations": res.n_evaluations,
+            "message": res.message,
+        }
+        if method != "crude":
+            p = np.asarray(res.family.p)
+            payload["estimate"]["importance_sampling_p"] = p.tolist()
+            q = np.asarray(net.q)
+
+            def draw(ax):
+                k = np.arange(q.size)
+                ax.bar(k - 0.2, q, width=0.4, label="nominal q")
+                ax.bar(k + 0.2, p, width=0.4, label="CE importance sampling p")
+                ax.set_yscale("log")
+                ax.set_xlabel("edge (file order)")
+                ax.set_ylabel("failure probability")
+                ax.legend()
+
+            out.add_figure(
+                "edge_probabilities.png", draw, "Failure probabilities: nominal and CE"
+            )
+    return lines, payload
+
+
+def run_buffer(args, out, progress):
+    from cemethod import maximize
+    from cemethod.problems import BufferAllocation, ThroughputMaximization
+
+    path = args.config
+    cfg = read_buffer_config(path)  # checks the file
+    sim = {k: cfg.pop(k) for k in ("horizon", "warmup") if k in cfg}
+    replications = cfg.pop("replications", None)
+    kind = cfg.pop("problem")
+    try:
+        if kind == "buffer_allocation":
+            problem = BufferAllocation(
+                cfg["service_rates"],
+                cfg.get("failure_rates"),
+                cfg.get("repair_rates"),
+                cfg["total_buffer"],
+                rng=args.seed,
+                **sim,
+            )
+            what = (
+                f"{problem.n_dims + 1} machines, {problem.total_buffer} buffer "
+                f"slots to share"
+            )
+        else:
+            problem = ThroughputMaximization(**cfg, rng=args.seed, **sim)
+            what = (
+                f"{problem.n_stations} stations, rate budget "
+                f"{problem.total_rate}, buffer budget {problem.total_buffer}"
+            )
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    print(
+        f"{kind.replace('_', ' ')}: {what} (simulation horizon {problem.horizon:g})",
+        flush=True,
+    )
+    opts = optimizer_options(args, problem.default_options())
+    if replications is not None:
+        opts["replications"] = replications
+    res = maximize(
+        problem,
+        problem.default_family(),
+        rng=args.seed,
+        callback=progress.callback,
+        **opts,
+    )
+    x = np.asarray(res.x).astype(int).tolist()
+    exact = problem.exact_throughput(x) if args.exact else None
+    lines = [f"decision {x}: simulated throughput {res.fun:.5g}"]
+    if exact is not None:
+        lines[0] += f", exact (Markov chain) {exact:.5g}"
+    payload = {
+        "command": "buffer",
+        "file": path,
+        "problem": kind,
+        "x": x,
+        "simulated_throughput": res.fun,
+        "exact_throughput": exact,
+        "ce": ce_summary(res),
+    }
+    if args.enumerate:
+        progress.step("enumeration")
+        best = problem.enumerate_optimum()
+        lines.append(
+            f"enumeration of {best.n_candidates} decisions (exact throughput): "
+            f"best {best.fun:.5g} at {best.x.tolist()}"
+        )
+        payload["enumeration"] = {
+            "fun": best.fun,
+            "x": best.x.tolist(),
+            "n_candidates": best.n_candidates,
+        }
+    lines.append(f"{res.nit} CE iterations, {res.nfev} simulations; {res.message}")
+    out.add_figure(
+        "convergence.png", convergence_plot(res, "throughput"), "CE convergence"
+    )
+    return lines, payload
+
+
+def run_evaluate(args, out, progress):
+    from sklearn_ext import cross_entropy_report
+
+    y_true, y_proba, labels = read_predictions(args.y_true, args.y_proba)
+    kwargs = {"labels": labels, "n_bins": args.bins}
+    try:
+        text = cross_entropy_report(
+            y_true, y_proba, digits=args.digits, bands=args.bands, **kwargs
+        )
+        report = cross_entropy_report(
+            y_true, y_proba, output="dict", bands=args.bands, **kwargs
+        )
+    except ValueError as exc:
+        raise InputError(f"{args.y_true}, {args.y_proba}: {exc}") from None
+    payload = {
+        "command": "evaluate",
+        "y_true": args.y_true,
+        "y_proba": args.y_proba,
+        "n_samples": len(y_true),
+        "report": report,
+    }
+    if out.plot_dir:
+        from sklearn_ext.display import PerClassLossDisplay, ReliabilityDisplay
+
+        out.add_figure(
+            "reliability_diagram.png",
+            lambda ax: ReliabilityDisplay.from_predictions(
+                y_true, y_proba, labels=labels, n_bins=args.bins, ax=ax
+            ),
+            "Reliability diagram",
+        )
+        out.add_figure(
+            "per_class_loss.png",
+            lambda ax: PerClassLossDisplay.from_predictions(
+                y_true, y_proba, labels=labels, ax=ax
+            ),
+            "Log loss per class",
+        )
+    return [text], payload

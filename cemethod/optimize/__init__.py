@@ -1,0 +1,18 @@
+"""The optimizer: the ask / tell core, minimize / maximize, options, stop rules, batch
+evaluation (workers), restarts and results.
+
+Imports the families and cemethod._validation only.
+"""
+
+from cemethod.optimize._minimize import maximize, minimize
+from cemethod.optimize._optimizer import CrossEntropyOptimizer
+from cemethod.optimize._restarts import minimize_with_restarts
+from cemethod.optimize._result import CEResult
+
+__all__ = [
+    "CEResult",
+    "CrossEntropyOptimizer",
+    "maximize",
+    "minimize",
+    "minimize_with_restarts",
+]

@@ -1,0 +1,298 @@
+"""Evaluation of a batch of candidates: the one place where the objective is called.
+
+Backends (``workers``):
+
+- ``None`` or ``1``: in this process;
+- ``int > 1``: a :class:`concurrent.futures.ProcessPoolExecutor` with that many
+  processes, created once per :class:`BatchEvaluator` and fed contiguous chunks
+  of rows (the objective must then be picklable: a module-level function or a
+  :func:`functools.partial` of one);
+- a :class:`concurrent.futures.Executor` (threads, processes, or the executor of
+  a ``dask.distributed`` client, ``client.get_executor()``): ``executor.map``;
+- any other object with ``submit`` (futures with ``.result()``) or ``map``;
+- any map-like callable ``workers(func, iterable)``, e.g. ``multiprocessing.Pool.map``.
+
+The batch is cut into contiguous chunks and the chunk results are put back in
+order, so the values (and therefore a seeded run) never depend on ``workers``.
+
+Failures. With ``on_error="raise"`` an exception from the objective propagates
+and a NaN or infinite value raises :class:`ValueError`. With ``on_error="worst"``
+an exception (any :class:`Exception`, not ``KeyboardInterrupt``), NaN or
+infinite value gives that candidate the ``worst`` value and is counted. For a
+vectorized objective an exception from the call on a chunk makes that chunk be
+re-evaluated one row at a time, as ``fun(chunk[i:i + 1])[0]``, so that only the
+failing rows are lost.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import itertools
+import math
+import numbers
+import pickle
+
+import numpy as np
+
+from cemethod._validation import check_choice, format_value, parameter_error
+
+__all__ = ["BatchEvaluator", "evaluate_batch"]
+
+
+def _check_workers(workers, func: str):
+    if workers is None:
+        return None
+    if isinstance(workers, numbers.Integral) and not isinstance(workers, bool):
+        if workers < 1:
+            raise parameter_error(
+                func,
+                "workers",
+                "None, an int >= 1, a map-like callable or an Executor",
+                workers,
+            )
+        return int(workers)
+    if callable(getattr(workers, "submit", None)) or callable(
+        getattr(workers, "map", None)
+    ):
+        return workers
+    if callable(workers):
+        return workers
+    raise TypeError(
+        f"The 'workers' parameter of {func} must be None, an int >= 1, a map-like "
+        f"callable or an Executor. Got {format_value(workers)} instead."
+    )
+
+
+class _ChunkCall:
+    """Picklable task: evaluate one contiguous chunk of rows."""
+
+    def __init__(self, fun, vectorized: bool, catch: bool, kwargs: dict):
+        self.fun = fun
+        self.vectorized = vectorized
+        self.catch = catch
+        self.kwargs = kwargs
+
+    def _checked_vector(self, out, m: int) -> np.ndarray:
+        out = np.asarray(out, dtype=np.float64)
+        if out.shape != (m,):
+            raise ValueError(
+                "A vectorized objective must return an array of shape (n,) for a "
+                f"batch of n = {m} rows. Got shape {out.shape} instead."
+            )
+        return out
+
+    def _checked_row(self, out) -> float:
+        out = np.asarray(out, dtype=np.float64)
+        if out.ndim != 0:
+            raise ValueError(
+                "The objective must return a real number for one candidate. "
+                f"Got an array of shape {out.shape} instead."
+            )
+        return float(out)
+
+    def _call(self, x):
+        # Only the call itself is guarded: a wrong return type or shape is a
+        # bug in the objective and is raised whatever on_error says.
+        if not self.catch:
+            return self.fun(x, **self.kwargs), True
+        try:
+            return self.fun(x, **self.kwargs), True
+        except Exception:
+            return None, False
+
+    def __call__(self, chunk: np.ndarray) -> np.ndarray:
+        m = chunk.shape[0]
+        if self.vectorized:
+            out, ok = self._call(chunk)
+            if ok:
+                return self._checked_vector(out, m)
+            # Isolate the failing rows: one-row batches.
+            values = np.full(m, math.nan)
+            for i in range(m):
+                out, ok = self._call(chunk[i : i + 1])
+                if ok:
+                    values[i] = self._checked_vector(out, 1)[0]
+            return values
+        values = np.full(m, math.nan)
+        for i, row in enumerate(chunk):
+            out, ok = self._call(row)
+            if ok:
+                values[i] = self._checked_row(out)
+        return values
+
+
+def _collect(items) -> list:
+    # Futures (concurrent.futures or dask-like) are resolved in order.
+    return [
+        item.result() if callable(getattr(item, "result", None)) else item
+        for item in items
+    ]
+
+
+class BatchEvaluator:
+    """Evaluate the objective on batches of candidates.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> float`` for one row, or ``fun(X) -> (n,)`` when ``vectorized``.
+    vectorized : bool, default=False
+        Call ``fun`` once per chunk of rows instead of once per row. The value
+        of a row must not depend on the other rows of the chunk.
+    workers : None, int, Executor or map-like callable, default=None
+        Where to evaluate (see the module docstring).
+    on_error : {"raise", "worst"}, default="raise"
+        What to do when an evaluation raises or returns NaN or inf.
+    worst : float, default=inf
+        Value given to a failed candidate under ``on_error="worst"``.
+    func : str, default="evaluate_batch"
+        Name of the public function, for error messages.
+
+    Use it as a context manager so that a process pool is shut down.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def f(x):
+    ...     if x[0] < 0:
+    ...         raise ValueError("negative")
+    ...     return float(x @ x)
+    >>> with BatchEvaluator(f, on_error="worst") as ev:
+    ...     values, n_failures = ev(np.array([[1.0, 2.0], [-1.0, 0.0]]))
+    >>> values, n_failures
+    (array([ 5., inf]), 1)
+    """
+
+    def __init__(
+        self,
+        fun,
+        *,
+        vectorized=False,
+        workers=None,
+        on_error="raise",
+        worst=math.inf,
+        func="evaluate_batch",
+    ):
+        if not callable(fun):
+            raise TypeError(
+                f"The 'fun' parameter of {func} must be callable. "
+                f"Got {format_value(fun)} instead."
+            )
+        self.fun = fun
+        self.vectorized = bool(vectorized)
+        self.workers = _check_workers(workers, func)
+        self.on_error = check_choice(
+            on_error, ("raise", "worst"), param="on_error", func=func
+        )
+        self.worst = float(worst)
+        self.func = func
+        self._pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self) -> None:
+        """Shut down the process pool this evaluator created, if any."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _chunks(self, n: int) -> list[slice]:
+        """Row slices for the workers (only called with workers other than
+        None / 1: the serial case evaluates ``X`` in one call)."""
+        workers = self.workers
+        # An Executor's size if it tells (concurrent.futures pools do).
+        size = workers if isinstance(workers, int) else None
+        size = size or getattr(workers, "_max_workers", None)
+        if size:
+            # Several chunks per worker balance uneven evaluation times.
+            n_chunks = size if self.vectorized else 4 * size
+        else:
+            # Unknown size: one call for a vectorized objective, else one task
+            # per row.
+            n_chunks = 1 if self.vectorized else n
+        n_chunks = max(1, min(n, int(n_chunks)))
+        bounds = np.linspace(0, n, n_chunks + 1).round().astype(int)
+        return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+    def _check_picklable(self, task) -> None:
+        try:
+            pickle.dumps(task.fun)
+        except Exception as exc:
+            raise TypeError(
+                f"The 'workers' parameter of {self.func} is an int, which runs the "
+                "objective in other processes, so the objective must be picklable "
+                "(a module-level function or a functools.partial of one). "
+                f"Pickling {format_value(task.fun)} failed: {exc}"
+            ) from None
+
+    def _map(self, task: _ChunkCall, chunks: list[np.ndarray]) -> list:
+        """``task`` on every chunk, by the workers (not called serially)."""
+        workers = self.workers
+        if isinstance(workers, int):
+            if self._pool is None:
+                self._check_picklable(task)
+                self._pool = concurrent.futures.ProcessPoolExecutor(workers)
+            return list(self._pool.map(task, chunks))
+        if isinstance(workers, concurrent.futures.Executor):
+            return list(workers.map(task, chunks))
+        if callable(getattr(workers, "submit", None)):
+            return _collect([workers.submit(task, c) for c in chunks])
+        if callable(getattr(workers, "map", None)):
+            return _collect(workers.map(task, chunks))
+        return _collect(workers(task, chunks))
+
+    def __call__(self, X, **kwargs) -> tuple[np.ndarray, int]:
+        """Evaluate the rows of ``X``; return ``(values, n_failures)``.
+
+        ``kwargs`` are passed to every call of ``fun`` (e.g. ``seed=``).
+        """
+        X = np.asarray(X)
+        n = X.shape[0]
+        if n == 0:
+            return np.empty(0), 0
+        catch = self.on_error == "worst"
+        task = _ChunkCall(self.fun, self.vectorized, catch, kwargs)
+        if self.workers is None or self.workers == 1:
+            values = task(X)  # one chunk in this process: no split, no copy
+        else:
+            chunks = [X[s] for s in self._chunks(n)]
+            values = np.concatenate(
+                [np.asarray(v, dtype=np.float64) for v in self._map(task, chunks)]
+            )
+        finite = np.isfinite(values)
+        if finite.all():
+            return values, 0
+        bad = ~finite
+        n_failures = int(bad.sum())
+        if not catch:
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"The objective returned {float(values[i])!r} for sample {i} "
+                f"(x = {format_value(X[i])}). Pass on_error='worst' to give such "
+                "candidates the worst value and continue."
+            )
+        # A copy: the array may be the objective's own return value.
+        return np.where(bad, self.worst, values), n_failures
+
+
+def evaluate_batch(
+    fun, X, *, vectorized=False, workers=None, on_error="raise", worst=math.inf
+):
+    """Evaluate ``fun`` on the rows of ``X``; return ``(values, n_failures)``.
+
+    A one-shot :class:`BatchEvaluator` (see it for the parameters).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> evaluate_batch(lambda X: X.sum(axis=1), np.eye(3), vectorized=True)
+    (array([1., 1., 1.]), 0)
+    """
+    with BatchEvaluator(
+        fun, vectorized=vectorized, workers=workers, on_error=on_error, worst=worst
+    ) as evaluator:
+        return evaluator(X)

@@ -1,0 +1,375 @@
+"""minimize / maximize: short loops over CrossEntropyOptimizer.ask / tell."""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import sys
+import tempfile
+
+import numpy as np
+
+from cemethod._validation import format_value
+from cemethod.optimize._evaluation import BatchEvaluator
+from cemethod.optimize._optimizer import CrossEntropyOptimizer
+from cemethod.optimize._options import OPTION_NAMES, check_bool, check_int
+
+__all__ = ["maximize", "minimize"]
+
+
+def _write_checkpoint(opt, path) -> None:
+    # Atomic: a crash leaves either the old or the new checkpoint, never half.
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".cemethod-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(opt, f, protocol=pickle.HIGHEST_PROTOCOL)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _load_checkpoint(path, func, direction):
+    with open(path, "rb") as f:
+        opt = pickle.load(f)
+    if not isinstance(opt, CrossEntropyOptimizer) or opt.direction != direction:
+        raise ValueError(
+            f"The 'checkpoint' parameter of {func} names a file that does not hold "
+            f"a CrossEntropyOptimizer with direction {direction!r}. Got {path!r}."
+        )
+    return opt
+
+
+class _Progress:
+    """tqdm bar if tqdm is importable, else one stderr line per iteration."""
+
+    def __init__(self, enabled, total, initial):
+        self.bar = None
+        self.enabled = enabled
+        if enabled:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                return
+            self.bar = tqdm(total=total, initial=initial, unit="it", desc="CE")
+
+    def update(self, record):
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.set_postfix(gamma=f"{record.gamma:.6g}", best=f"{record.best:.6g}")
+            self.bar.update(1)
+        else:
+            print(
+                f"CE iteration {record.iteration}: gamma={record.gamma:.6g} "
+                f"best={record.best:.6g} nfev={record.nfev}",
+                file=sys.stderr,
+            )
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _run(
+    func,
+    direction,
+    fun,
+    family,
+    *,
+    vectorized,
+    workers,
+    on_error,
+    callback,
+    checkpoint,
+    progress,
+    rng,
+    constraints,
+    replications,
+    noise_seed,
+    reevaluate_elite,
+    options,
+):
+    # "_refine": private hook (X, values) -> (X, values) applied to the sampled
+    # batch between its evaluation and ``tell`` (the memetic TSP loop polishes
+    # its best tours there); ``values`` are those of X's rows only.
+    refine = options.pop("_refine", None)
+    for name in options:
+        if name not in OPTION_NAMES or name in ("direction", "callback", "rng"):
+            raise TypeError(f"{func}() got an unexpected keyword argument {name!r}")
+    replications = check_int(replications, param="replications", func=func, low=1)
+    for name, flag in [
+        ("vectorized", vectorized),
+        ("progress", progress),
+        ("noise_seed", noise_seed),
+        ("reevaluate_elite", reevaluate_elite),
+    ]:
+        check_bool(flag, param=name, func=func)
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise TypeError(
+            f"The 'checkpoint' parameter of {func} must be None or a path. "
+            f"Got {format_value(checkpoint)} instead."
+        )
+    if checkpoint is not None and not os.path.isdir(
+        os.path.dirname(os.path.abspath(checkpoint))
+    ):
+        raise ValueError(
+            f"The 'checkpoint' parameter of {func} must be a path in an existing "
+            f"directory. Got {format_value(os.fspath(checkpoint))} instead."
+        )
+    if constraints is not None and not callable(constraints):
+        raise TypeError(
+            f"The 'constraints' parameter of {func} must be None or a callable "
+            f"X -> violation (n,). Got {format_value(constraints)} instead."
+        )
+    options = dict(
+        options, direction=direction, callback=callback, rng=rng, on_error=on_error
+    )
+    if checkpoint is not None and os.path.exists(checkpoint):
+        opt = _load_checkpoint(checkpoint, func, direction)
+        opt.callback = callback
+    else:
+        opt = CrossEntropyOptimizer._create(func, family, options)
+    worst = math.inf if direction == "minimize" else -math.inf
+    bar = _Progress(progress, opt._settings["maxiter"], opt.nit)
+    try:
+        with BatchEvaluator(
+            fun,
+            vectorized=vectorized,
+            workers=workers,
+            on_error=on_error,
+            worst=worst,
+            func=func,
+        ) as evaluate:
+            while not opt.stop():
+                X = opt.ask()
+                n = X.shape[0]
+                kept = opt.kept_points if reevaluate_elite else None
+                batch = X if kept is None else np.concatenate([X, kept])
+                values = _evaluate(evaluate, batch, opt, replications, noise_seed)
+                fresh = values[:n]
+                if refine is not None:
+                    X, fresh = refine(X, fresh)
+                violation = None
+                if constraints is not None:
+                    violation = np.asarray(constraints(X), dtype=np.float64)
+                opt.tell(
+                    X,
+                    fresh,
+                    violation=violation,
+                    n_evaluations=batch.shape[0] * replications,
+                    kept_values=None if kept is None else values[n:],
+                )
+                if checkpoint is not None:
+                    _write_checkpoint(opt, checkpoint)
+                if bar.enabled:
+                    bar.update(opt._iteration_records()[-1])
+    finally:
+        bar.close()
+    return opt.result()
+
+
+def _evaluate(evaluate, X, opt, replications, noise_seed):
+    """Mean of ``replications`` evaluations per candidate.
+
+    With ``noise_seed`` every call gets ``seed=s_j``; the seeds are drawn from
+    the optimizer's generator and shared by all candidates of the iteration:
+    common random numbers (Rubinstein & Kroese 2004, "The Cross-Entropy
+    Method", on noisy optimization; Law & Kelton, "Simulation Modeling and
+    Analysis", Ch. 11, variance reduction), which make the comparison of
+    candidates far less noisy than independent streams.
+    """
+    if not noise_seed:
+        if replications == 1:
+            return evaluate(X)[0]
+        return np.mean([evaluate(X)[0] for _ in range(replications)], axis=0)
+    seeds = opt._rng.integers(0, 2**63 - 1, size=replications)
+    runs = [evaluate(X, seed=int(seed))[0] for seed in seeds]
+    # A failed replication (worst value) makes the mean the worst value too.
+    return np.mean(runs, axis=0)
+
+
+_DOC_PARAMETERS = """
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> float`` for one sample ``x`` (a row of ``family.sample``),
+        or ``fun(X) -> (n,)`` for a batch when ``vectorized=True``.
+    family : SamplingFamily
+        Initial sampling distribution.
+    vectorized : bool, default=False
+        Evaluate the batch with one call (per chunk of rows with ``workers``).
+    workers : None, int, Executor or map-like callable, optional
+        ``None``/``1``: in this process; ``int``: a process pool of that size;
+        a ``concurrent.futures.Executor`` (threads, processes, or the executor
+        of a ``dask.distributed`` client) or anything with ``map``/``submit``,
+        or a map-like callable such as ``multiprocessing.Pool.map``. Results
+        are put back in sample order, so the run does not depend on ``workers``.
+    on_error : {"raise", "worst"}, default="raise"
+        With "worst" an evaluation that raises or returns NaN or inf gives the
+        worst value to its candidate and is counted in ``result.n_failures``;
+        a vectorized call that raises is redone row by row to isolate the
+        failing rows.
+    callback : callable, optional
+        ``callback(result)`` after each iteration with the current
+        :class:`CEResult`; return True to stop.
+    checkpoint : str or path-like, optional
+        After each iteration the pickled optimizer is written there atomically
+        (temporary file + ``os.replace``). If the file exists when the call
+        starts, the run resumes from it and continues bit for bit: ``fun``,
+        ``workers``, ``callback`` and ``progress`` are taken from this call,
+        ``family``, ``rng`` and the options from the checkpoint. A finished
+        run's checkpoint returns its result at once.
+    progress : bool, default=False
+        Show a tqdm bar (iteration, gamma_t, best) if tqdm is installed, else
+        one line per iteration on stderr.
+    rng : None, int or numpy.random.Generator
+        Source of all randomness; the same seed gives the same ``x``, ``fun``,
+        ``nfev`` and history whatever ``workers`` is.
+    constraints : callable, optional
+        ``constraints(X) -> (n,)`` violation ``>= 0`` (0 = feasible) for a batch.
+        Ranking is feasibility first; ``result.x`` is the best feasible point,
+        and if none was found ``success`` is False (status 6).
+    replications : int, default=1
+        Evaluations averaged per candidate (noisy objectives).
+    noise_seed : bool, default=False
+        Call ``fun(x, seed=s)``: per iteration ``replications`` seeds are drawn
+        from ``rng`` and shared by all candidates (common random numbers).
+        Without it, replications rely on ``fun``'s own randomness.
+    reevaluate_elite : bool, default=False
+        Evaluate the points carried by ``elitism`` again in every iteration
+        (noisy objectives): a lucky noise draw then cannot keep a point in the
+        elite, and ``result.x`` is the best point of the last pool by its fresh
+        value (``history.best`` is then not monotone).
+    **options
+        Settings of :class:`CrossEntropyOptimizer`: ``n_samples``,
+        ``elite_fraction``, ``n_elite``, ``smoothing``, ``std_smoothing``,
+        ``std_smoothing_power``, ``elitism``, ``patience``, ``tol``,
+        ``degenerate_tol``, ``maxiter``, ``max_evaluations``, ``target``,
+        ``time_limit``, ``sample_growth``, ``max_n_samples``, ``injection``,
+        ``max_injections``.
+
+    Returns
+    -------
+    CEResult
+"""
+
+
+def minimize(
+    fun,
+    family,
+    *,
+    vectorized=False,
+    workers=None,
+    on_error="raise",
+    callback=None,
+    checkpoint=None,
+    progress=False,
+    rng=None,
+    constraints=None,
+    replications=1,
+    noise_seed=False,
+    reevaluate_elite=False,
+    **options,
+):
+    return _run(
+        "minimize",
+        "minimize",
+        fun,
+        family,
+        vectorized=vectorized,
+        workers=workers,
+        on_error=on_error,
+        callback=callback,
+        checkpoint=checkpoint,
+        progress=progress,
+        rng=rng,
+        constraints=constraints,
+        replications=replications,
+        noise_seed=noise_seed,
+        reevaluate_elite=reevaluate_elite,
+        options=options,
+    )
+
+
+def maximize(
+    fun,
+    family,
+    *,
+    vectorized=False,
+    workers=None,
+    on_error="raise",
+    callback=None,
+    checkpoint=None,
+    progress=False,
+    rng=None,
+    constraints=None,
+    replications=1,
+    noise_seed=False,
+    reevaluate_elite=False,
+    **options,
+):
+    return _run(
+        "maximize",
+        "maximize",
+        fun,
+        family,
+        vectorized=vectorized,
+        workers=workers,
+        on_error=on_error,
+        callback=callback,
+        checkpoint=checkpoint,
+        progress=progress,
+        rng=rng,
+        constraints=constraints,
+        replications=replications,
+        noise_seed=noise_seed,
+        reevaluate_elite=reevaluate_elite,
+        options=options,
+    )
+
+
+minimize.__doc__ = (
+    """Minimize ``fun`` with the cross-entropy method.
+
+    A loop over :class:`CrossEntropyOptimizer` ``ask`` / evaluate / ``tell``
+    until a stop rule fires (de Boer et al. 2005, Algorithm 2.1).
+"""
+    + _DOC_PARAMETERS
+    + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import cemethod as ce
+    >>> from cemethod.families import Gaussian
+    >>> res = ce.minimize(
+    ...     lambda X: np.sum((X - 1.5) ** 2, axis=1),
+    ...     Gaussian([0.0, 0.0], [5.0, 5.0]),
+    ...     vectorized=True,
+    ...     rng=0,
+    ... )
+    >>> res.success, bool(np.allclose(res.x, 1.5, atol=1e-3))
+    (True, True)
+"""
+)
+
+maximize.__doc__ = (
+    """Maximize ``fun`` with the cross-entropy method; ``result.fun`` is the maximum.
+"""
+    + _DOC_PARAMETERS
+    + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import cemethod as ce
+    >>> from cemethod.families import Bernoulli
+    >>> res = ce.maximize(lambda x: float(x.sum()), Bernoulli(np.full(8, 0.5)), rng=0)
+    >>> res.fun, res.x.astype(int).tolist()
+    (8.0, [1, 1, 1, 1, 1, 1, 1, 1])
+"""
+)

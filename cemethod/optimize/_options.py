@@ -1,0 +1,254 @@
+"""Validation of the optimizer's settings, shared by the class and minimize/maximize.
+
+Every check names the public function the user called (``minimize``,
+``maximize`` or ``CrossEntropyOptimizer``), the parameter, the rule and the value.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+
+import numpy as np
+
+from cemethod._validation import check_choice, check_real, format_value, parameter_error
+from cemethod.families._base import SamplingFamily
+
+__all__ = ["OPTION_NAMES", "check_bool", "check_int", "validate_options"]
+
+# Keyword options of CrossEntropyOptimizer (besides family), with their defaults.
+OPTION_NAMES = (
+    "n_samples",
+    "elite_fraction",
+    "n_elite",
+    "smoothing",
+    "std_smoothing",
+    "std_smoothing_power",
+    "elitism",
+    "patience",
+    "tol",
+    "degenerate_tol",
+    "maxiter",
+    "max_evaluations",
+    "target",
+    "time_limit",
+    "callback",
+    "direction",
+    "on_error",
+    "rng",
+    "sample_growth",
+    "injection",
+    "max_injections",
+    "max_n_samples",
+)
+
+
+def check_int(value, *, param, func, low, high=None, allow_none=False):
+    """Return ``value`` as an int after checking it is an integer in [low, high]."""
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    ok = ok and value >= low and (high is None or value <= high)
+    if not ok:
+        rule = f"an int in [{low}, {high}]" if high is not None else f"an int >= {low}"
+        if allow_none:
+            rule = "None or " + rule
+        raise parameter_error(func, param, rule, value)
+    return int(value)
+
+
+def check_bool(value, *, param, func) -> bool:
+    """Return ``value`` if it is a bool (numpy bools included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"The {param!r} parameter of {func} must be a bool. "
+            f"Got {format_value(value)} instead."
+        )
+    return bool(value)
+
+
+def accepts_keyword(method, name: str) -> bool:
+    """True if ``method`` can be called with the keyword argument ``name``."""
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(
+        (p.name == name and p.kind is not inspect.Parameter.POSITIONAL_ONLY)
+        or p.kind is inspect.Parameter.VAR_KEYWORD
+        for p in parameters
+    )
+
+
+def validate_options(
+    func,
+    family,
+    *,
+    n_samples=None,
+    elite_fraction=0.1,
+    n_elite=None,
+    smoothing=0.7,
+    std_smoothing=None,
+    std_smoothing_power=7.0,
+    elitism=True,
+    patience=5,
+    tol=1e-8,
+    degenerate_tol=1e-8,
+    maxiter=1000,
+    max_evaluations=None,
+    target=None,
+    time_limit=None,
+    callback=None,
+    direction="minimize",
+    on_error="raise",
+    rng=None,
+    sample_growth=1.0,
+    max_n_samples=None,
+    injection=None,
+    max_injections=10,
+) -> dict:
+    """Check the settings; return them normalized (ints, floats, a Generator)."""
+    if not isinstance(family, SamplingFamily):
+        raise TypeError(
+            f"The 'family' parameter of {func} must be a sampling family (an object "
+            "with sample, log_pdf, fit, smooth, mode, is_degenerate and dispersion "
+            f"methods). Got {format_value(family)} instead."
+        )
+    dim = int(np.size(family.mode()))
+    # Default sample size: proportional to the dimension (the usual rule in the
+    # CE literature), at least 100.
+    n_samples = check_int(
+        n_samples, param="n_samples", func=func, low=2, allow_none=True
+    )
+    if n_samples is None:
+        n_samples = max(100, 10 * dim)
+    elite_fraction = check_real(
+        elite_fraction,
+        param="elite_fraction",
+        func=func,
+        low=0,
+        high=1,
+        low_inclusive=False,
+    )
+    n_elite = check_int(
+        n_elite, param="n_elite", func=func, low=1, high=n_samples, allow_none=True
+    )
+    fixed_n_elite = n_elite is not None
+    if n_elite is None:
+        # ceil(rho * N); the epsilon absorbs rounding (0.1 * 30 = 3.0000000000000004).
+        n_elite = max(1, math.ceil(elite_fraction * n_samples - 1e-9))
+    smoothing = check_real(
+        smoothing, param="smoothing", func=func, low=0, high=1, low_inclusive=False
+    )
+    if std_smoothing is not None:
+        std_smoothing = check_real(
+            std_smoothing,
+            param="std_smoothing",
+            func=func,
+            low=0,
+            high=1,
+            low_inclusive=False,
+        )
+        if not accepts_keyword(family.smooth, "std_alpha"):
+            raise parameter_error(
+                func,
+                "std_smoothing",
+                "None for a family whose smooth() has no 'std_alpha' keyword "
+                f"({type(family).__name__})",
+                std_smoothing,
+            )
+    std_smoothing_power = check_real(
+        std_smoothing_power,
+        param="std_smoothing_power",
+        func=func,
+        low=0,
+        low_inclusive=False,
+        high=math.inf,
+        high_inclusive=False,
+    )
+    if isinstance(elitism, bool):
+        n_keep = int(elitism)
+    else:
+        n_keep = check_int(elitism, param="elitism", func=func, low=0, high=n_elite)
+    patience = check_int(patience, param="patience", func=func, low=1, allow_none=True)
+    tol = check_real(tol, param="tol", func=func, low=0, high_inclusive=False)
+    degenerate_tol = check_real(
+        degenerate_tol, param="degenerate_tol", func=func, low=0
+    )
+    maxiter = check_int(maxiter, param="maxiter", func=func, low=1, allow_none=True)
+    max_evaluations = check_int(
+        max_evaluations, param="max_evaluations", func=func, low=1, allow_none=True
+    )
+    if target is not None:
+        target = check_real(
+            target,
+            param="target",
+            func=func,
+            low=-math.inf,
+            high=math.inf,
+            low_inclusive=False,
+            high_inclusive=False,
+        )
+    if time_limit is not None:
+        time_limit = check_real(
+            time_limit, param="time_limit", func=func, low=0, low_inclusive=False
+        )
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"The 'callback' parameter of {func} must be None or a callable. "
+            f"Got {format_value(callback)} instead."
+        )
+    direction = check_choice(
+        direction, ("minimize", "maximize"), param="direction", func=func
+    )
+    on_error = check_choice(on_error, ("raise", "worst"), param="on_error", func=func)
+    try:
+        generator = np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise parameter_error(
+            func, "rng", "None, an int or a numpy.random.Generator", rng
+        ) from None
+    sample_growth = check_real(
+        sample_growth,
+        param="sample_growth",
+        func=func,
+        low=1,
+        high=math.inf,
+        high_inclusive=False,
+    )
+    max_n_samples = check_int(
+        max_n_samples, param="max_n_samples", func=func, low=n_samples, allow_none=True
+    )
+    if max_n_samples is None:
+        max_n_samples = 10 * n_samples
+    if injection is not None:
+        injection = check_real(
+            injection, param="injection", func=func, low=0, low_inclusive=False, high=1
+        )
+    max_injections = check_int(max_injections, param="max_injections", func=func, low=1)
+    return {
+        "n_samples": n_samples,
+        "elite_fraction": elite_fraction,
+        "n_elite": n_elite,
+        "fixed_n_elite": fixed_n_elite,
+        "smoothing": smoothing,
+        "std_smoothing": std_smoothing,
+        "std_smoothing_power": std_smoothing_power,
+        "n_keep": n_keep,
+        "patience": patience,
+        "tol": tol,
+        "degenerate_tol": degenerate_tol,
+        "maxiter": maxiter,
+        "max_evaluations": max_evaluations,
+        "target": target,
+        "time_limit": time_limit,
+        "callback": callback,
+        "direction": direction,
+        "on_error": on_error,
+        "rng": generator,
+        "sample_growth": sample_growth,
+        "max_n_samples": max_n_samples,
+        "injection": injection,
+        "max_injections": max_injections,
+    }
