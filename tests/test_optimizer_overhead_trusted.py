@@ -19,7 +19,7 @@ from cemethod.families import (
     Permutation,
     TruncatedGaussian,
 )
-from cemethod.optimize._optimizer import _rank
+from cemethod.optimize._ranking import rank as _rank
 
 
 def _cases():

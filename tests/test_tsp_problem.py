@@ -15,7 +15,7 @@ from tsp_helpers import brute_force, reference_length
 import cemethod as ce
 from cemethod.families import Permutation
 from cemethod.problems import ATSP, TSP
-from cemethod.problems.tsp._tsp import TSPSolution
+from cemethod.problems.tsp import TSPSolution
 from cemethod.problems.tsp.tsplib import example_path, read_tsplib
 
 TEST_DATA = Path(__file__).resolve().parent / "data" / "tsplib"

@@ -20,36 +20,17 @@ from dataclasses import astuple
 import numpy as np
 
 from cemethod._validation import format_value
+from cemethod.optimize._face import FaceSteps
 from cemethod.optimize._injection import inject
 from cemethod.optimize._options import validate_options
+from cemethod.optimize._ranking import join_violations, rank
 from cemethod.optimize._result import CEResult, History, IterationRecord
 from cemethod.optimize._stopping import fired_rules, stall_levels, status_of
 
 __all__ = ["CrossEntropyOptimizer"]
 
 
-def _rank(scores, violation):
-    """Stable order: feasible first, then by violation, then by score.
-
-    ``violation`` None means all feasible. Without any violation this is the
-    stable argsort of the scores (the same order as the lexsort, which is
-    stable too, at a fraction of its cost).
-    """
-    if violation is None or not violation.any():
-        return np.argsort(scores, kind="stable")
-    return np.lexsort((scores, violation, violation > 0))
-
-
-def _join_violations(a, size_a, b, size_b):
-    """Concatenated violations of two groups; None (all feasible) stays None."""
-    if a is None and b is None:
-        return None
-    return np.concatenate(
-        [np.zeros(size_a) if a is None else a, np.zeros(size_b) if b is None else b]
-    )
-
-
-class CrossEntropyOptimizer:
+class CrossEntropyOptimizer(FaceSteps):
     """Adaptive cross-entropy optimizer with an ask / tell interface.
 
     The object holds the whole state of a run, its random generator included,
@@ -340,14 +321,14 @@ class CrossEntropyOptimizer:
         if self._pending is not None:
             # FACE: this iteration's sample grows; the earlier draws come first.
             X0, s0, v0 = self._pending
-            v = _join_violations(v0, len(s0), v, n)
+            v = join_violations(v0, len(s0), v, n)
             X, scores = np.concatenate([X0, X]), np.concatenate([s0, scores])
             n = X.shape[0]
 
         # Step 2: the level gamma_t from the current (with FACE possibly grown)
         # sample only, not the kept points; lexsort's last key is the primary
         # one (feasibility first, then violation, then value).
-        order = _rank(scores, v)
+        order = rank(scores, v)
         m = min(self._n_elite, n)
         k = order[m - 1]
         gamma = float(scores[k]) if v is None or v[k] == 0 else math.inf
@@ -362,10 +343,10 @@ class CrossEntropyOptimizer:
             top = order[:m]
             X_c = np.concatenate([X[top], keep[0]])
             s_c = np.concatenate([scores[top], keep[1]])
-            v_c = _join_violations(
+            v_c = join_violations(
                 None if v is None else v[top], m, keep[2], len(keep[1])
             )
-            c_order = _rank(s_c, v_c)
+            c_order = rank(s_c, v_c)
         else:
             X_c, s_c, v_c, c_order = X, scores, v, order
 
@@ -471,41 +452,6 @@ class CrossEntropyOptimizer:
         )
         if self.callback is not None and self.callback(self.result()):
             self._callback_stop = True
-
-    # -- the fully adaptive CE (FACE) of Rubinstein & Kroese (2004) ----------
-    def _face_improved(self, gamma, s_b, v_b) -> bool:
-        """Did this iteration improve the level gamma or the best value (both
-        on the minimization scale, by more than ``tol`` relative)?"""
-        tol = self._settings["tol"]
-
-        def lower(new, old):
-            return new < old - tol * max(1.0, abs(new))
-
-        if lower(gamma, self._face_gamma):
-            return True
-        if v_b != self._best_violation:  # feasibility first, then the value
-            return v_b < self._best_violation
-        return lower(s_b, self._best_score)
-
-    def _face_grow(self, X, scores, v):
-        """No improvement: keep this iteration's sample and ask for more, up to
-        ``max_n_samples``; with no improvement there, the problem is "hard"."""
-        s = self._settings
-        n = X.shape[0]
-        if n >= s["max_n_samples"]:
-            self._face_hard = True
-            return
-        self._pending = (np.array(X, copy=True), scores, v)  # X is the caller's
-        target = min(s["max_n_samples"], math.ceil(n * s["sample_growth"]))
-        self._n_samples = max(1, target - n)
-
-    def _face_accept(self, gamma):
-        """An improvement: the family is updated and the next iteration starts
-        again from ``N_min = n_samples``."""
-        self._pending = None
-        self._n_samples = self._settings["n_samples"]
-        self._face_gamma = gamma
-        self._face_best.append(self._best_score)
 
     def _iteration_records(self) -> list[IterationRecord]:
         """The history as IterationRecord objects (built once per iteration)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -14,11 +13,11 @@ from cemethod._validation import check_int_at_least, check_real, parameter_error
 from cemethod.families import Permutation
 from cemethod.optimize._minimize import minimize
 from cemethod.optimize._options import check_bool
-from cemethod.optimize._result import CEResult
 from cemethod.problems.tsp._local_search import local_search, memetic_run
+from cemethod.problems.tsp._solution import TSPSolution
 from cemethod.problems.tsp.tsplib import published_optimum, read_tsplib
 
-__all__ = ["ATSP", "TSP", "TSPSolution"]
+__all__ = ["TSP"]
 
 # Defaults of TSP.default_options / TSP.solve, measured with benchmarks/bench_tsp.py.
 # N = budget / n^2: sampling a tour costs ~ n^2 / 2, so every n gets a similar
@@ -34,33 +33,6 @@ _TEMPERATURE_SYM = 0.7  # distance prior of a symmetric TSP (see default_family)
 _REVERSE_WEIGHT = 0.25  # Permutation.reverse_weight of a symmetric TSP
 _PRIOR_NEIGHBOURS = 5  # distance_prior: scale = mean distance to 5 nearest
 _PRIOR_FLOOR = 1e-6  # distance_prior: smallest weight before normalising
-
-
-@dataclass(frozen=True)
-class TSPSolution:
-    """What :meth:`TSP.solve` returns.
-
-    Attributes
-    ----------
-    tour : ndarray of intp, shape (n,)
-        The best tour found (after the polish when there was one).
-    length : int or float
-        Its length, closing edge included.
-    result : CEResult
-        The cross-entropy run (``result.x``, ``result.fun``: its best tour,
-        before the final polish; with the polish inside the loop, that tour
-        may already be a local optimum).
-    polished : bool
-        Whether the local search ran.
-    relative_error : float or None
-        ``length / optimum - 1`` when the optimum is known.
-    """
-
-    tour: np.ndarray
-    length: float
-    result: CEResult
-    polished: bool
-    relative_error: float | None
 
 
 class TSP:
@@ -179,6 +151,8 @@ class TSP:
                     optimum,
                 )
             optimum = published_optimum(data.name, data.type)
+        from cemethod.problems.tsp._atsp import ATSP  # a subclass of TSP: import here
+
         kind = ATSP if (data.type == "ATSP" or cls is ATSP) else TSP
         return kind(data.distances, name=data.name, optimum=optimum)
 
@@ -522,25 +496,3 @@ class TSP:
             length = int(length)
         error = None if not self.optimum else length / self.optimum - 1.0
         return TSPSolution(tour, length, res, polish, error)
-
-
-class ATSP(TSP):
-    """An asymmetric travelling salesman problem: ``distances[i, j]`` is the
-    cost of going from ``i`` to ``j`` and need not equal ``distances[j, i]``.
-
-    Same interface as :class:`TSP`; :meth:`polish` accounts for the direction
-    of every edge (reversing a segment of an asymmetric tour changes the cost
-    of its inner edges, which the local search includes exactly).
-
-    Examples
-    --------
-    >>> from cemethod.problems import ATSP
-    >>> atsp = ATSP.from_tsplib(ATSP.example_path("br17.atsp"))
-    >>> atsp.n, atsp.optimum
-    (17, 39)
-    >>> sol = atsp.solve(rng=0)
-    >>> sol.length
-    39
-    """
-
-    _symmetric = False
