@@ -281,8 +281,8 @@ _SHEKEL_C = np.array(
 )
 _SHEKEL_BETA = 0.1 * np.array([1.0, 2.0, 2.0, 4.0, 4.0, 6.0, 3.0, 7.0, 5.0, 5.0])
 # Minimizers near (4, 4, 4, 4) and minima, refined with scipy.optimize
-# (tests/test_continuous_problems.py re-derives them); the minima agree with
-# the published -10.1532, -10.4029, -10.5364.
+# (tests/problems/continuous/test_continuous_problems.py re-derives them); the
+# minima agree with the published -10.1532, -10.4029, -10.5364.
 _SHEKEL_OPT = {
     5: (
         -10.153199679058229,

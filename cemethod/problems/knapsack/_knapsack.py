@@ -192,7 +192,7 @@ class Knapsack:
 
     def default_options(self) -> dict:
         """Options checked on random instances of 20-30 items
-        (tests/test_knapsack.py)."""
+        (tests/problems/knapsack/test_knapsack.py)."""
         return {
             "n_samples": max(200, 20 * self.n_items),
             "elite_fraction": 0.05,

@@ -130,7 +130,8 @@ def load_wt40() -> list[WeightedTardiness]:
     first record (processing times 100, 47, 68, ...) is not the OR-Library's
     first instance (26, 24, 79, ...), which is record 1 here with its optimum
     913, and its listed value 77122 is not optimal: an order of total weighted
-    tardiness 63817 exists (see tests/test_scheduling_orlib.py).
+    tardiness 63817 exists (see
+    tests/problems/scheduling/test_scheduling_orlib.py).
 
     Examples
     --------

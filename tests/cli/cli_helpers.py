@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # The checkout under test comes first, installed or not.
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 DATA = ROOT / "cemethod" / "data"

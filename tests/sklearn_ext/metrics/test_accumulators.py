@@ -134,5 +134,5 @@ def test_import_order():
     # _proba_targets imports sklearn_ext.metrics, whose __init__ imports the
     # accumulators: importing it first must work in a fresh interpreter
     code = "import sklearn_ext._proba_targets, sklearn_ext.metrics as m; print(m)"
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[3])
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)

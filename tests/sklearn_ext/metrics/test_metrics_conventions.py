@@ -23,7 +23,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn_ext.metrics import log_loss
 from sklearn_ext.metrics._conventions import CONVENTIONS, Convention
 
-DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs" / "metric_conventions.md"
+DOCS = pathlib.Path(__file__).resolve().parents[3] / "docs" / "metric_conventions.md"
 
 
 def _onehot(y, labels=None):
