@@ -4,45 +4,17 @@ from __future__ import annotations
 
 import math
 import os
-import pickle
 import sys
-import tempfile
 
 import numpy as np
 
 from cemethod._validation import format_value
+from cemethod.optimize._checkpoint import load_checkpoint, write_checkpoint
 from cemethod.optimize._evaluation import BatchEvaluator
 from cemethod.optimize._optimizer import CrossEntropyOptimizer
 from cemethod.optimize._options import OPTION_NAMES, check_bool, check_int
 
 __all__ = ["maximize", "minimize"]
-
-
-def _write_checkpoint(opt, path) -> None:
-    # Atomic: a crash leaves either the old or the new checkpoint, never half.
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".cemethod-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(opt, f, protocol=pickle.HIGHEST_PROTOCOL)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _load_checkpoint(path, func, direction):
-    with open(path, "rb") as f:
-        opt = pickle.load(f)
-    if not isinstance(opt, CrossEntropyOptimizer) or opt.direction != direction:
-        raise ValueError(
-            f"The 'checkpoint' parameter of {func} names a file that does not hold "
-            f"a CrossEntropyOptimizer with direction {direction!r}. Got {path!r}."
-        )
-    return opt
 
 
 class _Progress:
@@ -131,7 +103,7 @@ def _run(
         options, direction=direction, callback=callback, rng=rng, on_error=on_error
     )
     if checkpoint is not None and os.path.exists(checkpoint):
-        opt = _load_checkpoint(checkpoint, func, direction)
+        opt = load_checkpoint(checkpoint, func, direction)
         opt.callback = callback
     else:
         opt = CrossEntropyOptimizer._create(func, family, options)
@@ -166,7 +138,7 @@ def _run(
                     kept_values=None if kept is None else values[n:],
                 )
                 if checkpoint is not None:
-                    _write_checkpoint(opt, checkpoint)
+                    write_checkpoint(opt, checkpoint)
                 if bar.enabled:
                     bar.update(opt._iteration_records()[-1])
     finally:

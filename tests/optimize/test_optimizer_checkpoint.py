@@ -1,12 +1,17 @@
 """Checkpoints: a pickled optimizer resumes bit for bit."""
 
+import importlib
 import os
 import pickle
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import cemethod as ce
+from cemethod.families import Gaussian
+from cemethod.optimize._checkpoint import MOVED_MODULES
 
 
 def sphere(X):
@@ -110,3 +115,30 @@ def test_checkpoint_wrong_direction(toy_gaussian, tmp_path):
     ce.minimize(sphere, fam, vectorized=True, rng=0, maxiter=2, checkpoint=path)
     with pytest.raises(ValueError, match="'checkpoint' parameter of maximize"):
         ce.maximize(sphere, fam, vectorized=True, checkpoint=path)
+
+
+def test_checkpoint_written_before_the_package_layout_resumes(tmp_path):
+    # Written by commit 7cbb183 (module cemethod._optimizer, before issue 12): a
+    # run of 12 iterations interrupted after its 4th; that code's own resume and
+    # its uninterrupted run both ended at fun 0x1.edec5b8e615b1p-22, nfev 600.
+    source = Path(__file__).parent / "data" / "checkpoint_before_layout.pkl"
+    assert b"cemethod._optimizer" in source.read_bytes()
+    path = tmp_path / "run.pkl"
+    shutil.copy(source, path)
+
+    def shifted_sphere(X):
+        return np.sum((X - 1.0) ** 2, axis=1)
+
+    family = Gaussian(np.zeros(3), 2.0)
+    options = dict(vectorized=True, rng=3, n_samples=50, maxiter=12)
+    resumed = ce.minimize(shifted_sphere, family, checkpoint=path, **options)
+    assert (resumed.nit, resumed.nfev) == (12, 600)
+    assert resumed.fun.hex() == "0x1.edec5b8e615b1p-22"
+    assert_same_run(resumed, ce.minimize(shifted_sphere, family, **options))
+
+
+def test_moved_module_table_names_real_modules():
+    for old, new in MOVED_MODULES.items():
+        assert old.startswith("cemethod.") and importlib.import_module(new)
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(old)
