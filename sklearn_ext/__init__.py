@@ -7,6 +7,9 @@ curve, per-class losses, the reliability diagram and the learning curve (matplot
 optional); and
 :class:`sklearn_ext.model_selection.CrossEntropySearchCV` tunes hyperparameters
 with the cross-entropy method.
+
+Imports scikit-learn and cemethod's core (the search runs the CE optimizer), never
+cemethod.cli or cemethod.problems.
 """
 
 from sklearn_ext import metrics

@@ -2,6 +2,8 @@
 
 Each family is an immutable parametric distribution obeying the
 :class:`SamplingFamily` protocol; ``fit`` is the cross-entropy update.
+
+Imports cemethod._validation only (the optimizer and the problems build on it).
 """
 
 from cemethod.families._base import SamplingFamily

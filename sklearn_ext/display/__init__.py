@@ -4,6 +4,8 @@ Each display has ``from_estimator(estimator, X, y, ...)`` and (except the
 learning curve) ``from_predictions(y_true, y_proba, ...)`` classmethods, and a
 ``plot(ax=None, ...)`` method that stores ``ax_``, ``figure_`` and the artists.
 matplotlib is imported only when something is drawn.
+
+Imports the rest of sklearn_ext, scikit-learn and cemethod's parameter checks.
 """
 
 from sklearn_ext.display._learning_curve import LearningCurveLossDisplay

@@ -9,6 +9,8 @@ Between distributions: :func:`entropy`, :func:`cross_entropy`, :func:`kl_diverge
 :func:`binary_focal_loss`, :func:`categorical_focal_loss`. Stable activations and the
 softmax cross-entropy gradient. Mergeable accumulators for data that does not fit in
 one call. ``base=None`` means nats, ``base=2`` bits.
+
+Imports numpy, scipy, scikit-learn and cemethod's parameter checks (not the optimizer).
 """
 
 from sklearn_ext.metrics._accumulators import (
