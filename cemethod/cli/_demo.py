@@ -277,7 +277,7 @@ def dodecahedron_unreliability(seed: int, verbose: bool) -> DemoRow:
     if verbose:
         print("Network reliability: dodecahedron, every edge fails w.p. 1e-3")
         print(
-            f"  CE importance sampling {res.estimate:.4e}, relative error "
+            f"  {res.method} estimate {res.estimate:.4e}, relative error "
             f"{res.relative_error:.3f}; exact (frontier DP) {exact:.4e}\n"
         )
     return DemoRow(

@@ -1,16 +1,19 @@
-"""Network reliability estimation with the cross-entropy method.
+"""Network reliability estimation: turnip and the cross-entropy method.
 
 Hui, Bean, Kraetzl & Kroese (2005), "The cross-entropy method for network
-reliability estimation", Annals of Operations Research 134, 101-118.
+reliability estimation", Annals of Operations Research 134, 101-118. The
+default estimator is turnip (``_turnip``: Gertsbakh & Shpungin 2010), which
+needs no importance-sampling law at all; the CE estimator below stays
+available as ``method="cross-entropy"``.
 
 Edges fail independently, edge ``e`` with probability ``q_e``. The quantity
 of interest is the *un*reliability ``l = P(S(X) = 1)``, ``S(X) = 1`` when the
 failure indicators ``X_e ~ Bernoulli(q_e)`` disconnect the source from the
 target (or, all-terminal, leave the graph disconnected).
 
-The estimator (:meth:`NetworkReliability.estimate`) is CE importance
-sampling with the family of the crude estimator, independent Bernoulli failure
-probabilities ``p`` (Hui et al. 2005). ``S`` is binary, so the multilevel
+The CE estimator (``NetworkReliability.estimate(method="cross-entropy")``) is
+importance sampling with the family of the crude estimator, independent Bernoulli
+failure probabilities ``p`` (Hui et al. 2005). ``S`` is binary, so the multilevel
 algorithm has nothing to grade: from the nominal law (``q = 1e-3``) almost
 every sample has ``S = 0`` and the elite quantile never moves. The standard
 way out for a 0/1 performance is to start the CE iterations at a reference
@@ -35,6 +38,7 @@ degenerate weights; the product family cannot recover a cut it has lost.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 import warnings
@@ -51,6 +55,7 @@ from cemethod._validation import (
 from cemethod.families import Bernoulli
 from cemethod.problems.networks._exact import _exact
 from cemethod.problems.networks._graphs import as_network, min_cut, minimax_distances
+from cemethod.problems.networks._turnip import merge_process_estimate
 
 __all__ = ["NetworkReliability"]
 
@@ -202,6 +207,7 @@ class NetworkReliability:
         self,
         n_samples=1000,
         *,
+        method="auto",
         n_iterations=3,
         n_final=None,
         smoothing=0.7,
@@ -209,23 +215,35 @@ class NetworkReliability:
         confidence_level=0.95,
         rng=None,
     ):
-        """CE importance-sampling estimate of the unreliability.
+        """Estimate of the unreliability by turnip or CE importance sampling.
 
-        The importance-sampling law is a product of Bernoulli failure
-        probabilities ``p``, the CE family of the crude estimator (Hui et al.
-        2005). It starts from the minimum cuts (see Notes) and is refined by
-        ``n_iterations`` CE updates at the event itself; ``n_final`` samples
-        from it give the estimate.
+        ``method="turnip"`` (the default) averages the exact conditional
+        unreliability given the order in which the links are repaired in the
+        merge process (Elperin, Gertsbakh & Lomonosov 1991; Gertsbakh &
+        Shpungin 2010, ch. 9): no likelihood ratio, so it cannot lock onto one
+        of several minimum cuts, and its relative error stays bounded as the
+        links become more reliable. ``"permutation"`` is permutation Monte Carlo
+        without the turnip refinement (for comparison: much noisier on rare
+        events). ``"cross-entropy"`` is CE importance sampling with a product of
+        Bernoulli failure probabilities ``p``, the CE family of the crude
+        estimator (Hui et al. 2005): it starts from the minimum cuts (see Notes)
+        and is refined by ``n_iterations`` CE updates at the event itself;
+        ``n_final`` samples from it give the estimate.
 
         Parameters
         ----------
         n_samples : int, default=1000
             Samples per CE iteration.
+        method : {"auto", "turnip", "permutation", "cross-entropy"}, default="auto"
+            ``"auto"`` runs turnip: measured on grids, complete graphs, the
+            dodecahedron and random graphs (benchmarks/bench_reliability.py), it
+            is never worse than CE at equal cost and CE misses half the
+            probability on graphs with many equal minimum cuts.
         n_iterations : int, default=3
-            CE updates of ``p``.
+            CE updates of ``p`` (CE only).
         n_final : int, optional
-            Samples of the final importance-sampling run (default
-            ``10 * n_samples``).
+            Samples of the final importance-sampling run, or orders drawn by
+            turnip and permutation Monte Carlo (default ``10 * n_samples``).
         smoothing : float, default=0.7
             ``alpha`` of the update ``p <- alpha p_new + (1 - alpha) p``
             (de Boer et al. 2005, eq. (12)).
@@ -241,9 +259,11 @@ class NetworkReliability:
         Returns
         -------
         RareEventResult
-            ``n_evaluations`` counts the CE iterations and the final run,
-            ``family`` is the final ``Bernoulli(p)``, ``levels`` holds the
-            event level 1.0 once per CE iteration.
+            ``method`` names the method that ran. CE: ``n_evaluations`` counts
+            the CE iterations and the final run, ``family`` is the final
+            ``Bernoulli(p)``, ``levels`` holds the event level 1.0 once per CE
+            iteration. Turnip and permutation Monte Carlo: ``n_evaluations`` is
+            the number of orders, ``family`` None, ``levels`` empty.
 
         Notes
         -----
@@ -280,6 +300,12 @@ class NetworkReliability:
         True
         """
         func = "NetworkReliability.estimate"
+        method = check_choice(
+            method,
+            ("auto", "turnip", "permutation", "cross-entropy"),
+            param="method",
+            func=func,
+        )
         n_samples = check_int_at_least(n_samples, param="n_samples", func=func, low=2)
         n_iterations = check_int_at_least(
             n_iterations, param="n_iterations", func=func, low=0
@@ -305,6 +331,8 @@ class NetworkReliability:
             high_inclusive=False,
         )
         rng = np.random.default_rng(rng)
+        if method != "cross-entropy":
+            return self._merge_estimate(method, n_final, confidence_level, rng)
         start = time.perf_counter()
         nominal = self.default_family()
         start_law = Bernoulli(self.cut_start())
@@ -337,6 +365,25 @@ class NetworkReliability:
         return _result(
             terms, proposal, n_iterations, n_evaluations, notes, confidence_level, start
         )
+
+    def _terminal_nodes(self) -> list[int]:
+        if self.source is None:
+            return list(range(self.network.n_nodes))
+        return [self.source, self.target]
+
+    def _merge_estimate(self, method, n_orders, confidence_level, rng):
+        res = merge_process_estimate(
+            self.network,
+            self._terminal_nodes(),
+            n_orders,
+            rng,
+            turnip=method != "permutation",
+            level=confidence_level,
+        )
+        if method == "auto":
+            why = "method='auto' ran turnip (no likelihood ratios, every cut kept)"
+            res = dataclasses.replace(res, message=f"{why}; {res.message}")
+        return res
 
     def cut_start(self) -> np.ndarray:
         """The starting failure probabilities of :meth:`estimate` (see its Notes)."""

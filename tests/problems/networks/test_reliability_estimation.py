@@ -1,4 +1,5 @@
-"""NetworkReliability: scores, crude Monte Carlo and CE importance sampling.
+"""NetworkReliability: scores, crude Monte Carlo, CE importance sampling (the
+turnip estimator has its own file, test_reliability_turnip.py).
 
 References: exact values (published for the dodecahedron, closed forms),
 networkx path queries and a Kruskal union-find for the merge-process time.
@@ -106,7 +107,8 @@ def test_dodecahedron_target_q_1e3():
     # within 3 relative errors of the published value.
     rel = _dodecahedron(1e-3)
     assert rel.exact() == pytest.approx(DODECAHEDRON_1E3, rel=1e-7)
-    res = rel.estimate(2000, n_final=80_000, rng=0)
+    res = rel.estimate(2000, n_final=80_000, rng=0, method="cross-entropy")
+    assert res.method == "cross-entropy"
     assert res.n_evaluations <= 100_000
     assert res.relative_error <= 0.05
     assert abs(res.estimate / DODECAHEDRON_1E3 - 1) <= 3 * res.relative_error
@@ -114,29 +116,32 @@ def test_dodecahedron_target_q_1e3():
     assert not res.degenerate_weights
 
 
+@pytest.mark.parametrize("method", ["turnip", "cross-entropy"])
 @pytest.mark.parametrize("q", [0.1, 1e-4])
-def test_dodecahedron_other_q(q):
+def test_dodecahedron_other_q(q, method):
     rel = _dodecahedron(q)
     exact = rel.exact()
-    res = rel.estimate(1000, n_final=20_000, rng=1)
+    res = rel.estimate(1000, n_final=20_000, rng=1, method=method)
     assert abs(res.estimate - exact) < 3.5 * res.std_error
     assert res.relative_error < 0.1
 
 
-def test_all_terminal_and_unequal_q():
+@pytest.mark.parametrize("method", ["turnip", "cross-entropy"])
+def test_all_terminal_and_unequal_q(method):
     g = nx.petersen_graph()
     q = np.linspace(0.01, 0.05, g.number_of_edges())
     rel = NetworkReliability(g, q=q)
     exact = rel.exact()
-    res = rel.estimate(1000, n_final=20_000, rng=2)
+    res = rel.estimate(1000, n_final=20_000, rng=2, method=method)
     assert abs(res.estimate - exact) < 3.5 * res.std_error
     assert res.relative_error < 0.1
 
 
-def test_same_seed_same_estimate():
+@pytest.mark.parametrize("method", ["auto", "permutation", "cross-entropy"])
+def test_same_seed_same_estimate(method):
     rel = _dodecahedron(0.01)
-    a = rel.estimate(500, n_final=2000, rng=7)
-    b = rel.estimate(500, n_final=2000, rng=np.random.default_rng(7))
+    a = rel.estimate(500, n_final=2000, rng=7, method=method)
+    b = rel.estimate(500, n_final=2000, rng=np.random.default_rng(7), method=method)
     assert a.estimate == b.estimate
 
 
@@ -154,6 +159,8 @@ def test_validation():
         rel.estimate(1)
     with pytest.raises(ValueError, match="'defensive'"):
         rel.estimate(10, defensive=1.0)
+    with pytest.raises(ValueError, match="'method' parameter of NetworkReliability"):
+        rel.estimate(10, method="splitting!")
     with pytest.raises(ValueError, match="'q'"):
         NetworkReliability([(0, 1, 0.0), (1, 2, 0.5)], 0, 2).merge_family()
 
@@ -165,7 +172,9 @@ def test_dodecahedron_coverage_over_seeds():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no degenerate-weight warning either
         for seed in range(20):
-            res = rel.estimate(2000, n_final=80_000, rng=100 + seed)
+            res = rel.estimate(
+                2000, n_final=80_000, rng=100 + seed, method="cross-entropy"
+            )
             assert res.relative_error <= 0.05
             inside += abs(res.estimate / DODECAHEDRON_1E3 - 1) <= 3 * res.relative_error
     assert inside >= 19
