@@ -53,8 +53,13 @@ from cemethod._validation import (
     parameter_error,
 )
 from cemethod.families import Bernoulli
+from cemethod.problems.networks._cuts import (
+    CutMixture,
+    lightest_cuts,
+    start_probabilities,
+)
 from cemethod.problems.networks._exact import _exact
-from cemethod.problems.networks._graphs import as_network, min_cut, minimax_distances
+from cemethod.problems.networks._graphs import as_network, minimax_distances
 from cemethod.problems.networks._turnip import merge_process_estimate
 
 __all__ = ["NetworkReliability"]
@@ -248,11 +253,15 @@ class NetworkReliability:
             ``alpha`` of the update ``p <- alpha p_new + (1 - alpha) p``
             (de Boer et al. 2005, eq. (12)).
         defensive : float in [0, 1), default=0.2
-            Weight ``beta`` of the cut start in the defensive mixture
-            ``(1 - beta) Bernoulli(p) + beta Bernoulli(p_start)`` from which
-            every sample is drawn (Hesterberg 1995): the likelihood ratio stays
-            below ``f / (beta f(.; p_start))``, and all minimum cuts keep being
-            sampled even if the CE updates drift towards some of them.
+            Weight ``beta`` of the cut mixture in the defensive mixture
+            ``(1 - beta) Bernoulli(p) + beta cuts`` from which every sample is
+            drawn (Hesterberg 1995). ``cuts`` fails one of the light cuts
+            (the lightest cut through each link), chosen with probability
+            ``P(C) / sum P``, the other links at their nominal ``q``: a term
+            with a listed cut failed weighs at most ``sum P / beta``, and every
+            light cut keeps being sampled even when the CE updates of ``p``
+            drift onto some of them (as on complete graphs, where a product of
+            Bernoulli laws cannot hold both terminal stars).
         confidence_level : float, default=0.95
         rng : None, int or numpy.random.Generator
 
@@ -335,12 +344,15 @@ class NetworkReliability:
             return self._merge_estimate(method, n_final, confidence_level, rng)
         start = time.perf_counter()
         nominal = self.default_family()
-        start_law = Bernoulli(self.cut_start())
-        proposal = start_law
+        found = lightest_cuts(self.network, self.source, self.target)
+        cuts = CutMixture.from_cuts(self.network, *found)
+        proposal = Bernoulli(start_probabilities(self.q, *found))
         notes = []
         n_evaluations = 0
         for _ in range(n_iterations):
-            X, log_g = _sample_mixture(proposal, start_law, defensive, n_samples, rng)
+            X, log_g = _sample_mixture(
+                proposal, cuts, nominal, defensive, n_samples, rng
+            )
             hit = self.score(X) > 0
             n_evaluations += n_samples
             if not hit.any():
@@ -351,16 +363,16 @@ class NetworkReliability:
             w = np.exp(logw - logw.max())  # the update ignores the weights' scale
             p = np.maximum((w @ Xh) / w.sum(), self.q)  # eq. (10); p >= q
             proposal = Bernoulli(np.clip(alpha * p + (1 - alpha) * proposal.p, 0, 1))
-        X, log_g = _sample_mixture(proposal, start_law, defensive, n_final, rng)
+        X, log_g = _sample_mixture(proposal, cuts, nominal, defensive, n_final, rng)
         hit = self.score(X) > 0
         n_evaluations += n_final
         terms = np.full(n_final, -math.inf)
         if hit.any():
             terms[hit] = nominal.log_pdf(X[hit]) - log_g[hit]
-        if defensive > 0:
+        if defensive > 0 and cuts is not None:
             notes.append(
                 f"samples drawn from the mixture {1 - defensive:g} * family + "
-                f"{defensive:g} * Bernoulli(cut_start())"
+                f"{defensive:g} * (one of {cuts.n_cuts} light cuts failed)"
             )
         return _result(
             terms, proposal, n_iterations, n_evaluations, notes, confidence_level, start
@@ -387,48 +399,21 @@ class NetworkReliability:
 
     def cut_start(self) -> np.ndarray:
         """The starting failure probabilities of :meth:`estimate` (see its Notes)."""
-        net = self.network
-        edges, m = net.edges, self.n_edges
-        with np.errstate(divide="ignore"):
-            w = -np.log(self.q)  # inf for perfect edges, 0 for dead ones
-        through = np.full(m, np.inf)  # weight of the lightest cut containing e
-        size = np.ones(m)  # its number of edges
-        for e, (u, v) in enumerate(edges.tolist()):
-            if u == v:
-                continue
-            rest = w.copy()
-            rest[e] = 0.0
-            if self.source is None:
-                sides = [({u}, {v})]
-            else:  # e is cut iff u and v fall on opposite sides
-                s, t = self.source, self.target
-                sides = [({s, u}, {t, v}), ({s, v}, {t, u})]
-            for a, b in sides:
-                value, side = min_cut(net.n_nodes, edges, rest, a, b)
-                if w[e] + value < through[e]:
-                    through[e] = w[e] + value
-                    crossing = side[edges[:, 0]] != side[edges[:, 1]]
-                    size[e] = np.count_nonzero(crossing & (w > 0))
-        best = through.min()
-        if not np.isfinite(best):
-            return self.q.copy()
-        # P(cut through e fails) relative to the lightest cut, on a log scale.
-        rel = np.exp(-(through - best))
-        # sum_f P(C_f) counts each cut once per edge: share = |C_e| P(C_e) / sum.
-        p = size * rel / rel.sum()
-        return np.clip(np.maximum(np.minimum(p, 0.5), self.q), 0.0, 1.0)
+        cuts = lightest_cuts(self.network, self.source, self.target)
+        return start_probabilities(self.q, *cuts)
 
 
-def _sample_mixture(family, start_law, beta, n, rng):
-    """``n`` draws from ``(1 - beta) family + beta start_law`` and their log density."""
+def _sample_mixture(family, cuts, nominal, beta, n, rng):
+    """``n`` draws from ``(1 - beta) family + beta cuts`` and their log density."""
     X = family.sample(n, rng)
-    if beta == 0:
+    if beta == 0 or cuts is None:
         return X, family.log_pdf(X)
     pick = rng.random(n) < beta
     if pick.any():
-        X[pick] = start_law.sample(int(pick.sum()), rng)
+        X[pick] = cuts.sample(int(pick.sum()), rng)
     log_g = np.logaddexp(
-        math.log1p(-beta) + family.log_pdf(X), math.log(beta) + start_law.log_pdf(X)
+        math.log1p(-beta) + family.log_pdf(X),
+        math.log(beta) + nominal.log_pdf(X) + cuts.log_ratio(X),
     )
     return X, log_g
 

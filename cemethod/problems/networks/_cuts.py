@@ -1,0 +1,138 @@
+"""The light cuts of a network and the cut mixture that keeps all of them sampled.
+
+With edge weights ``w_e = -log q_e`` a cut ``C`` fails with probability
+``P(C) = exp(-w(C))``; for reliable links the unreliability is carried by the
+lightest cuts. ``lightest_cuts`` finds, for every edge, the lightest cut through
+it (one max-flow per side), which lists every minimum cut and the light ones near
+it. ``CutMixture`` is the law "pick a listed cut ``C`` with probability
+``P(C) / sum P``, fail its links, draw the others from their nominal law": its
+density relative to the nominal one is ``N(x) / sum P``, ``N(x)`` the number of
+listed cuts that failed in ``x``, so an importance-sampling weight under it is at
+most ``sum P / N(x)``: bounded by about ``l`` itself however many cuts share the
+probability (the union-of-events estimator of Karp, Luby & Madras 1989). As the
+defensive part of the CE mixture (Hesterberg 1995) it keeps every listed cut in
+the sample, which a product of Bernoulli laws cannot do once its updates have
+drifted onto some of them (Hui, Bean, Kraetzl & Kroese 2005 start from the cuts
+for the same reason).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from cemethod.problems.networks._graphs import min_cut
+
+__all__ = ["CutMixture", "lightest_cuts", "start_probabilities"]
+
+
+def lightest_cuts(net, source, target):
+    """``(through, crossing, extra)``: for each edge ``e`` the weight of the
+    lightest cut containing it (``inf`` when none) and that cut as a boolean edge
+    mask (None when none); ``extra`` lists the other lightest cuts found on the way.
+    Two-terminal when ``source`` is given, else all-terminal.
+
+    A max-flow gives the minimum cut closest to the sources; where minimum cuts
+    tie (the stars of a complete graph), the one closest to the sinks, from the
+    flow with the roles swapped, is listed too, so that no star is missed.
+    """
+    edges, m = net.edges, net.n_edges
+    with np.errstate(divide="ignore"):
+        w = -np.log(net.q)  # inf for perfect edges, 0 for dead ones
+    through = np.full(m, np.inf)
+    crossing = [None] * m
+    extra = []
+
+    def mask(side):
+        return (side[edges[:, 0]] != side[edges[:, 1]]) & (w > 0)
+
+    for e, (u, v) in enumerate(edges.tolist()):
+        if u == v:
+            continue
+        rest = w.copy()
+        rest[e] = 0.0
+        if source is None:
+            sides = [({u}, {v})]
+        else:  # e is cut iff u and v fall on opposite sides
+            sides = [({source, u}, {target, v}), ({source, v}, {target, u})]
+        found = []
+        for a, b in sides:
+            value, side = min_cut(net.n_nodes, edges, rest, a, b)
+            found.append((w[e] + value, a, b, side))
+            if w[e] + value < through[e]:
+                through[e] = w[e] + value
+                crossing[e] = mask(side)
+        for weight, a, b, side in found:
+            if side is not None and weight <= through[e] * (1 + 1e-12):
+                value, other = min_cut(net.n_nodes, edges, rest, b, a)
+                if other is not None and w[e] + value <= through[e] * (1 + 1e-12):
+                    extra.append((w[e] + value, mask(other)))
+    return through, crossing, extra
+
+
+class CutMixture:
+    """Fail one listed cut, chosen with probability ``P(C) / sum P``; the other
+    links follow their nominal failure probabilities ``q``."""
+
+    def __init__(self, masks, log_probs, q):
+        self.masks = np.asarray(masks, dtype=bool)  # (k, m)
+        self.log_probs = np.asarray(log_probs, dtype=float)  # (k,)
+        self.q = np.asarray(q, dtype=float)
+        top = self.log_probs.max()
+        shares = np.exp(self.log_probs - top)
+        self.log_total = top + math.log(shares.sum())  # log sum P(C)
+        self.shares = shares / shares.sum()
+        self._sizes = self.masks.sum(axis=1)
+        self._members = self.masks.astype(np.float64).T  # (m, k)
+
+    @classmethod
+    def from_cuts(cls, net, through, crossing, extra=()):
+        """The distinct cuts of :func:`lightest_cuts` (None when there is none)."""
+        seen = {}
+        listed = list(zip(through.tolist(), crossing, strict=True)) + list(extra)
+        for weight, mask in listed:
+            if mask is not None and math.isfinite(weight) and mask.any():
+                seen.setdefault(mask.tobytes(), mask)
+        if not seen:
+            return None
+        masks = np.array(list(seen.values()))
+        with np.errstate(divide="ignore"):
+            w = -np.log(net.q)
+        log_probs = [-float(w[mask].sum()) for mask in masks]
+        return cls(masks, log_probs, net.q)
+
+    def __repr__(self) -> str:
+        return f"CutMixture(n_cuts={self.n_cuts}, log_total={self.log_total:.4g})"
+
+    @property
+    def n_cuts(self) -> int:
+        return int(self.masks.shape[0])
+
+    def sample(self, n, rng) -> np.ndarray:
+        X = (rng.random((n, self.q.size)) < self.q).astype(np.int8)
+        picks = rng.choice(self.n_cuts, size=n, p=self.shares)
+        X[self.masks[picks]] = 1
+        return X
+
+    def log_ratio(self, X) -> np.ndarray:
+        """``log(g(x) / f(x)) = log N(x) - log sum P``; ``-inf`` where no listed
+        cut failed."""
+        failed = (np.asarray(X, dtype=np.float64) @ self._members) >= self._sizes
+        count = failed.sum(axis=1)
+        with np.errstate(divide="ignore"):
+            return np.log(count) - self.log_total
+
+
+def start_probabilities(q, through, crossing, extra=()) -> np.ndarray:
+    """Failure probabilities from the cuts: one half on every minimum cut,
+    geometrically less on heavier ones (``NetworkReliability.cut_start``)."""
+    best = through.min()
+    if not np.isfinite(best):
+        return q.copy()
+    size = np.array([1 if c is None else np.count_nonzero(c) for c in crossing])
+    # P(cut through e fails) relative to the lightest cut, on a log scale.
+    rel = np.exp(-(through - best))
+    # sum_f P(C_f) counts each cut once per edge: share = |C_e| P(C_e) / sum.
+    p = size * rel / rel.sum()
+    return np.clip(np.maximum(np.minimum(p, 0.5), q), 0.0, 1.0)
