@@ -20,11 +20,109 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
-from cemethod.problems.networks._graphs import min_cut
+__all__ = ["CutMixture", "lightest_cuts", "min_cut", "start_probabilities"]
 
-__all__ = ["CutMixture", "lightest_cuts", "start_probabilities"]
+_FLOW_TOL = 1e-12  # residual capacities below this (relative) count as saturated
+
+
+@numba.njit(cache=True, nogil=True)
+def _max_flow(start, arcs, heads, cap, is_source, is_sink):  # pragma: no cover
+    """Edmonds-Karp from a set of sources to a set of sinks on the arcs of an
+    undirected graph (arc ``a`` and its reverse ``a ^ 1``; ``cap`` is consumed as
+    the residual). Returns the flow value (``inf`` when an infinite path joins
+    the sets) and the mask of the nodes reached in the last residual search."""
+    n = start.size - 1
+    parent = np.empty(n, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int64)
+    seen = np.zeros(n, dtype=np.bool_)
+    flow = 0.0
+    while True:
+        seen[:] = False
+        tail = 0
+        for v in range(n):
+            if is_source[v]:
+                seen[v] = True
+                parent[v] = -1
+                queue[tail] = v
+                tail += 1
+        end = -1
+        head = 0
+        tol = _FLOW_TOL * max(1.0, flow)
+        while head < tail and end < 0:
+            u = queue[head]
+            head += 1
+            for k in range(start[u], start[u + 1]):
+                a = arcs[k]
+                v = heads[a]
+                if cap[a] > tol and not seen[v]:
+                    seen[v] = True
+                    parent[v] = a
+                    queue[tail] = v
+                    tail += 1
+                    if is_sink[v]:
+                        end = v
+                        break
+        if end < 0:
+            return flow, seen
+        push = math.inf
+        v = end
+        while parent[v] >= 0:
+            push = min(push, cap[parent[v]])
+            v = heads[parent[v] ^ 1]
+        if push == math.inf:
+            return math.inf, seen
+        v = end
+        while parent[v] >= 0:
+            a = parent[v]
+            cap[a] -= push
+            cap[a ^ 1] += push
+            v = heads[a ^ 1]
+        flow += push
+
+
+class _ArcGraph:
+    """The arcs of an undirected multigraph, grouped by tail (CSR), for _max_flow."""
+
+    def __init__(self, n_nodes, edges, weights):
+        self.n_nodes, self.edges = n_nodes, edges
+        self.weights = np.asarray(weights, dtype=float)
+        m = edges.shape[0]
+        tails = np.empty(2 * m, dtype=np.int64)
+        tails[0::2], tails[1::2] = edges[:, 0], edges[:, 1]
+        self.heads = np.empty(2 * m, dtype=np.int64)
+        self.heads[0::2], self.heads[1::2] = edges[:, 1], edges[:, 0]
+        self.arcs = np.argsort(tails, kind="stable")
+        self.start = np.searchsorted(tails[self.arcs], np.arange(n_nodes + 1))
+        self.live = (edges[:, 0] != edges[:, 1]) & (self.weights > 0)
+
+    def min_cut(self, weights, sources, sinks):
+        """``(value, side)`` as :func:`min_cut`, with these edge weights."""
+        n = self.n_nodes
+        is_source, is_sink = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+        is_source[list(sources)], is_sink[list(sinks)] = True, True
+        if (is_source & is_sink).any():
+            return math.inf, None
+        w = np.where(np.asarray(weights) > 0, weights, 0.0)
+        cap = np.repeat(w, 2)
+        cap[np.repeat(self.edges[:, 0] == self.edges[:, 1], 2)] = 0.0
+        flow, side = _max_flow(
+            self.start, self.arcs, self.heads, cap, is_source, is_sink
+        )
+        if math.isinf(flow):
+            return math.inf, None
+        crossing = (side[self.edges[:, 0]] != side[self.edges[:, 1]]) & (w > 0)
+        return float(np.asarray(weights)[crossing].sum()), side
+
+
+def min_cut(n_nodes, edges, weights, sources, sinks):
+    """A minimum-weight edge cut between the node sets ``sources`` and ``sinks``:
+    ``(value, side)``, ``side`` the mask of the nodes on the sources' side (the
+    minimum cut closest to them); ``(inf, None)`` when the sets meet or are
+    joined by infinite weights. Compiled Edmonds-Karp max-flow = min-cut."""
+    return _ArcGraph(n_nodes, edges, weights).min_cut(weights, sources, sinks)
 
 
 def lightest_cuts(net, source, target):
@@ -43,6 +141,7 @@ def lightest_cuts(net, source, target):
     through = np.full(m, np.inf)
     crossing = [None] * m
     extra = []
+    graph = _ArcGraph(net.n_nodes, edges, w)
 
     def mask(side):
         return (side[edges[:, 0]] != side[edges[:, 1]]) & (w > 0)
@@ -58,14 +157,14 @@ def lightest_cuts(net, source, target):
             sides = [({source, u}, {target, v}), ({source, v}, {target, u})]
         found = []
         for a, b in sides:
-            value, side = min_cut(net.n_nodes, edges, rest, a, b)
+            value, side = graph.min_cut(rest, a, b)
             found.append((w[e] + value, a, b, side))
             if w[e] + value < through[e]:
                 through[e] = w[e] + value
                 crossing[e] = mask(side)
         for weight, a, b, side in found:
             if side is not None and weight <= through[e] * (1 + 1e-12):
-                value, other = min_cut(net.n_nodes, edges, rest, b, a)
+                value, other = graph.min_cut(rest, b, a)
                 if other is not None and w[e] + value <= through[e] * (1 + 1e-12):
                     extra.append((w[e] + value, mask(other)))
     return through, crossing, extra

@@ -38,7 +38,6 @@ degenerate weights; the product family cannot recover a cut it has lost.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 import warnings
@@ -60,7 +59,11 @@ from cemethod.problems.networks._cuts import (
 )
 from cemethod.problems.networks._exact import _exact
 from cemethod.problems.networks._graphs import as_network, minimax_distances
-from cemethod.problems.networks._turnip import merge_process_estimate
+from cemethod.problems.networks._turnip import (
+    exact_result,
+    merge_process_estimate,
+    reduced_graph,
+)
 
 __all__ = ["NetworkReliability"]
 
@@ -220,30 +223,31 @@ class NetworkReliability:
         confidence_level=0.95,
         rng=None,
     ):
-        """Estimate of the unreliability by turnip or CE importance sampling.
+        """Estimate of the unreliability by CE importance sampling or turnip.
 
-        ``method="turnip"`` (the default) averages the exact conditional
-        unreliability given the order in which the links are repaired in the
-        merge process (Elperin, Gertsbakh & Lomonosov 1991; Gertsbakh &
-        Shpungin 2010, ch. 9): no likelihood ratio, so it cannot lock onto one
-        of several minimum cuts, and its relative error stays bounded as the
-        links become more reliable. ``"permutation"`` is permutation Monte Carlo
-        without the turnip refinement (for comparison: much noisier on rare
-        events). ``"cross-entropy"`` is CE importance sampling with a product of
-        Bernoulli failure probabilities ``p``, the CE family of the crude
-        estimator (Hui et al. 2005): it starts from the minimum cuts (see Notes)
-        and is refined by ``n_iterations`` CE updates at the event itself;
-        ``n_final`` samples from it give the estimate.
+        ``method="cross-entropy"`` (what ``"auto"`` runs) is CE importance
+        sampling with a product of Bernoulli failure probabilities ``p``, the CE
+        family of the crude estimator (Hui et al. 2005), mixed with a cut
+        mixture that fails one of the light cuts (see ``defensive``): it starts
+        from the minimum cuts (see Notes) and is refined by ``n_iterations`` CE
+        updates at the event itself; ``n_final`` samples give the estimate.
+        ``"turnip"`` averages the exact conditional unreliability given the
+        order in which the links are repaired in the merge process (Elperin,
+        Gertsbakh & Lomonosov 1991; Gertsbakh & Shpungin 2010, ch. 9): no
+        likelihood ratio and no cut list, at the cost of more samples for the
+        same error on sparse networks. ``"permutation"`` is permutation Monte
+        Carlo without the turnip refinement (much noisier on rare events).
 
         Parameters
         ----------
         n_samples : int, default=1000
             Samples per CE iteration.
         method : {"auto", "turnip", "permutation", "cross-entropy"}, default="auto"
-            ``"auto"`` runs turnip: measured on grids, complete graphs, the
-            dodecahedron and random graphs (benchmarks/bench_reliability.py), it
-            is never worse than CE at equal cost and CE misses half the
-            probability on graphs with many equal minimum cuts.
+            ``"auto"`` runs cross-entropy: measured side by side on grids,
+            complete graphs, the dodecahedron, chains of diamonds and random
+            graphs (benchmarks/bench_reliability.py), it reaches a given
+            relative error at less CPU than turnip, which degenerates on large
+            sparse networks with reliable links.
         n_iterations : int, default=3
             CE updates of ``p`` (CE only).
         n_final : int, optional
@@ -340,14 +344,18 @@ class NetworkReliability:
             high_inclusive=False,
         )
         rng = np.random.default_rng(rng)
-        if method != "cross-entropy":
+        answer, _ = reduced_graph(self.network, self._terminal_nodes())
+        if answer is not None:  # perfect links join the terminals, or none can
+            name = "cross-entropy" if method == "auto" else method
+            return exact_result(answer, name, confidence_level)
+        if method in ("turnip", "permutation"):
             return self._merge_estimate(method, n_final, confidence_level, rng)
         start = time.perf_counter()
         nominal = self.default_family()
         found = lightest_cuts(self.network, self.source, self.target)
         cuts = CutMixture.from_cuts(self.network, *found)
         proposal = Bernoulli(start_probabilities(self.q, *found))
-        notes = []
+        notes = ["method='auto' ran cross-entropy"] if method == "auto" else []
         n_evaluations = 0
         for _ in range(n_iterations):
             X, log_g = _sample_mixture(
@@ -392,9 +400,6 @@ class NetworkReliability:
             turnip=method != "permutation",
             level=confidence_level,
         )
-        if method == "auto":
-            why = "method='auto' ran turnip (no likelihood ratios, every cut kept)"
-            res = dataclasses.replace(res, message=f"{why}; {res.message}")
         return res
 
     def cut_start(self) -> np.ndarray:

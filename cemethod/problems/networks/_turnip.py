@@ -31,7 +31,7 @@ import numpy as np
 
 from cemethod.problems.networks._turnip_numba import merge_log_survivals
 
-__all__ = ["merge_process_estimate", "reduced_graph"]
+__all__ = ["exact_result", "merge_process_estimate", "reduced_graph"]
 
 _CHUNK = 1 << 21  # uniforms per chunk of permutations (16 MB of float64)
 
@@ -85,7 +85,6 @@ def reduced_graph(net, terminals):
 def merge_process_estimate(net, terminals, n_samples, rng, *, turnip, level):
     """A ``RareEventResult`` from ``n_samples`` merge-process orders."""
     from cemethod.rare_event._result import (
-        ConfidenceInterval,
         RareEventResult,
         _normal_interval,
         _term_summary,
@@ -95,26 +94,7 @@ def merge_process_estimate(net, terminals, n_samples, rng, *, turnip, level):
     method = "turnip" if turnip else "permutation Monte Carlo"
     answer, graph = reduced_graph(net, terminals)
     if answer is not None:
-        reason = (
-            "the terminals are joined by perfect links (q = 0)"
-            if answer == 0.0
-            else "no path of links with q < 1 joins the terminals"
-        )
-        return RareEventResult(
-            estimate=answer,
-            std_error=0.0,
-            relative_error=0.0,
-            confidence_interval=ConfidenceInterval(answer, answer, level),
-            n_evaluations=0,
-            levels=(),
-            family=None,
-            effective_sample_size=math.nan,
-            method=method,
-            degenerate_weights=False,
-            message=f"Exact: {reason}.",
-            elapsed=time.perf_counter() - start,
-            log_estimate=math.log(answer) if answer else -math.inf,
-        )
+        return exact_result(answer, method, level)
     n_nodes, edges, rates, is_terminal = graph
     m = edges.shape[0]
     chunk = max(1, _CHUNK // m)
@@ -157,4 +137,30 @@ def merge_process_estimate(net, terminals, n_samples, rng, *, turnip, level):
         message="; ".join(notes) + ".",
         elapsed=time.perf_counter() - start,
         log_estimate=summary.log_estimate,
+    )
+
+
+def exact_result(answer, method, level):
+    """The result when :func:`reduced_graph` settles the answer without sampling."""
+    from cemethod.rare_event._result import ConfidenceInterval, RareEventResult
+
+    reason = (
+        "the terminals are joined by perfect links (q = 0)"
+        if answer == 0.0
+        else "no path of links with q < 1 joins the terminals"
+    )
+    return RareEventResult(
+        estimate=answer,
+        std_error=0.0,
+        relative_error=0.0,
+        confidence_interval=ConfidenceInterval(answer, answer, level),
+        n_evaluations=0,
+        levels=(),
+        family=None,
+        effective_sample_size=math.nan,
+        method=method,
+        degenerate_weights=False,
+        message=f"Exact: {reason}.",
+        elapsed=0.0,
+        log_estimate=math.log(answer) if answer else -math.inf,
     )
