@@ -182,8 +182,9 @@ class CutMixture:
         shares = np.exp(self.log_probs - top)
         self.log_total = top + math.log(shares.sum())  # log sum P(C)
         self.shares = shares / shares.sum()
-        self._sizes = self.masks.sum(axis=1)
-        self._members = self.masks.astype(np.float64).T  # (m, k)
+        # The links of cut c are members[starts[c]:starts[c + 1]] (CSR).
+        self._members = np.nonzero(self.masks)[1].astype(np.int64)
+        self._starts = np.concatenate([[0], np.cumsum(self.masks.sum(axis=1))])
 
     @classmethod
     def from_cuts(cls, net, through, crossing, extra=()):
@@ -217,10 +218,27 @@ class CutMixture:
     def log_ratio(self, X) -> np.ndarray:
         """``log(g(x) / f(x)) = log N(x) - log sum P``; ``-inf`` where no listed
         cut failed."""
-        failed = (np.asarray(X, dtype=np.float64) @ self._members) >= self._sizes
-        count = failed.sum(axis=1)
+        X = np.ascontiguousarray(X, dtype=np.int8)
+        count = _count_failed(X, self._starts, self._members)
         with np.errstate(divide="ignore"):
             return np.log(count) - self.log_total
+
+
+@numba.njit(cache=True, nogil=True)
+def _count_failed(X, starts, members):  # pragma: no cover - compiled
+    """For each row of ``X`` (1 = failed), how many cuts have all links failed."""
+    n = X.shape[0]
+    out = np.zeros(n, dtype=np.float64)
+    for s in range(n):
+        for c in range(starts.size - 1):
+            failed = True
+            for k in range(starts[c], starts[c + 1]):
+                if X[s, members[k]] == 0:
+                    failed = False
+                    break
+            if failed:
+                out[s] += 1.0
+    return out
 
 
 def start_probabilities(q, through, crossing, extra=()) -> np.ndarray:

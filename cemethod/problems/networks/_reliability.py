@@ -52,6 +52,7 @@ from cemethod._validation import (
     parameter_error,
 )
 from cemethod.families import Bernoulli
+from cemethod.problems.networks._connectivity import disconnected
 from cemethod.problems.networks._cuts import (
     CutMixture,
     lightest_cuts,
@@ -66,6 +67,8 @@ from cemethod.problems.networks._turnip import (
 )
 
 __all__ = ["NetworkReliability"]
+
+_CHUNK_CELLS = 1 << 22  # samples x links drawn and scored at once by estimate()
 
 
 def _check_batch(X, m, func, param="X"):
@@ -159,7 +162,11 @@ class NetworkReliability:
             raise parameter_error(
                 "NetworkReliability.score", "X", "an array of 0/1 failure indicators", X
             )
-        return (self.connection_time(X) > 0).astype(float)
+        terminals = np.array(self._terminal_nodes(), dtype=np.int64)
+        x = np.ascontiguousarray(X, dtype=np.int8)
+        return disconnected(
+            self.network.n_nodes, self.network.edges, x, terminals
+        ).astype(float)
 
     __call__ = score
 
@@ -358,25 +365,30 @@ class NetworkReliability:
         notes = ["method='auto' ran cross-entropy"] if method == "auto" else []
         n_evaluations = 0
         for _ in range(n_iterations):
-            X, log_g = _sample_mixture(
-                proposal, cuts, nominal, defensive, n_samples, rng
-            )
+            X = _sample_mixture(proposal, cuts, defensive, n_samples, rng)
             hit = self.score(X) > 0
             n_evaluations += n_samples
             if not hit.any():
                 notes.append("a CE iteration had no sample in the event")
                 break
             Xh = X[hit]
-            logw = nominal.log_pdf(Xh) - log_g[hit]
+            log_g = _mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
+            logw = nominal.log_pdf(Xh) - log_g
             w = np.exp(logw - logw.max())  # the update ignores the weights' scale
             p = np.maximum((w @ Xh) / w.sum(), self.q)  # eq. (10); p >= q
             proposal = Bernoulli(np.clip(alpha * p + (1 - alpha) * proposal.p, 0, 1))
-        X, log_g = _sample_mixture(proposal, cuts, nominal, defensive, n_final, rng)
-        hit = self.score(X) > 0
-        n_evaluations += n_final
         terms = np.full(n_final, -math.inf)
-        if hit.any():
-            terms[hit] = nominal.log_pdf(X[hit]) - log_g[hit]
+        rows = max(1, _CHUNK_CELLS // self.n_edges)  # bounded memory per chunk
+        for first in range(0, n_final, rows):
+            size = min(rows, n_final - first)
+            X = _sample_mixture(proposal, cuts, defensive, size, rng)
+            hit = self.score(X) > 0
+            if hit.any():
+                Xh = X[hit]
+                log_g = _mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
+                part = terms[first : first + size]
+                part[hit] = nominal.log_pdf(Xh) - log_g
+        n_evaluations += n_final
         if defensive > 0 and cuts is not None:
             notes.append(
                 f"samples drawn from the mixture {1 - defensive:g} * family + "
@@ -408,19 +420,24 @@ class NetworkReliability:
         return start_probabilities(self.q, *cuts)
 
 
-def _sample_mixture(family, cuts, nominal, beta, n, rng):
-    """``n`` draws from ``(1 - beta) family + beta cuts`` and their log density."""
+def _sample_mixture(family, cuts, beta, n, rng):
+    """``n`` draws from ``(1 - beta) family + beta cuts``."""
     X = family.sample(n, rng)
+    if beta > 0 and cuts is not None:
+        pick = rng.random(n) < beta
+        if pick.any():
+            X[pick] = cuts.sample(int(pick.sum()), rng)
+    return X
+
+
+def _mixture_log_pdf(X, family, cuts, nominal, beta):
+    """Log density of ``(1 - beta) family + beta cuts`` at the rows of ``X``."""
     if beta == 0 or cuts is None:
-        return X, family.log_pdf(X)
-    pick = rng.random(n) < beta
-    if pick.any():
-        X[pick] = cuts.sample(int(pick.sum()), rng)
-    log_g = np.logaddexp(
+        return family.log_pdf(X)
+    return np.logaddexp(
         math.log1p(-beta) + family.log_pdf(X),
         math.log(beta) + nominal.log_pdf(X) + cuts.log_ratio(X),
     )
-    return X, log_g
 
 
 def _result(terms, family, n_iterations, n_evaluations, notes, level, start):
