@@ -378,6 +378,7 @@ class NetworkReliability:
             p = np.maximum((w @ Xh) / w.sum(), self.q)  # eq. (10); p >= q
             proposal = Bernoulli(np.clip(alpha * p + (1 - alpha) * proposal.p, 0, 1))
         terms = np.full(n_final, -math.inf)
+        outside = np.zeros(n_final, dtype=bool)  # in the event, no listed cut failed
         rows = max(1, _CHUNK_CELLS // self.n_edges)  # bounded memory per chunk
         for first in range(0, n_final, rows):
             size = min(rows, n_final - first)
@@ -388,7 +389,12 @@ class NetworkReliability:
                 log_g = _mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
                 part = terms[first : first + size]
                 part[hit] = nominal.log_pdf(Xh) - log_g
+                if cuts is not None:
+                    part = outside[first : first + size]
+                    part[hit] = ~np.isfinite(cuts.log_ratio(Xh))
         n_evaluations += n_final
+        if cuts is not None and outside.any():
+            notes.extend(_outside_cuts_note(terms, outside))
         if defensive > 0 and cuts is not None:
             notes.append(
                 f"samples drawn from the mixture {1 - defensive:g} * family + "
@@ -438,6 +444,32 @@ def _mixture_log_pdf(X, family, cuts, nominal, beta):
         math.log1p(-beta) + family.log_pdf(X),
         math.log(beta) + nominal.log_pdf(X) + cuts.log_ratio(X),
     )
+
+
+def _outside_cuts_note(terms, outside):
+    """The share of the estimate from failures that no listed cut explains. Those
+    terms have no bound on their weights; when they carry most of the estimate
+    from a few samples, the error bar cannot be trusted (raised as a warning)."""
+    from cemethod.rare_event._result import _MIN_ESS
+
+    top = terms.max()
+    w = np.exp(terms[np.isfinite(terms)] - top)
+    w_out = np.exp(terms[outside] - top)
+    share = float(w_out.sum() / w.sum())
+    ess = float(w_out.sum() ** 2 / (w_out @ w_out))
+    note = (
+        f"{100 * share:.1f}% of the estimate from {outside.sum()} failures outside "
+        "the listed cuts"
+    )
+    if share > 0.5 and ess < _MIN_ESS:
+        warning = (
+            f"Most of the estimate ({100 * share:.0f}%) comes from failures outside "
+            f"the listed light cuts, carried by few samples (effective size "
+            f"{ess:.1f}): the reported error is unreliable; try method='turnip'."
+        )
+        warnings.warn(warning, RuntimeWarning, stacklevel=4)
+        return [note, warning.rstrip(".")]
+    return [note] if share >= 0.01 else []
 
 
 def _result(terms, family, n_iterations, n_evaluations, notes, level, start):

@@ -229,3 +229,20 @@ def test_cross_entropy_keeps_every_tied_minimum_cut(graph, source, target):
         res = rel.estimate(1000, n_final=10_000, rng=3, method="cross-entropy")
     assert abs(res.estimate / exact - 1) < 0.06
     assert abs(res.estimate - exact) < 4 * res.std_error
+
+
+def test_failures_outside_the_listed_cuts_are_reported():
+    from cemethod.problems.networks._reliability import _outside_cuts_note
+
+    terms = np.log(np.r_[np.full(1000, 1e-9), [1e-5, 2e-5], np.zeros(98)])
+    outside = np.zeros(terms.size, dtype=bool)
+    outside[1000:1002] = True  # two samples carry ~97% of the sum
+    with pytest.warns(RuntimeWarning, match="outside the listed light cuts"):
+        notes = _outside_cuts_note(terms, outside)
+    assert "96.8% of the estimate from 2 failures" in notes[0]  # 3e-5 / 3.1e-5
+    spread = outside.copy()
+    spread[:600] = True  # 60% of the estimate, but from 600 samples: fine
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        notes = _outside_cuts_note(np.log(np.r_[np.full(1000, 1e-9)]), spread[:1000])
+    assert notes == ["60.0% of the estimate from 600 failures outside the listed cuts"]
