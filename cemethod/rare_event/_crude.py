@@ -128,6 +128,7 @@ def _finish(summary, scorer, family, levels, notes, level, method, start):
         message="; ".join(n.rstrip(".") for n in [head, *notes]) + ".",
         elapsed=time.perf_counter() - start,
         log_estimate=summary.log_estimate,
+        pareto_k=summary.pareto_k,
         n_failures=scorer.n_failures,
     )
 

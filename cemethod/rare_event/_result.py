@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
+from cemethod.rare_event._pareto import k_hat_threshold, pareto_k_hat
+
 __all__ = ["ConfidenceInterval", "RareEventResult"]
 
 # Below these the final weights are called degenerate (see _term_summary).
@@ -75,10 +77,11 @@ class RareEventResult:
         ``"cross-entropy"``, ``"improved cross-entropy"`` or ``"crude"``.
     degenerate_weights : bool
         True when a few weights dominate the estimate (effective sample size
-        below 30, or one term above 20% of the sum) or no sample reached
-        ``gamma``: ``std_error`` is then itself unreliable. (A small *fraction*
-        ``ESS / n`` is not flagged: ``n / ESS = 1 + CV^2`` with ``CV`` the
-        per-sample relative error, which ``relative_error`` already reports.)
+        below 30, one term above 20% of the sum, or a Pareto k-hat above its
+        threshold) or no sample reached ``gamma``: ``std_error`` is then itself
+        unreliable. (A small *fraction* ``ESS / n`` is not flagged: ``n / ESS =
+        1 + CV^2`` with ``CV`` the per-sample relative error, which
+        ``relative_error`` already reports.)
     message : str
         What happened, warnings included.
     elapsed : float
@@ -89,6 +92,14 @@ class RareEventResult:
     n_failures : int
         Evaluations that failed under ``on_error="worst"`` (counted as
         outside the event).
+    pareto_k : float
+        Pareto k-hat of the largest terms (Vehtari et al. 2024): the tail of
+        the weights has about ``1 / pareto_k`` moments; above
+        ``min(1 - 1 / log10(S), 0.7)`` the estimate is flagged degenerate.
+        NaN with too few terms to fit, ``-inf`` for a flat tail (crude
+        Monte Carlo).
+    reliable : bool
+        ``not degenerate_weights``: whether the error bar may be trusted.
 
     Examples
     --------
@@ -115,6 +126,15 @@ class RareEventResult:
     elapsed: float
     log_estimate: float = math.nan
     n_failures: int = 0
+    pareto_k: float = math.nan
+
+    @property
+    def reliable(self) -> bool:
+        """False when the reported error and interval are not to be trusted:
+        degenerate weights (few effective samples, one dominant term, or a
+        Pareto k-hat tail too heavy for the normal interval) or no sample in the
+        event."""
+        return not self.degenerate_weights
 
     def __repr__(self) -> str:
         ci = self.confidence_interval
@@ -128,6 +148,7 @@ class RareEventResult:
             f"  n_evaluations={self.n_evaluations}, levels=({levels}),\n"
             f"  effective_sample_size={self.effective_sample_size:.1f}, "
             f"degenerate_weights={self.degenerate_weights}, "
+            f"pareto_k={self.pareto_k:.2f}, "
             f"elapsed={self.elapsed:.3g} s,\n"
             f"  family={self.family!r},\n"
             f"  message={self.message!r})"
@@ -146,12 +167,22 @@ class _TermSummary:
     max_share: float
     n_hits: int
     n_terms: int
+    pareto_k: float = math.nan
+
+    @property
+    def heavy_tail(self) -> bool:
+        """The largest terms follow a tail too heavy for the normal interval
+        (Pareto k-hat above the threshold of Vehtari et al. 2024)."""
+        return bool(self.pareto_k > k_hat_threshold(self.n_hits))
 
     @property
     def degenerate(self) -> bool:
         ess = self.effective_sample_size
         return bool(
-            self.n_hits == 0 or ess < _MIN_ESS or self.max_share > _MAX_WEIGHT_SHARE
+            self.n_hits == 0
+            or ess < _MIN_ESS
+            or self.max_share > _MAX_WEIGHT_SHARE
+            or self.heavy_tail
         )
 
 
@@ -195,6 +226,7 @@ def _term_summary(groups) -> _TermSummary:
         max_share=max(float(r.max()) for _, r in scaled if r.size) / total,
         n_hits=n_hits,
         n_terms=n,
+        pareto_k=pareto_k_hat(np.concatenate([h for _, h in hits])),
     )
 
 
@@ -215,9 +247,15 @@ def _degeneracy_note(summary: _TermSummary) -> str:
             "informative; use more samples or (for crude Monte Carlo) the "
             "cross-entropy estimator."
         )
+    tail = (
+        f", Pareto k-hat {summary.pareto_k:.2f} above "
+        f"{k_hat_threshold(summary.n_hits):.2f}: too heavy a tail for the interval"
+        if summary.heavy_tail
+        else ""
+    )
     return (
         f"The weights are degenerate (effective sample size "
         f"{summary.effective_sample_size:.1f} of {summary.n_terms}, largest term "
-        f"{100 * summary.max_share:.0f}% of the sum): the reported error is "
+        f"{100 * summary.max_share:.0f}% of the sum{tail}): the reported error is "
         "unreliable and probably too small."
     )

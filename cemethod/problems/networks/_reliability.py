@@ -500,4 +500,5 @@ def _result(terms, family, n_iterations, n_evaluations, notes, level, start):
         message="; ".join([head, *notes]) + ".",
         elapsed=time.perf_counter() - start,
         log_estimate=summary.log_estimate,
+        pareto_k=summary.pareto_k,
     )

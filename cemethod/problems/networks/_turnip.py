@@ -137,6 +137,7 @@ def merge_process_estimate(net, terminals, n_samples, rng, *, turnip, level):
         message="; ".join(notes) + ".",
         elapsed=time.perf_counter() - start,
         log_estimate=summary.log_estimate,
+        pareto_k=summary.pareto_k,
     )
 
 
