@@ -149,8 +149,17 @@ def run_maxcut(args, out, progress):
         f"{problem.total_weight:g} (read as {fmt})",
         flush=True,
     )
-    opts = optimizer_options(args, problem.default_options())
-    if args.polish:
+    tabu = getattr(args, "tabu", False)
+    if tabu and args.polish:
+        raise InputError("--tabu and --polish are two modes: give one of them")
+    defaults = problem.tabu_options() if tabu else problem.default_options()
+    opts = optimizer_options(args, defaults)
+    if tabu:
+        _no_workers_with(args, "--tabu")
+        res = problem.solve(
+            polish="tabu", rng=args.seed, callback=progress.callback, **opts
+        )
+    elif args.polish:
         _no_workers_with(args, "--polish")
         res = problem.solve(
             polish=True, rng=args.seed, callback=progress.callback, **opts

@@ -130,6 +130,12 @@ def _maxcut(sub):
         help="replace every sampled cut by its 1-flip local optimum "
         "before the CE update (memetic variant); e.g. --polish",
     )
+    p.add_argument(
+        "--tabu",
+        action="store_true",
+        help="tabu search inside the CE loop and on the outcome (the best "
+        "mode on large sparse graphs such as the G-set); e.g. --tabu",
+    )
     add_common_options(p)
 
 
