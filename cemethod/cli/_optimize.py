@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from cemethod.cli._common import (
     optimizer_options,
     tour_plot,
 )
-from cemethod.cli._readers import read_graph, read_jobs_csv
+from cemethod.cli._readers import is_matrix_file, read_graph, read_jobs_csv
 from cemethod.cli._text_readers import locate, read_sequence
 
 __all__ = ["run_align", "run_maxcut", "run_schedule", "run_tsp"]
@@ -93,31 +94,72 @@ def run_tsp(args, out, progress):
 _MAX_NODES = 5000
 
 
-def run_maxcut(args, out, progress):
-    from cemethod import maximize
+def _maxcut_problem(path, fmt):
+    """The MaxCut of the file ``path`` read as ``fmt`` (auto, gset, edges)."""
     from cemethod.problems import MaxCut
+    from cemethod.problems.maxcut import looks_like_gset
 
-    path = args.graph
+    detected = fmt == "auto" and not is_matrix_file(path)
+    if detected:
+        check_input_file(path)
+        try:
+            fmt = "gset" if looks_like_gset(path) else "edges"
+        except ValueError as exc:  # not UTF-8 text
+            raise _library_error(exc, path, "") from None
+    if fmt == "gset":
+        check_input_file(path)
+        try:
+            return MaxCut.from_gset(path), "G-set"
+        except ValueError as exc:
+            hint = (
+                " (read as a G-set file because its first line is two integers "
+                "'n m'; for a plain edge list pass --format edges)"
+                if detected
+                else ""
+            )
+            raise _library_error(ValueError(f"{exc}{hint}"), path, "") from None
     kind, data, values, where = read_graph(path, "weight")  # checks the file
     if kind == "matrix":
-        problem = MaxCut(data)
-    else:
-        if data.max() >= _MAX_NODES:  # MaxCut holds a dense n x n weight matrix
-            raise InputError(
-                f"{path}, line {where[int(np.argmax(data.max(axis=1)))]}: expected "
-                f"node ids below {_MAX_NODES}, got {int(data.max())}"
-            )
-        weights = [1.0 if v is None else v for v in values]
-        rows = [(u, v, w) for (u, v), w in zip(data.tolist(), weights, strict=True)]
-        problem = MaxCut.from_edge_list(rows)
-    n_edges = int(np.count_nonzero(np.triu(problem.weights, 1)))
+        return MaxCut(data), "matrix"
+    if not detected and looks_like_gset(path):
+        print(
+            f"note: {path} looks like a G-set file (first line 'n m'); read as a "
+            "plain edge list with 0-based node ids because of --format edges",
+            file=sys.stderr,
+            flush=True,
+        )
+    if data.max() >= _MAX_NODES:  # a guard against node ids typed wrong
+        raise InputError(
+            f"{path}, line {where[int(np.argmax(data.max(axis=1)))]}: expected "
+            f"node ids below {_MAX_NODES}, got {int(data.max())}"
+        )
+    weights = [1.0 if v is None else v for v in values]
+    rows = [(u, v, w) for (u, v), w in zip(data.tolist(), weights, strict=True)]
+    return MaxCut.from_edge_list(rows), "edge list"
+
+
+def run_maxcut(args, out, progress):
+    from cemethod import maximize
+
+    path = args.graph
+    problem, fmt = _maxcut_problem(path, getattr(args, "format", "auto"))
+    n_edges = problem.n_edges
     print(
         f"max-cut: {problem.n_nodes} nodes, {n_edges} edges, total weight "
-        f"{problem.total_weight:g}",
+        f"{problem.total_weight:g} (read as {fmt})",
         flush=True,
     )
-    opts = optimizer_options(args, problem.default_options())
-    if args.polish:
+    tabu = getattr(args, "tabu", False)
+    if tabu and args.polish:
+        raise InputError("--tabu and --polish are two modes: give one of them")
+    defaults = problem.tabu_options() if tabu else problem.default_options()
+    opts = optimizer_options(args, defaults)
+    if tabu:
+        _no_workers_with(args, "--tabu")
+        res = problem.solve(
+            polish="tabu", rng=args.seed, callback=progress.callback, **opts
+        )
+    elif args.polish:
         _no_workers_with(args, "--polish")
         res = problem.solve(
             polish=True, rng=args.seed, callback=progress.callback, **opts

@@ -101,19 +101,40 @@ def _maxcut(sub):
         "Split the nodes of a weighted graph into two sides so that the weight\n"
         "of the edges between the sides is as large as possible.\n"
         "GRAPH: an edge list 'u v [weight]' per line (node ids 0, 1, ...;\n"
-        "weight 1 if left out; '#' comments), or a .csv square weight matrix.",
-        ["cemethod maxcut graph.txt --seed 3 --samples 1000 --json cut.json"],
+        "weight 1 if left out; '#' comments), a .csv square weight matrix, or\n"
+        "a G-set / rudy file (first line 'n m', then m lines 'i j w', nodes\n"
+        "1..n), recognized by its first two lines or chosen with --format.",
+        [
+            "cemethod maxcut graph.txt --seed 3 --samples 1000 --json cut.json",
+            "cemethod maxcut G2.txt --polish",
+        ],
     )
     p.add_argument(
         "graph",
         metavar="GRAPH",
-        help="edge list (e.g. graph.txt) or weight matrix (e.g. weights.csv)",
+        help="edge list (e.g. graph.txt), weight matrix (e.g. weights.csv) or "
+        "G-set file (e.g. G2.txt)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("auto", "gset", "edges"),
+        default="auto",
+        help="auto (default): a .csv file is a matrix; a file whose first line "
+        "is two integers 'n m' (n >= 2) and whose next line has three fields is "
+        "a G-set file; anything else an edge list. gset / edges: read the file "
+        "as that format; e.g. --format gset",
     )
     p.add_argument(
         "--polish",
         action="store_true",
         help="replace every sampled cut by its 1-flip local optimum "
         "before the CE update (memetic variant); e.g. --polish",
+    )
+    p.add_argument(
+        "--tabu",
+        action="store_true",
+        help="tabu search inside the CE loop and on the outcome (the best "
+        "mode on large sparse graphs such as the G-set); e.g. --tabu",
     )
     add_common_options(p)
 

@@ -27,7 +27,7 @@ from cemethod.problems.continuous import (
     Shekel,
 )
 from cemethod.problems.knapsack import Knapsack, knapsack_dp
-from cemethod.problems.maxcut import MaxCut
+from cemethod.problems.maxcut import MaxCut, read_gset
 from cemethod.problems.mixed import MixedQuadratic
 from cemethod.problems.networks import (
     Network,
@@ -101,6 +101,7 @@ __all__ = [
     "line_throughput",
     "load_wt40",
     "read_fasta",
+    "read_gset",
     "read_orlib_wt",
     "read_orlib_wt_optima",
     "read_tsplib",

@@ -7,6 +7,7 @@ the exact reliability.
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from cemethod import problems as P
 from cemethod.testing import check_problem
@@ -17,6 +18,11 @@ def _problems():
     values = rng.integers(1, 30, size=12)
     weights = rng.integers(1, 20, size=12)
     yield "MaxCut synthetic", P.MaxCut.synthetic(20, 10, rng=0)
+    dense = P.MaxCut.synthetic(20, 10, rng=0)
+    yield (
+        "MaxCut sparse",
+        P.MaxCut(sp.csr_matrix(dense.weights), optimum=dense.optimum),
+    )
     yield "Rastrigin", P.Rastrigin(4)
     yield "Rosenbrock", P.Rosenbrock(3)
     yield "Ackley", P.Ackley(3)

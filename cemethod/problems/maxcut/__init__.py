@@ -1,8 +1,15 @@
-"""The max-cut problem on weighted graphs.
+"""The max-cut problem on weighted graphs (dense or scipy.sparse weights), its
+one-flip tabu search and the G-set graph format.
 
 Imports the core only.
 """
 
 from cemethod.problems.maxcut._maxcut import MaxCut
+from cemethod.problems.maxcut.gset import (
+    GsetGraph,
+    looks_like_gset,
+    read_gset,
+    write_gset,
+)
 
-__all__ = ["MaxCut"]
+__all__ = ["GsetGraph", "MaxCut", "looks_like_gset", "read_gset", "write_gset"]
