@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,15 +23,23 @@ from cemethod.problems.networks._order import (
     width_lower_bound,
 )
 
-__all__ = ["MAX_STATES", "exact_unreliability", "frontier_plan"]
+__all__ = [
+    "MAX_STATES",
+    "ExactCost",
+    "exact_cost",
+    "exact_unreliability",
+    "frontier_plan",
+]
 
 _MAX_ENUMERATION_EDGES = 22
 AUTO_ENUMERATION_EDGES = 16  # method="auto" enumerates up to this many edges
-# Default limit on the estimated states of an exact computation: about 10 s
-# at worst (complete graphs, where the bound is reached), the 10 x 10 grid in
-# under a second (measured; see exact_unreliability's Notes).
+# Default limit on the estimated states of an exact computation. Measured on
+# the development machine (one core): graphs that reach the bound (complete
+# graphs, band graphs P_n^10 / P_n^11) run at 0.28-0.44 us a state, so the limit
+# is about 10 s at worst and ~1 GB for 3.5e6 states at once; the 10 x 10 grid
+# (bound 2.3e7, 1.9e6 real states) takes 0.5 s.
 MAX_STATES = 25_000_000
-SECONDS_PER_STATE = 4e-7  # measured worst case per state of the frontier program
+SECONDS_PER_STATE = 4e-7  # the measured worst rate, for the messages
 
 
 def _disconnected(net, x, source, target):
@@ -245,9 +254,10 @@ def exact_unreliability(
         Refuse (``ValueError``, before any work) when the estimated cost is
         above this: for enumeration its ``2**m`` states, for the frontier
         program the upper bound on the states it creates over all its steps
-        (see Notes). The default keeps a run to about 10 s at worst on a
-        2020s laptop core and admits the 10 x 10 grid (well under a second
-        there). None: no limit.
+        (see Notes). The default keeps a run to about 10 s at worst (0.3-0.45
+        microseconds a state on graphs that reach the bound, on the machine
+        it was measured on) and admits the 10 x 10 grid (0.5 s there). Memory
+        follows the largest step, about 300 bytes a state. None: no limit.
 
     Returns
     -------
@@ -331,16 +341,69 @@ def _settled(net, s, t):
     return None if touched[s] and touched[t] else 1.0
 
 
-def _refusal(net, func, limit, how, bound, cost):
+@dataclass(frozen=True)
+class ExactCost:
+    """What an exact computation would run and its estimated cost.
+
+    ``method`` is "none" (settled without work), "enumeration" or
+    "frontier"; ``states`` the estimate (``2**m``; for the frontier program
+    the bound on the states over all steps, or when ``plan.order`` is None a
+    lower bound); ``qualifier`` "exactly", "at most" or "at least";
+    ``detail`` says how it was estimated (width, order).
+    """
+
+    method: str
+    states: int
+    qualifier: str
+    detail: str
+    plan: FrontierPlan | None = None
+
+    @property
+    def seconds(self) -> float:
+        """Time at the measured worst rate (the bound reached)."""
+        return float(self.states) * SECONDS_PER_STATE
+
+
+def exact_cost(net, s=None, t=None, method="auto", limit=math.inf) -> ExactCost:
+    """The cost of ``exact`` on the network ``net`` (node indices ``s``, ``t``).
+
+    Fast (about 10 ms on a 10 x 10 grid, under 1 s on 10^4 edges): it picks
+    the edge order, runs nothing. Above ``limit`` the order search may stop at
+    the width lower bound.
+    """
+    m = net.n_edges
+    if _settled(net, s, t) is not None:
+        return ExactCost("none", 0, "exactly", "no computation needed")
+    if method == "auto":
+        method = "enumeration" if m <= AUTO_ENUMERATION_EDGES else "frontier"
+    if method == "enumeration":
+        detail = f"enumeration of the 2^{m} edge states"
+        return ExactCost("enumeration", 2**m, "exactly", detail)
+    plan = frontier_plan(net, s, t, limit)
+    if plan.order is None:
+        detail = (
+            f"frontier dynamic program, frontier width at least {plan.width} for "
+            "any edge order (the degeneracy minus one)"
+        )
+        return ExactCost("frontier", plan.total_states, "at least", detail, plan)
+    detail = (
+        f"frontier dynamic program, frontier width {plan.width} along the best "
+        f"order found ({plan.heuristic}), at most {_fmt(plan.peak_states)} "
+        "states at once"
+    )
+    return ExactCost("frontier", plan.total_states, "at most", detail, plan)
+
+
+def _refusal(net, func, limit, cost):
     """The ValueError of a computation estimated above ``max_states``."""
-    up = float(f"{cost * 1.05:.2g}")
     return parameter_error(
         func,
         "max_states",
         f"at least the estimated cost of the exact computation ({net.n_edges} "
-        f"edges, {net.n_nodes} nodes; {how}): {bound} {_fmt(cost)} states. Pass "
-        f"max_states={up:.2g} (about {_fmt(cost * SECONDS_PER_STATE)} s at worst) "
-        "or None to run it anyway, or estimate instead with "
+        f"edges, {net.n_nodes} nodes; {cost.detail}): {cost.qualifier} "
+        f"{_fmt(cost.states)} states. Pass max_states={_round_up(cost.states)} "
+        f"(about {_fmt(cost.seconds)} s at worst) or None to run it anyway, or "
+        "estimate instead with "
         + (
             "NetworkReliability(graph, source, target, q).estimate()"
             if func == "exact_unreliability"
@@ -356,40 +419,30 @@ def _fmt(x) -> str:
     return f"{float(x):.3g}"
 
 
+def _round_up(x) -> str:
+    """``x`` rounded up to two significant digits, e.g. '1.7e+08'."""
+    if isinstance(x, int) and x.bit_length() > 1000:
+        return f"1e{len(str(x))}"
+    digits = max(0, len(str(int(x))) - 2)
+    return f"{-(-int(x) // 10**digits) * 10**digits:.2g}"
+
+
 def _exact(net, s, t, method, func, limit=MAX_STATES):
-    done = _settled(net, s, t)
-    if done is not None:
-        return done
-    m = net.n_edges
-    if method == "auto":
-        method = "enumeration" if m <= AUTO_ENUMERATION_EDGES else "frontier"
-    if method == "enumeration":
-        if m > _MAX_ENUMERATION_EDGES:
-            raise parameter_error(
-                func,
-                "method",
-                f"'frontier' or 'auto' for more than {_MAX_ENUMERATION_EDGES} edges",
-                method,
-            )
-        if 2**m > limit:
-            how = f"enumeration of the 2^{m} edge states"
-            raise _refusal(net, func, limit, how, "exactly", 2**m)
-        return _enumerate(net, s, t)
-    plan = frontier_plan(net, s, t, limit)
-    if plan.total_states > limit:
-        if plan.order is None:
-            how = (
-                f"frontier dynamic program, frontier width at least {plan.width} "
-                "for any edge order (the degeneracy minus one)"
-            )
-            raise _refusal(net, func, limit, how, "at least", plan.total_states)
-        how = (
-            f"frontier dynamic program, frontier width {plan.width} along the "
-            f"best order found ({plan.heuristic}), at most "
-            f"{_fmt(plan.peak_states)} states at once"
+    if method == "enumeration" and net.n_edges > _MAX_ENUMERATION_EDGES:
+        raise parameter_error(
+            func,
+            "method",
+            f"'frontier' or 'auto' for more than {_MAX_ENUMERATION_EDGES} edges",
+            method,
         )
-        raise _refusal(net, func, limit, how, "at most", plan.total_states)
-    return _frontier_dp(net, s, t, plan.order)
+    cost = exact_cost(net, s, t, method, limit)
+    if cost.method == "none":
+        return _settled(net, s, t)
+    if cost.states > limit:
+        raise _refusal(net, func, limit, cost)
+    if cost.method == "enumeration":
+        return _enumerate(net, s, t)
+    return _frontier_dp(net, s, t, cost.plan.order)
 
 
 def frontier_plan(net, s=None, t=None, limit=math.inf) -> FrontierPlan:
