@@ -77,7 +77,7 @@ def _network(args, path):
 
 def run_reliability(args, out, progress):
     from cemethod.problems import NetworkReliability
-    from cemethod.problems.networks._exact import _round_up, exact_cost
+    from cemethod.problems.networks._exact import exact_cost
 
     path = args.graph
     net = _network(args, path)  # read_graph checks the file
@@ -142,9 +142,9 @@ def run_reliability(args, out, progress):
             payload["exact_method"] = how
         elif method == "exact":
             raise InputError(
-                f"{path}: no exact value: {too_costly}; raise it, e.g. --max-states "
-                f"{_round_up(cost.states)} (about {cost.seconds:.3g} s at worst), "
-                "or estimate instead with --method ce"
+                f"{path}: no exact value: {too_costly}; "
+                f"{cost.advice('--max-states ')}, or estimate instead with "
+                "--method ce"
             )
         else:
             lines.append(

@@ -17,6 +17,7 @@ import numpy as np
 from cemethod._validation import check_choice, parameter_error
 from cemethod.problems.networks._graphs import as_network, minimax_distances
 from cemethod.problems.networks._order import (
+    _STIRLING_MAX,
     FrontierPlan,
     best_order,
     state_bound,
@@ -40,6 +41,7 @@ AUTO_ENUMERATION_EDGES = 16  # method="auto" enumerates up to this many edges
 # (bound 2.3e7, 1.9e6 real states) takes 0.5 s.
 MAX_STATES = 25_000_000
 SECONDS_PER_STATE = 4e-7  # the measured worst rate, for the messages
+_LOWER_BOUND_MAX_EDGES = 50_000
 
 
 def _disconnected(net, x, source, target):
@@ -125,6 +127,7 @@ def _frontier_dp(net, source, target, order, record=None):
     states of a step are handled at once as numpy arrays (one row per state).
     """
     n, edges, q = net.n_nodes, net.edges.tolist(), net.q.tolist()
+    order = np.asarray(order).tolist()
     all_terminal = source is None
     last = {}
     for pos, e in enumerate(order):
@@ -361,7 +364,25 @@ class ExactCost:
     @property
     def seconds(self) -> float:
         """Time at the measured worst rate (the bound reached)."""
-        return float(self.states) * SECONDS_PER_STATE
+        try:
+            return float(self.states) * SECONDS_PER_STATE
+        except OverflowError:
+            return math.inf
+
+    @property
+    def bounded(self) -> bool:
+        """True when ``states`` bounds the cost from above (so a limit of
+        ``states`` admits the computation)."""
+        return self.qualifier in ("exactly", "at most")
+
+    def advice(self, option: str) -> str:
+        """How to run it anyway, naming the limit ``option`` ("max_states=")."""
+        if self.bounded:
+            return (
+                f"pass {option}{_round_up(self.states)} (about "
+                f"{_fmt(self.seconds)} s at worst) to run it anyway"
+            )
+        return f"it would take at least {_fmt(self.seconds / 2)} s"
 
 
 def exact_cost(net, s=None, t=None, method="auto", limit=math.inf) -> ExactCost:
@@ -386,24 +407,26 @@ def exact_cost(net, s=None, t=None, method="auto", limit=math.inf) -> ExactCost:
             "any edge order (the degeneracy minus one)"
         )
         return ExactCost("frontier", plan.total_states, "at least", detail, plan)
+    # Above 80 frontier nodes the bounds are those of 80 nodes: lower bounds.
+    most = "at most" if plan.width <= _STIRLING_MAX else "more than"
     detail = (
         f"frontier dynamic program, frontier width {plan.width} along the best "
-        f"order found ({plan.heuristic}), at most {_fmt(plan.peak_states)} "
+        f"order found ({plan.heuristic}), {most} {_fmt(plan.peak_states)} "
         "states at once"
     )
-    return ExactCost("frontier", plan.total_states, "at most", detail, plan)
+    return ExactCost("frontier", plan.total_states, most, detail, plan)
 
 
 def _refusal(net, func, limit, cost):
     """The ValueError of a computation estimated above ``max_states``."""
+    advice = cost.advice("max_states=")
     return parameter_error(
         func,
         "max_states",
         f"at least the estimated cost of the exact computation ({net.n_edges} "
         f"edges, {net.n_nodes} nodes; {cost.detail}): {cost.qualifier} "
-        f"{_fmt(cost.states)} states. Pass max_states={_round_up(cost.states)} "
-        f"(about {_fmt(cost.seconds)} s at worst) or None to run it anyway, or "
-        "estimate instead with "
+        f"{_fmt(cost.states)} states. {advice[0].upper()}{advice[1:]} (None: no "
+        "limit), or estimate instead with "
         + (
             "NetworkReliability(graph, source, target, q).estimate()"
             if func == "exact_unreliability"
@@ -452,9 +475,10 @@ def frontier_plan(net, s=None, t=None, limit=math.inf) -> FrontierPlan:
     the peak above ``limit``, no order is built (``order`` None, ``width``
     that lower bound, the bounds those of one step at that width).
     """
-    edges = net.edges.tolist()
-    low = width_lower_bound(net.n_nodes, edges)
-    floor = state_bound(low, 0)
-    if floor > limit:
-        return FrontierPlan(None, "none", low, floor, floor)
+    edges = net.edges
+    if len(edges) <= _LOWER_BOUND_MAX_EDGES:  # pure Python: ~0.1 s a 5e4 edges
+        low = width_lower_bound(net.n_nodes, edges.tolist())
+        floor = state_bound(low, 0)
+        if floor > limit:
+            return FrontierPlan(None, "none", low, floor, floor)
     return best_order(net.n_nodes, edges, () if s is None else (s, t))

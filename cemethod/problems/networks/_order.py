@@ -69,7 +69,7 @@ class FrontierPlan:
 
     Attributes
     ----------
-    order : list of int
+    order : ndarray of int
         Edge indices in processing order.
     heuristic : str
         The node-order heuristic it came from.
@@ -98,43 +98,49 @@ def _adjacency(n, edges):
     return [sorted(a) for a in adj]
 
 
-def _bfs(adj, start):
-    n = len(adj)
-    seen = [False] * n
-    order = []
-    for root in [start, *range(n)]:
-        if seen[root]:
-            continue
-        seen[root] = True
-        queue = [root]
-        for u in queue:
-            for v in adj[u]:
-                if not seen[v]:
-                    seen[v] = True
-                    queue.append(v)
-        order.extend(queue)
-    return order
-
-
-def _peripheral(adj, start):
-    """A node far from ``start`` (the last of a BFS, twice): a pseudo-peripheral
-    start for BFS-like orders (George & Liu 1979)."""
-    u = start
-    for _ in range(2):
-        u = _bfs(adj, u)[-1]
-    return u
-
-
-def _rcm(n, edges):
+def _csr(n, edges):
+    """The symmetric 0/1 adjacency matrix of the edges (scipy CSR)."""
     from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import reverse_cuthill_mckee
 
     e = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     a = coo_matrix(
         (np.ones(2 * len(e)), (np.r_[e[:, 0], e[:, 1]], np.r_[e[:, 1], e[:, 0]])),
         shape=(n, n),
     ).tocsr()
-    return reverse_cuthill_mckee(a, symmetric_mode=True).tolist()
+    a.sum_duplicates()
+    return a
+
+
+def _bfs(csr, start):
+    """BFS order from ``start`` (neighbours in increasing order), then the
+    nodes it does not reach in increasing order (their edges do not meet the
+    terminals' component, so they come last and cost little)."""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    n = csr.shape[0]
+    order = breadth_first_order(csr, start, directed=False, return_predecessors=False)
+    rest = np.ones(n, dtype=bool)
+    rest[order] = False
+    return np.concatenate([order, np.flatnonzero(rest)])
+
+
+def _peripheral(csr, start):
+    """A node far from ``start`` (the last of a BFS, twice): a pseudo-peripheral
+    start for BFS-like orders (George & Liu 1979)."""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    u = start
+    for _ in range(2):
+        u = int(
+            breadth_first_order(csr, u, directed=False, return_predecessors=False)[-1]
+        )
+    return u
+
+
+def _rcm(csr):
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    return reverse_cuthill_mckee(csr, symmetric_mode=True)
 
 
 def _greedy(adj, start):
@@ -192,33 +198,53 @@ def _networkx_order(n, edges):
 
 
 def edge_order(edges, node_order):
-    """Edges sorted by the rank of their later end point, then the earlier."""
-    rank = {v: i for i, v in enumerate(node_order)}
-    keys = [(max(rank[u], rank[v]), min(rank[u], rank[v])) for u, v in edges]
-    return sorted(range(len(keys)), key=keys.__getitem__)
+    """Edges sorted by the rank of their later end point, then the earlier
+    (ties in edge order)."""
+    e = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    node_order = np.asarray(node_order, dtype=np.int64)
+    rank = np.empty(max(int(e.max(initial=-1)) + 1, len(node_order)), dtype=np.int64)
+    rank[node_order] = np.arange(len(node_order))
+    ru, rv = rank[e[:, 0]], rank[e[:, 1]]
+    return np.lexsort((np.minimum(ru, rv), np.maximum(ru, rv)))
 
 
 def plan_cost(edges, order, terminals):
-    """(width, peak bound, total bound) of the frontier programme along ``order``."""
-    first, last = {}, {}
-    for pos, e in enumerate(order):
-        for v in edges[e]:
-            first.setdefault(v, pos)
-            last[v] = pos
-    delta = [0] * (len(order) + 1)
-    for v, f in first.items():
-        delta[f] += 1
-        delta[last[v]] -= 1
+    """(width, peak bound, total bound) of the frontier programme along ``order``.
+
+    ``total`` is a Python int (exact); a frontier wider than 80 nodes makes
+    both bounds lower bounds of the true ones (see :func:`state_bound`).
+    """
+    e = np.asarray(edges, dtype=np.int64).reshape(-1, 2)[
+        np.asarray(order, dtype=np.int64)
+    ]
+    m = len(e)
+    if m == 0:
+        return 0, 1, 0
+    n = int(e.max()) + 1
+    steps = np.repeat(np.arange(m), 2)
+    first = np.full(n, m)
+    last = np.full(n, -1)
+    np.minimum.at(first, e.ravel(), steps)
+    np.maximum.at(last, e.ravel(), steps)
+    used = last >= 0
+    delta = np.bincount(first[used], minlength=m + 1) - np.bincount(
+        last[used], minlength=m + 1
+    )
+    size = np.cumsum(delta)[:m]  # frontier after each step
     # A terminal on the frontier is in its own node's block: no choice. Its
     # mark is free (a block of the partition) once it has left the frontier.
-    gone_at = [last.get(t, -1) for t in terminals]
-    width = size = peak = total = 0
-    for pos in range(len(order)):
-        size += delta[pos]
-        marks = sum(1 for g in gone_at if 0 <= g <= pos)
-        bound = state_bound(size, marks)
-        width, peak, total = max(width, size), max(peak, bound), total + bound
-    return width, peak, total
+    marks = np.zeros(m, dtype=np.int64)
+    for t in terminals:
+        if last[t] >= 0:
+            marks[last[t] :] += 1
+    capped = np.minimum(size, _STIRLING_MAX)  # state_bound's own cap
+    keys, counts = np.unique(capped * 3 + marks, return_counts=True)
+    peak = total = 0
+    for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
+        bound = state_bound(key // 3, key % 3)
+        peak = max(peak, bound)
+        total += count * bound
+    return int(size.max()), peak, total
 
 
 def width_lower_bound(n, edges) -> int:
@@ -262,31 +288,45 @@ def best_order(n, edges, terminals=()):
     Heuristics: BFS from the first terminal (or node 0), BFS from a
     pseudo-peripheral node, reverse Cuthill-McKee (scipy), a greedy
     vertex-separation order from a peripheral node and from the terminals
-    (when ``n`` times the best width so far is small), and, if networkx is
-    installed and the graph small, the introduction order of a min-fill tree
-    decomposition. Cost: the total state bound (the work), then the peak.
+    (when ``n`` times the degree times the best width so far is small), and,
+    if networkx is installed and the graph small, the introduction order of
+    a min-fill tree decomposition. Cost: the total state bound (the work),
+    then the peak. Numpy and scipy throughout but the last two: about 0.1 s
+    for 10^5 edges.
     """
-    edges = [tuple(e) for e in edges]
-    adj = _adjacency(n, edges)
+    edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    csr = _csr(n, edges)
     start = terminals[0] if terminals else 0
-    far = _peripheral(adj, start)
+    far = _peripheral(csr, start)
     makers = [
-        ("BFS from a terminal", lambda: _bfs(adj, start)),
-        ("BFS from a peripheral node", lambda: _bfs(adj, far)),
-        ("reverse Cuthill-McKee", lambda: _rcm(n, edges)),
-        ("greedy frontier", lambda: _greedy(adj, far)),
+        ("BFS from a terminal", lambda: _bfs(csr, start)),
+        ("BFS from a peripheral node", lambda: _bfs(csr, far)),
+        ("reverse Cuthill-McKee", lambda: _rcm(csr)),
     ]
-    makers += [("greedy frontier", lambda t=t: _greedy(adj, t)) for t in terminals]
-    if n <= _NX_MAX_NODES:
+    work = max(n, csr.nnz)  # greedy: about n * degree * width set operations
+    if work <= _GREEDY_MAX_WORK:
+        adj = []  # built on first use
+
+        def greedy(t):
+            if not adj:
+                adj.extend(_adjacency(n, edges.tolist()))
+            return _greedy(adj, t)
+
+        makers += [
+            ("greedy frontier", lambda t=t: greedy(t)) for t in (far, *terminals)
+        ]
+    if n <= _NX_MAX_NODES and len(edges) <= 4 * _NX_MAX_NODES:
         try:
             import networkx  # noqa: F401
         except ImportError:
             pass
         else:
-            makers.append(("tree decomposition", lambda: _networkx_order(n, edges)))
+            makers.append(
+                ("tree decomposition", lambda: _networkx_order(n, edges.tolist()))
+            )
     best = None
     for name, make in makers:
-        if name == "greedy frontier" and n * best.width > _GREEDY_MAX_WORK:
+        if name == "greedy frontier" and work * max(1, best.width) > _GREEDY_MAX_WORK:
             continue
         order = edge_order(edges, make())
         width, peak, total = plan_cost(edges, order, terminals)

@@ -278,9 +278,10 @@ def test_every_heuristic_order_gives_the_enumerated_value():
         net = as_network(g, rng.uniform(0.05, 0.6, 16))
         edges = net.edges.tolist()
         adj = _order._adjacency(9, edges)
+        csr = _order._csr(9, edges)
         nodes = {
-            "bfs": _order._bfs(adj, 0),
-            "rcm": _order._rcm(9, edges),
+            "bfs": _order._bfs(csr, 0).tolist(),
+            "rcm": _order._rcm(csr).tolist(),
             "greedy": _order._greedy(adj, 3),
             "treedec": _order._networkx_order(9, edges),
             "reversed": list(range(8, -1, -1)),
@@ -302,7 +303,7 @@ def test_order_choice_removes_the_interior_terminal_penalty():
 
     net = as_network(_grid(6), 0.01)
     edges = net.edges.tolist()
-    ring = _order.edge_order(edges, _order._bfs(_order._adjacency(36, edges), 14))
+    ring = _order.edge_order(edges, _order._bfs(_order._csr(36, edges), 14))
     width, _, total = _order.plan_cost(edges, ring, (14, 21))
     plan, record, value = _dp_states(net, 14, 21)
     assert width == 10 and plan.width == 6
@@ -355,7 +356,8 @@ def test_too_costly_graphs_are_refused_fast(graph, s, t, size):
     msg = str(info.value)
     assert msg.startswith("The 'max_states' parameter of NetworkReliability.exact")
     assert size in msg and "frontier width" in msg
-    assert "Pass max_states=" in msg and "NetworkReliability.estimate()" in msg
+    assert "(None: no limit), or estimate instead with" in msg
+    assert "NetworkReliability.estimate()" in msg
     assert msg.endswith("Got 25000000 instead.")
 
 
@@ -376,3 +378,27 @@ def test_the_limit_can_be_raised_or_lifted():
     for bad in (0, -5, "many", True, float("nan")):
         with pytest.raises(ValueError, match="'max_states'"):
             rel.exact(max_states=bad)
+
+
+def test_planning_a_large_sparse_graph_is_fast_and_says_more_than():
+    # A 300 x 300 grid (179,400 edges, width 300) and a 3-regular graph of 10^5
+    # nodes: too wide by far, refused in well under a second; above 80 frontier
+    # nodes the bound is that of 80, so the message says "more than".
+    import time
+
+    n = 300
+    idx = np.arange(n * n).reshape(n, n)
+    right = np.stack([idx[:, :-1].ravel(), idx[:, 1:].ravel()], axis=1)
+    down = np.stack([idx[:-1].ravel(), idx[1:].ravel()], axis=1)
+    grid = as_network(np.concatenate([right, down]).tolist(), 0.01)
+    regular = as_network(nx.random_regular_graph(3, 100_000, seed=1), 0.01)
+    for net, s, t in [(grid, 0, n * n - 1), (regular, 0, 99_999)]:
+        rel = NetworkReliability(net, s, t)
+        start = time.process_time()
+        with pytest.raises(ValueError, match=r"more than [\d.]+e\+9\d states") as info:
+            rel.exact()
+        assert time.process_time() - start < 1.0
+        assert f"{net.n_edges} edges" in str(info.value)
+        assert "It would take at least" in str(info.value)
+    with pytest.raises(ValueError, match="frontier width 300 along"):
+        NetworkReliability(grid, 0, n * n - 1).exact()
