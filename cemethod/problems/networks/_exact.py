@@ -3,7 +3,10 @@
 Both accumulate the probability of *dis*connection directly (a sum of positive
 terms), never ``1 - reliability``, so the relative precision holds at tiny edge
 failure probabilities (the dodecahedron at ``q = 1e-4`` has unreliability
-about ``2e-12``).
+about ``2e-12``). Their cost is estimated before any work (:func:`exact_cost`:
+``2**m`` states, or a bound on the frontier program's states along the best
+edge order of :mod:`._order`), and a computation above ``max_states`` is
+refused with a message that names the size, the estimate and the alternatives.
 """
 
 from __future__ import annotations

@@ -220,7 +220,7 @@ def plan_cost(edges, order, terminals):
     m = len(e)
     if m == 0:
         return 0, 1, 0
-    n = int(e.max()) + 1
+    n = max(int(e.max()), *terminals, 0) + 1
     steps = np.repeat(np.arange(m), 2)
     first = np.full(n, m)
     last = np.full(n, -1)

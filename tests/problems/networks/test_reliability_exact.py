@@ -402,3 +402,12 @@ def test_planning_a_large_sparse_graph_is_fast_and_says_more_than():
         assert "It would take at least" in str(info.value)
     with pytest.raises(ValueError, match="frontier width 300 along"):
         NetworkReliability(grid, 0, n * n - 1).exact()
+
+
+def test_a_terminal_without_edges_is_settled_and_can_be_planned():
+    from cemethod.problems.networks._exact import exact_cost, frontier_plan
+
+    net = as_network([(0, 1), (1, 2)], 0.1, n_nodes=4)  # node 3: no edge
+    assert exact_unreliability(net, source=0, target=3, method="frontier") == 1.0
+    assert exact_cost(net, 0, 3).method == "none"
+    assert frontier_plan(net, 0, 3).width == 1
