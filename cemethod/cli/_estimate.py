@@ -93,8 +93,7 @@ def run_reliability(args, out, progress):
                 else (f"{len(some)} ids from {some[0]} to {some[-1]}")
             )
             raise InputError(
-                f"{option} {node}: expected a node of {path} (a node on one of its "
-                f"lines: {shown})"
+                f"{option} {node}: expected a node of {path} (its nodes: {shown})"
             )
     if args.source is not None and args.source == args.target:
         raise InputError("--target: expected a node other than the source")
