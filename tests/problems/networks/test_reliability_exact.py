@@ -411,3 +411,23 @@ def test_a_terminal_without_edges_is_settled_and_can_be_planned():
     assert exact_unreliability(net, source=0, target=3, method="frontier") == 1.0
     assert exact_cost(net, 0, 3).method == "none"
     assert frontier_plan(net, 0, 3).width == 1
+
+
+def test_orders_are_planned_without_networkx(monkeypatch):
+    import sys
+
+    from cemethod.problems.networks._order import best_order
+
+    # A 3 x 4 grid (17 edges) as an edge list; networkx made unimportable.
+    edges = [(r * 4 + c, r * 4 + c + 1) for r in range(3) for c in range(3)]
+    edges += [(r * 4 + c, r * 4 + c + 4) for r in range(2) for c in range(4)]
+    with_nx = best_order(12, edges, (5, 6))
+    monkeypatch.setitem(sys.modules, "networkx", None)
+    plan = best_order(12, edges, (5, 6))
+    assert plan.heuristic != "tree decomposition" and plan.width <= 4
+    assert with_nx.total_states <= plan.total_states  # one candidate more
+    value = exact_unreliability(edges, 0.1, source=5, target=6, method="frontier")
+    reference = exact_unreliability(
+        edges, 0.1, source=5, target=6, method="enumeration"
+    )
+    assert value == pytest.approx(reference, rel=1e-12)
