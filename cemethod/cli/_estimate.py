@@ -16,16 +16,26 @@ from cemethod.cli._text_readers import read_predictions
 
 __all__ = ["run_buffer", "run_evaluate", "run_reliability"]
 
-# Exact answer by default up to this many edges: enumeration (2**m states) up to
-# 16, the frontier dynamic program above; both take milliseconds on sparse graphs.
-EXACT_MAX_EDGES = 30
-
 
 def _network(args, path):
-    from cemethod.problems import as_network
+    """The file's network. Edge-list node ids are names, numbered compactly in
+    increasing order (``labels`` keeps them): the ids do not size any array,
+    and a node no line names is not a node of the network."""
+    from cemethod.problems import Network, as_network
 
-    kind, data, values, where = read_graph(path, "q")
+    limit = args.max_edges
+    kind, data, values, where = read_graph(path, "q", max_edges=limit)
     if kind == "matrix":
+        n = data.shape[0]
+        links = n * (n - 1) // 2
+        if links > limit:  # as_network's own check, said with the option
+            row = next(r for r in range(1, n + 1) if r * (r - 1) // 2 > limit)
+            raise InputError(
+                f"{path}, line {where[row - 1]}: a {n} x {n} matrix has up to "
+                f"{links} links, more than the limit --max-edges {limit}; raise "
+                f"it if the graph is meant to be this large, e.g. --max-edges "
+                f"{links}"
+            )
         bad = np.argwhere((data < 0) | (data > 1))
         if bad.size:
             i, j = bad[0]
@@ -34,7 +44,7 @@ def _network(args, path):
                 f"(0 = no link), got {data[i, j]:g} in column {j + 1}"
             )
         try:
-            return as_network(data, args.q)
+            return as_network(data, args.q, max_edges=limit)
         except ValueError as exc:
             raise InputError(
                 f"{path}: expected a symmetric matrix of failure probabilities in "
@@ -55,21 +65,35 @@ def _network(args, path):
                 f"got {value:g}"
             )
         q.append(value)
-    return as_network([tuple(e) for e in data.tolist()], q)
+    ids, compact = np.unique(data, return_inverse=True)
+    net = as_network(
+        [tuple(e) for e in compact.reshape(-1, 2).tolist()],
+        q,
+        max_nodes=max(1, len(ids)),
+        max_edges=limit,
+    )
+    return Network(net.n_nodes, net.edges, net.q, tuple(ids.tolist()))
 
 
 def run_reliability(args, out, progress):
     from cemethod.problems import NetworkReliability
-    from cemethod.problems.networks._exact import AUTO_ENUMERATION_EDGES
+    from cemethod.problems.networks._exact import exact_cost
 
     path = args.graph
     net = _network(args, path)  # read_graph checks the file
     if (args.source is None) != (args.target is None):
         raise InputError("--source and --target go together (neither: all-terminal)")
+    nodes = set(net.labels)
     for option, node in (("--source", args.source), ("--target", args.target)):
-        if node is not None and not 0 <= node < net.n_nodes:
+        if node is not None and node not in nodes:
+            some = sorted(nodes)
+            shown = (
+                ", ".join(map(str, some))
+                if len(some) <= 8
+                else (f"{len(some)} ids from {some[0]} to {some[-1]}")
+            )
             raise InputError(
-                f"{option} {node}: expected a node of {path} (0 to {net.n_nodes - 1})"
+                f"{option} {node}: expected a node of {path} (its nodes: {shown})"
             )
     if args.source is not None and args.source == args.target:
         raise InputError("--target: expected a node other than the source")
@@ -84,9 +108,6 @@ def run_reliability(args, out, progress):
         flush=True,
     )
     method = args.method
-    do_exact = method == "exact" or (
-        method == "auto" and net.n_edges <= EXACT_MAX_EDGES
-    )
     lines, payload = (
         [],
         {
@@ -98,22 +119,36 @@ def run_reliability(args, out, progress):
             "target": args.target,
         },
     )
-    if do_exact:
-        how = (
-            "enumeration of the 2^m edge states"
-            if net.n_edges <= AUTO_ENUMERATION_EDGES
-            else ("frontier dynamic program")
+    if method in ("auto", "exact"):
+        s = None if args.source is None else rel.source
+        cost = exact_cost(net, s, rel.target, limit=args.max_states)
+        how = {
+            "none": "no computation needed",
+            "enumeration": "enumeration of the 2^m edge states",
+            "frontier": "frontier dynamic program",
+        }[cost.method]
+        too_costly = (
+            f"{cost.qualifier} {cost.states:.3g} states by its estimate "
+            f"({cost.detail}), above the limit --max-states {args.max_states}"
         )
-        progress.step("exact")
-        exact = rel.exact()
-        lines.append(f"exact unreliability {exact:.6e} ({how}, {net.n_edges} edges)")
-        payload["exact"] = exact
-        payload["exact_method"] = how
-    elif method == "auto":
-        lines.append(
-            f"more than {EXACT_MAX_EDGES} edges: no exact answer by default "
-            "(--method exact forces the frontier dynamic program)"
-        )
+        if cost.states <= args.max_states:
+            progress.step("exact")
+            exact = rel.exact(max_states=args.max_states)
+            lines.append(
+                f"exact unreliability {exact:.6e} ({how}, {net.n_edges} edges)"
+            )
+            payload["exact"] = exact
+            payload["exact_method"] = how
+        elif method == "exact":
+            raise InputError(
+                f"{path}: no exact value: {too_costly}; "
+                f"{cost.advice('--max-states ')}, or estimate instead with "
+                "--method ce"
+            )
+        else:
+            lines.append(
+                f"no exact value: {too_costly} (raise it to compute the exact value)"
+            )
     res = None
     if method in ("auto", "ce"):
         n = args.samples or 1000

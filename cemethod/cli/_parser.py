@@ -146,11 +146,12 @@ def _reliability(sub):
         "probability that a network with unreliable links is disconnected",
         "Unreliability of a network whose links fail independently: the\n"
         "probability that SOURCE and TARGET are disconnected (without them: that\n"
-        "the network falls apart). Exact for graphs of at most 30 edges (the\n"
-        "output says so), and a CE importance-sampling estimate with its\n"
-        "relative error. GRAPH: an edge list 'u v [q]' per line (q: the link's\n"
-        "failure probability, else --q), or a .csv matrix of failure\n"
-        "probabilities (0 = no link; a 0/1 adjacency matrix needs --q).",
+        "the network falls apart). Exact when its estimated cost is within\n"
+        "--max-states (the output says so), and a CE importance-sampling\n"
+        "estimate with its relative error. GRAPH: an edge list 'u v [q]' per\n"
+        "line (q: the link's failure probability, else --q; node ids are names,\n"
+        "any size), or a .csv matrix of failure probabilities (0 = no link; a\n"
+        "0/1 adjacency matrix needs --q).",
         ["cemethod reliability net.txt --source 0 --target 3 --q 0.01 --json r.json"],
     )
     p.add_argument(
@@ -174,10 +175,27 @@ def _reliability(sub):
         "--method",
         choices=("auto", "exact", "ce", "crude"),
         default="auto",
-        help="auto (default): exact up to 30 edges, and the CE "
-        "estimate; exact: only the exact value (any size: may be "
-        "slow); ce: only the CE estimate; crude: crude Monte Carlo; "
-        "e.g. --method ce",
+        help="auto (default): the exact value when its estimated cost is "
+        "within --max-states, and the CE estimate; exact: only the exact value "
+        "(refused above --max-states); ce: only the CE estimate; crude: crude "
+        "Monte Carlo; e.g. --method ce",
+    )
+    p.add_argument(
+        "--max-states",
+        type=positive_int,
+        default=25_000_000,
+        metavar="N",
+        help="limit on the estimated cost of the exact value, in states of the "
+        "enumeration or dynamic program (default 25000000, about 10 s at "
+        "worst); e.g. --max-states 200000000",
+    )
+    p.add_argument(
+        "--max-edges",
+        type=positive_int,
+        default=1_000_000,
+        metavar="M",
+        help="refuse graph files with more links (or more than 100 bytes a "
+        "link; default 1000000); e.g. --max-edges 5000000",
     )
     p.add_argument(
         "--iterations",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 
 import numpy as np
@@ -58,21 +59,29 @@ def _real(token: str) -> float:
 
 
 # -- graphs --
-def read_edge_list(path, third: str = "weight"):
-    """Lines ``u v [third]`` with integer node ids >= 0.
+def read_edge_list(path, third: str = "weight", max_edges=None):
+    """Lines ``u v [third]`` with integer node ids >= 0 (and below 2^63).
 
     Returns ``(edges, values, line_numbers)``: an (m, 2) int array, a list of
     the third column (None where a line has two columns) and each edge's line.
+    With ``max_edges``, a line beyond that many edges is an error naming the
+    option ``--max-edges`` that raises the limit.
     """
     expected = f"expected 'u v [{third}]' with integer node ids >= 0"
     edges, values, where = [], [], []
     for number, line in _lines(path):
+        if max_edges is not None and len(edges) >= max_edges:
+            raise InputError(
+                f"{path}, line {number}: more than {max_edges} edges, the limit "
+                f"--max-edges {max_edges}; raise it if the graph is meant to be "
+                f"this large, e.g. --max-edges {2 * max_edges}"
+            )
         tokens = line.split()
         ok = len(tokens) in (2, 3)
         if ok:
             try:
                 u, v = int(tokens[0]), int(tokens[1])
-                ok = u >= 0 and v >= 0
+                ok = 0 <= u < 1 << 63 and 0 <= v < 1 << 63  # int64 ids
                 value = _real(tokens[2]) if len(tokens) == 3 else None
             except ValueError:
                 ok = False
@@ -127,12 +136,33 @@ def is_matrix_file(path) -> bool:
     return str(path).lower().endswith(".csv")
 
 
-def read_graph(path, third: str):
-    """A graph file: a ``.csv`` square matrix, else an edge list."""
+# Bytes a graph file may take per edge allowed by max_edges: a line "u v q"
+# with long ids and a full-precision q is under 60 bytes.
+_BYTES_PER_EDGE = 100
+
+
+def read_graph(path, third: str, max_edges=None):
+    """A graph file: a ``.csv`` square matrix, else an edge list.
+
+    With ``max_edges`` (the command's ``--max-edges``), a file larger than
+    ``100 * max_edges`` bytes is refused before it is read, and an edge list
+    with more edges at the first line beyond them.
+    """
+    if max_edges is not None:
+        check_input_file(path)
+        size = os.path.getsize(path)
+        if size > _BYTES_PER_EDGE * max_edges:
+            raise InputError(
+                f"{path}: {size} bytes, more than the {_BYTES_PER_EDGE * max_edges} "
+                f"a graph of --max-edges {max_edges} edges may take "
+                f"({_BYTES_PER_EDGE} bytes an edge); raise the limit if the graph "
+                f"is meant to be this large, e.g. --max-edges "
+                f"{-(-size // _BYTES_PER_EDGE)}"
+            )
     if is_matrix_file(path):
         matrix, where = read_matrix_csv(path, third)
         return "matrix", matrix, None, where
-    return ("edges", *read_edge_list(path, third))
+    return ("edges", *read_edge_list(path, third, max_edges))
 
 
 # -- scheduling --

@@ -16,7 +16,20 @@ import numpy as np
 
 from cemethod._validation import format_value, parameter_error
 
-__all__ = ["Network", "as_network", "min_cut", "minimax_distances"]
+__all__ = [
+    "MAX_EDGES",
+    "MAX_NODES",
+    "Network",
+    "as_network",
+    "min_cut",
+    "minimax_distances",
+]
+
+# Input limits of as_network, checked before anything is allocated: an integer
+# node id is an array index, so one id of 3e8 would mean 3e8 nodes (the ~22 GB
+# of issue 14). Both can be raised per call (max_nodes=, max_edges=).
+MAX_NODES = 1_000_000
+MAX_EDGES = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,7 +107,42 @@ def _check_q(q, m, func):
     return np.array(q_arr, dtype=float)
 
 
-def _from_networkx(graph, q, func):
+class _Shown:
+    """A value for an error message shown by its description (a huge input's
+    ``repr`` would cost as much as the input)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def _check_sizes(func, n, m, max_nodes, max_edges, graph, hint=""):
+    """Refuse ``n`` nodes or ``m`` edges above the limits (before allocating)."""
+    for count, limit, what in ((n, max_nodes, "nodes"), (m, max_edges, "edges")):
+        if count > limit:
+            name = f"max_{what}"
+            shown = _Shown(f"a {type(graph).__name__} with {count} {what}")
+            raise parameter_error(
+                func,
+                "graph",
+                f"a graph of at most {name}={limit} {what}{hint}; raise the "
+                f"limit with as_network(graph, q, {name}=N) and pass the Network "
+                "it returns",
+                shown,
+            )
+
+
+def _from_networkx(graph, q, func, max_nodes, max_edges):
+    _check_sizes(
+        func,
+        graph.number_of_nodes(),
+        graph.number_of_edges(),
+        max_nodes,
+        max_edges,
+        graph,
+    )
     labels = tuple(graph.nodes())
     index = {lab: i for i, lab in enumerate(labels)}
     if graph.is_directed():
@@ -111,7 +159,8 @@ def _from_networkx(graph, q, func):
     return labels, edges.reshape(-1, 2), q
 
 
-def _from_edge_list(graph, q, n_nodes, func):
+def _from_edge_list(graph, q, n_nodes, func, max_nodes, max_edges):
+    _check_sizes(func, 0, len(graph), max_nodes, max_edges, graph)
     rows = list(graph)
     lengths = {len(r) if isinstance(r, (tuple, list)) else -1 for r in rows}
     if not rows or not lengths <= {2, 3} or len(lengths) != 1:
@@ -132,6 +181,13 @@ def _from_edge_list(graph, q, n_nodes, func):
                 func, "graph", "an edge list of node indices >= 0", graph
             )
         n = max(flat) + 1 if n_nodes is None else n_nodes
+        hint = (
+            f" (integer nodes are indices: node {max(flat)} means {max(flat) + 1} "
+            "nodes; number them 0, 1, ... or use other labels, e.g. strings)"
+            if n_nodes is None
+            else " (n_nodes)"
+        )
+        _check_sizes(func, n, 0, max_nodes, max_edges, graph, hint)
         if max(flat) >= n:
             raise parameter_error(
                 func, "n_nodes", f"larger than every node index ({max(flat)})", n_nodes
@@ -144,15 +200,19 @@ def _from_edge_list(graph, q, n_nodes, func):
                 func, "n_nodes", "None when the nodes are not integer indices", n_nodes
             )
         labels = tuple(dict.fromkeys(flat))
+        _check_sizes(func, len(labels), 0, max_nodes, max_edges, graph)
         index = {lab: i for i, lab in enumerate(labels)}
         edges = np.array([(index[u], index[v]) for u, v in ends], dtype=np.int64)
     return labels, edges, q
 
 
-def _from_matrix(matrix, q, func):
+def _from_matrix(matrix, q, func, max_nodes, max_edges):
     a = np.asarray(matrix)
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
         raise parameter_error(func, "graph", "a square matrix", matrix)
+    n = a.shape[0]  # up to n (n - 1) / 2 links, and n^2 entries to copy
+    hint = f" (a {n} x {n} matrix: up to n (n - 1) / 2 links)"
+    _check_sizes(func, n, n * (n - 1) // 2, max_nodes, max_edges, matrix, hint)
     if not np.issubdtype(a.dtype, np.number) and a.dtype != bool:
         raise parameter_error(func, "graph", "a numeric matrix", matrix)
     a = a.astype(float)
@@ -173,7 +233,15 @@ def _from_matrix(matrix, q, func):
     return tuple(range(a.shape[0])), edges, vals[keep]
 
 
-def as_network(graph, q=None, *, n_nodes=None, func="as_network") -> Network:
+def as_network(
+    graph,
+    q=None,
+    *,
+    n_nodes=None,
+    max_nodes=MAX_NODES,
+    max_edges=MAX_EDGES,
+    func="as_network",
+) -> Network:
     """Normalise a graph description to a :class:`Network`.
 
     Parameters
@@ -194,6 +262,13 @@ def as_network(graph, q=None, *, n_nodes=None, func="as_network") -> Network:
         the input carries them.
     n_nodes : int, optional
         Number of nodes for an integer edge list (isolated nodes at the end).
+    max_nodes, max_edges : int, default=1_000_000
+        Input limits, checked before anything is allocated (``ValueError``
+        naming the limit): the number of nodes (for an integer edge list the
+        largest id plus one, as ids are indices), and the number of edges (for
+        a matrix of ``n`` nodes its ``n (n - 1) / 2`` possible links). The
+        classes that take a graph (:class:`NetworkReliability`, ...) use the
+        defaults; for larger inputs build the :class:`Network` here and pass it.
 
     Examples
     --------
@@ -210,16 +285,25 @@ def as_network(graph, q=None, *, n_nodes=None, func="as_network") -> Network:
         or n_nodes < 1
     ):
         raise parameter_error(func, "n_nodes", "None or a positive integer", n_nodes)
+    for name, value in (("max_nodes", max_nodes), ("max_edges", max_edges)):
+        if (
+            not isinstance(value, numbers.Integral)
+            or isinstance(value, bool)
+            or value < 1
+        ):
+            raise parameter_error(func, name, "a positive integer", value)
     if isinstance(graph, Network):
         if q is not None:
             raise parameter_error(func, "q", "None when graph is a Network", q)
         return graph
     if _is_networkx(graph):
-        labels, edges, q = _from_networkx(graph, q, func)
+        labels, edges, q = _from_networkx(graph, q, func, max_nodes, max_edges)
     elif isinstance(graph, np.ndarray):
-        labels, edges, q = _from_matrix(graph, q, func)
+        labels, edges, q = _from_matrix(graph, q, func, max_nodes, max_edges)
     elif isinstance(graph, (list, tuple)):
-        labels, edges, q = _from_edge_list(graph, q, n_nodes, func)
+        labels, edges, q = _from_edge_list(
+            graph, q, n_nodes, func, max_nodes, max_edges
+        )
     else:
         raise TypeError(
             f"The 'graph' parameter of {func} must be a networkx graph, an edge "

@@ -58,7 +58,7 @@ from cemethod.problems.networks._cuts import (
     lightest_cuts,
     start_probabilities,
 )
-from cemethod.problems.networks._exact import _exact
+from cemethod.problems.networks._exact import MAX_STATES, _exact, check_max_states
 from cemethod.problems.networks._graphs import as_network, minimax_distances
 from cemethod.problems.networks._turnip import (
     exact_result,
@@ -194,13 +194,32 @@ class NetworkReliability:
         return Exponential(-1.0 / np.log(q))
 
     # -- answers --------------------------------------------------------------
-    def exact(self, method="auto") -> float:
-        """Exact unreliability (see :func:`exact_unreliability` for ``method``)."""
+    def exact(self, method="auto", *, max_states=MAX_STATES) -> float:
+        """Exact unreliability.
+
+        Parameters
+        ----------
+        method : {"auto", "enumeration", "frontier"}, default="auto"
+            See :func:`exact_unreliability`.
+        max_states : float or None, default=25_000_000
+            Refuse, before any work, when the estimated cost (states to visit)
+            is above this; None: no limit. The cost grows like the Bell
+            numbers of the frontier width of the best edge order found, so
+            with the edges' layout and the terminals' placement, not just
+            their number (see :func:`exact_unreliability`, Notes).
+
+        Raises
+        ------
+        ValueError
+            The estimate is above ``max_states``; the message names the size,
+            the estimate, how to raise the limit, and :meth:`estimate`.
+        """
         func = "NetworkReliability.exact"
         check_choice(
             method, ("auto", "enumeration", "frontier"), param="method", func=func
         )
-        return _exact(self.network, self.source, self.target, method, func)
+        limit = check_max_states(max_states, func)
+        return _exact(self.network, self.source, self.target, method, func, limit)
 
     def crude_monte_carlo(self, n_samples=100_000, rng=None):
         """Crude Monte Carlo estimate of the unreliability (a ``RareEventResult``)."""

@@ -13,7 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cemethod.problems import Network, as_network, exact_unreliability
+from cemethod.problems import (
+    Network,
+    NetworkReliability,
+    as_network,
+    exact_unreliability,
+)
 
 
 def _dodecahedron_terminals():
@@ -214,3 +219,215 @@ def test_shipped_dodecahedron_is_networkx_dodecahedron():
     graph = nx.dodecahedral_graph()
     assert sorted(map(tuple, map(sorted, graph.edges()))) == sorted(edges)
     assert nx.shortest_path_length(graph, source, target) == 5
+
+
+# -- cost estimate, edge order and limit (issue 14, item 3) -----------------------
+
+BELL = [1, 1, 2, 5, 15, 52, 203, 877, 4140, 21147]  # OEIS A000110
+
+
+def _grid(n):
+    return nx.convert_node_labels_to_integers(nx.grid_2d_graph(n, n), ordering="sorted")
+
+
+def _dp_states(net, s=None, t=None):
+    from cemethod.problems.networks._exact import _frontier_dp, frontier_plan
+
+    plan = frontier_plan(net, s, t)
+    record = []
+    value = _frontier_dp(net, s, t, plan.order, record)
+    return plan, record, value
+
+
+def test_state_bound_is_the_bell_numbers_and_complete_graphs_reach_it():
+    from cemethod.problems.networks._order import state_bound
+
+    assert [state_bound(k, 0) for k in range(10)] == BELL
+    for n in (5, 7, 9):  # all-terminal K_n: every partition of n - 1 nodes occurs
+        plan, record, _ = _dp_states(as_network(nx.complete_graph(n), 0.1))
+        assert plan.width == n - 1
+        assert max(record) == plan.peak_states == BELL[n - 1]
+
+
+@pytest.mark.parametrize(
+    ("graph", "s", "t"),
+    [
+        (_grid(6), 0, 35),
+        (_grid(6), 14, 21),
+        (_grid(6), None, None),
+        (nx.dodecahedral_graph(), 0, 15),
+        (nx.complete_graph(8), 0, 7),
+        (nx.gnm_random_graph(20, 40, seed=3), 0, 19),
+        (nx.gnm_random_graph(20, 40, seed=3), None, None),
+    ],
+)
+def test_state_counts_stay_within_the_bound(graph, s, t):
+    plan, record, _ = _dp_states(as_network(graph, 0.1), s, t)
+    assert len(record) <= len(plan.order)
+    assert max(record) <= plan.peak_states
+    assert sum(record) <= plan.total_states
+
+
+def test_every_heuristic_order_gives_the_enumerated_value():
+    from cemethod.problems.networks import _order
+    from cemethod.problems.networks._exact import _enumerate, _frontier_dp
+
+    rng = np.random.default_rng(5)
+    for seed in range(3):
+        g = nx.gnm_random_graph(9, 16, seed=seed)
+        net = as_network(g, rng.uniform(0.05, 0.6, 16))
+        edges = net.edges.tolist()
+        adj = _order._adjacency(9, edges)
+        csr = _order._csr(9, edges)
+        nodes = {
+            "bfs": _order._bfs(csr, 0).tolist(),
+            "rcm": _order._rcm(csr).tolist(),
+            "greedy": _order._greedy(adj, 3),
+            "treedec": _order._networkx_order(9, edges),
+            "reversed": list(range(8, -1, -1)),
+        }
+        for s, t in [(0, 8), (None, None)]:
+            reference = _enumerate(net, s, t)
+            for name, node_order in nodes.items():
+                assert sorted(node_order) == list(range(9)), name
+                order = _order.edge_order(edges, node_order)
+                value = _frontier_dp(net, s, t, order)
+                assert value == pytest.approx(reference, rel=1e-10, abs=1e-15), name
+
+
+def test_order_choice_removes_the_interior_terminal_penalty():
+    # The BFS order grown from an interior terminal (the only order before)
+    # has ring-shaped frontiers of width 10 on the 6 x 6 grid; the chosen one
+    # has the width of a corner start, 6.
+    from cemethod.problems.networks import _order
+
+    net = as_network(_grid(6), 0.01)
+    edges = net.edges.tolist()
+    ring = _order.edge_order(edges, _order._bfs(_order._csr(36, edges), 14))
+    width, _, total = _order.plan_cost(edges, ring, (14, 21))
+    plan, record, value = _dp_states(net, 14, 21)
+    assert width == 10 and plan.width == 6
+    assert plan.total_states * 100 < total
+    from cemethod.problems.networks._exact import _frontier_dp
+
+    ring_record = []
+    assert _frontier_dp(net, 14, 21, ring, ring_record) == pytest.approx(value)
+    assert sum(ring_record) > 30 * sum(record)  # the states really visited
+
+
+def test_width_lower_bound_is_the_degeneracy_minus_one():
+    from cemethod.problems.networks._order import width_lower_bound
+
+    assert width_lower_bound(12, nx.complete_graph(12).edges()) == 10
+    assert width_lower_bound(36, _grid(6).edges()) == 1  # 2-degenerate
+    assert width_lower_bound(7, [(0, i) for i in range(1, 7)]) == 0  # a star
+    g = nx.gnm_random_graph(40, 100, seed=1)
+    low = width_lower_bound(40, g.edges())
+    assert low == max(nx.core_number(g).values()) - 1
+
+
+def test_grid_10x10_is_admitted_and_matches_its_two_corner_cuts():
+    # Two-terminal between opposite corners: the two degree-2 corners are the
+    # minimum cuts, so l = 2 q^2 (1 + O(q)) (q = 1e-5: to about 1e-4).
+    q = 1e-5
+    rel = NetworkReliability(_grid(10), 0, 99, q=q)
+    value = rel.exact()
+    assert value == pytest.approx(2 * q**2, rel=1e-3)
+    assert value > 2 * q**2 - q**4  # both cuts, less both together
+
+
+@pytest.mark.parametrize(
+    ("graph", "s", "t", "size"),
+    [
+        (_grid(11), 0, 120, "220 edges, 121 nodes; frontier dynamic program, "),
+        (nx.gnm_random_graph(40, 100, seed=1), 0, 39, "100 edges, 40 nodes"),
+        (nx.complete_graph(30), None, None, "435 edges, 30 nodes"),
+        (nx.gnm_random_graph(3000, 15000, seed=2), 0, 1, "15000 edges"),
+    ],
+)
+def test_too_costly_graphs_are_refused_fast(graph, s, t, size):
+    import time
+
+    rel = NetworkReliability(graph, s, t, q=0.01)
+    start = time.process_time()
+    with pytest.raises(ValueError) as info:
+        rel.exact()
+    assert time.process_time() - start < 1.0
+    msg = str(info.value)
+    assert msg.startswith("The 'max_states' parameter of NetworkReliability.exact")
+    assert size in msg and "frontier width" in msg
+    assert "(None: no limit), or estimate instead with" in msg
+    assert "NetworkReliability.estimate()" in msg
+    assert msg.endswith("Got 25000000 instead.")
+
+
+def test_the_limit_can_be_raised_or_lifted():
+    g, s, t = _dodecahedron_terminals()
+    rel = NetworkReliability(g, s, t, q=1e-3)
+    with pytest.raises(ValueError, match=r"at most .* states.*Got 100 instead"):
+        rel.exact(max_states=100)
+    assert rel.exact(max_states=None) == pytest.approx(2.0060181e-9, rel=5e-8)
+    assert rel.exact(max_states=1e6) == pytest.approx(2.0060181e-9, rel=5e-8)
+    with pytest.raises(ValueError, match=r"enumeration of the 2\^16 edge states"):
+        exact_unreliability(
+            nx.gnm_random_graph(8, 16, seed=0),
+            0.1,
+            method="enumeration",
+            max_states=1000,
+        )
+    for bad in (0, -5, "many", True, float("nan")):
+        with pytest.raises(ValueError, match="'max_states'"):
+            rel.exact(max_states=bad)
+
+
+def test_planning_a_large_sparse_graph_is_fast_and_says_more_than():
+    # A 300 x 300 grid (179,400 edges, width 300) and a 3-regular graph of 10^5
+    # nodes: too wide by far, refused in well under a second; above 80 frontier
+    # nodes the bound is that of 80, so the message says "more than".
+    import time
+
+    n = 300
+    idx = np.arange(n * n).reshape(n, n)
+    right = np.stack([idx[:, :-1].ravel(), idx[:, 1:].ravel()], axis=1)
+    down = np.stack([idx[:-1].ravel(), idx[1:].ravel()], axis=1)
+    grid = as_network(np.concatenate([right, down]).tolist(), 0.01)
+    regular = as_network(nx.random_regular_graph(3, 100_000, seed=1), 0.01)
+    for net, s, t in [(grid, 0, n * n - 1), (regular, 0, 99_999)]:
+        rel = NetworkReliability(net, s, t)
+        start = time.process_time()
+        with pytest.raises(ValueError, match=r"more than [\d.]+e\+9\d states") as info:
+            rel.exact()
+        assert time.process_time() - start < 1.0
+        assert f"{net.n_edges} edges" in str(info.value)
+        assert "It would take at least" in str(info.value)
+    with pytest.raises(ValueError, match="frontier width 300 along"):
+        NetworkReliability(grid, 0, n * n - 1).exact()
+
+
+def test_a_terminal_without_edges_is_settled_and_can_be_planned():
+    from cemethod.problems.networks._exact import exact_cost, frontier_plan
+
+    net = as_network([(0, 1), (1, 2)], 0.1, n_nodes=4)  # node 3: no edge
+    assert exact_unreliability(net, source=0, target=3, method="frontier") == 1.0
+    assert exact_cost(net, 0, 3).method == "none"
+    assert frontier_plan(net, 0, 3).width == 1
+
+
+def test_orders_are_planned_without_networkx(monkeypatch):
+    import sys
+
+    from cemethod.problems.networks._order import best_order
+
+    # A 3 x 4 grid (17 edges) as an edge list; networkx made unimportable.
+    edges = [(r * 4 + c, r * 4 + c + 1) for r in range(3) for c in range(3)]
+    edges += [(r * 4 + c, r * 4 + c + 4) for r in range(2) for c in range(4)]
+    with_nx = best_order(12, edges, (5, 6))
+    monkeypatch.setitem(sys.modules, "networkx", None)
+    plan = best_order(12, edges, (5, 6))
+    assert plan.heuristic != "tree decomposition" and plan.width <= 4
+    assert with_nx.total_states <= plan.total_states  # one candidate more
+    value = exact_unreliability(edges, 0.1, source=5, target=6, method="frontier")
+    reference = exact_unreliability(
+        edges, 0.1, source=5, target=6, method="enumeration"
+    )
+    assert value == pytest.approx(reference, rel=1e-12)
