@@ -158,9 +158,17 @@ def run_reliability(args, out, progress):
             n_iterations=args.iterations,
             n_final=args.final_samples,
             smoothing=args.smoothing or 0.7,
+            method="cross-entropy",
             rng=args.seed,
         )
         label = "CE importance-sampling estimate"
+    elif method == "turnip":
+        n = args.samples or 1000
+        progress.step("turnip (permutation Monte Carlo)")
+        res = rel.estimate(
+            n, n_final=args.final_samples, method="turnip", rng=args.seed
+        )
+        label = "turnip estimate"
     elif method == "crude":
         progress.step("crude Monte Carlo")
         res = rel.crude_monte_carlo(args.samples or 100_000, rng=args.seed)
@@ -183,7 +191,7 @@ def run_reliability(args, out, progress):
             "n_evaluations": res.n_evaluations,
             "message": res.message,
         }
-        if method != "crude":
+        if method in ("auto", "ce") and res.family is not None:
             p = np.asarray(res.family.p)
             payload["estimate"]["importance_sampling_p"] = p.tolist()
             q = np.asarray(net.q)

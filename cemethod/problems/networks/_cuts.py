@@ -19,11 +19,20 @@ for the same reason).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numba
 import numpy as np
 
-__all__ = ["CutMixture", "lightest_cuts", "min_cut", "start_probabilities"]
+__all__ = [
+    "CutMixture",
+    "lightest_cuts",
+    "min_cut",
+    "mixture_log_pdf",
+    "outside_cuts_note",
+    "sample_mixture",
+    "start_probabilities",
+]
 
 _FLOW_TOL = 1e-12  # residual capacities below this (relative) count as saturated
 
@@ -253,3 +262,49 @@ def start_probabilities(q, through, crossing, extra=()) -> np.ndarray:
     # sum_f P(C_f) counts each cut once per edge: share = |C_e| P(C_e) / sum.
     p = size * rel / rel.sum()
     return np.clip(np.maximum(np.minimum(p, 0.5), q), 0.0, 1.0)
+
+
+def sample_mixture(family, cuts, beta, n, rng):
+    """``n`` draws from ``(1 - beta) family + beta cuts``."""
+    X = family.sample(n, rng)
+    if beta > 0 and cuts is not None:
+        pick = rng.random(n) < beta
+        if pick.any():
+            X[pick] = cuts.sample(int(pick.sum()), rng)
+    return X
+
+
+def mixture_log_pdf(X, family, cuts, nominal, beta):
+    """Log density of ``(1 - beta) family + beta cuts`` at the rows of ``X``."""
+    if beta == 0 or cuts is None:
+        return family.log_pdf(X)
+    return np.logaddexp(
+        math.log1p(-beta) + family.log_pdf(X),
+        math.log(beta) + nominal.log_pdf(X) + cuts.log_ratio(X),
+    )
+
+
+def outside_cuts_note(terms, outside):
+    """The share of the estimate from failures that no listed cut explains. Those
+    terms have no bound on their weights; when they carry most of the estimate
+    from a few samples, the error bar cannot be trusted (raised as a warning)."""
+    from cemethod.rare_event._result import _MIN_ESS
+
+    top = terms.max()
+    w = np.exp(terms[np.isfinite(terms)] - top)
+    w_out = np.exp(terms[outside] - top)
+    share = float(w_out.sum() / w.sum())
+    ess = float(w_out.sum() ** 2 / (w_out @ w_out))
+    note = (
+        f"{100 * share:.1f}% of the estimate from {outside.sum()} failures outside "
+        "the listed cuts"
+    )
+    if share > 0.5 and ess < _MIN_ESS:
+        warning = (
+            f"Most of the estimate ({100 * share:.0f}%) comes from failures outside "
+            f"the listed light cuts, carried by few samples (effective size "
+            f"{ess:.1f}): the reported error is unreliable; try method='turnip'."
+        )
+        warnings.warn(warning, RuntimeWarning, stacklevel=4)
+        return [note, warning.rstrip(".")]
+    return [note] if share >= 0.01 else []

@@ -56,6 +56,9 @@ from cemethod.problems.networks._connectivity import disconnected
 from cemethod.problems.networks._cuts import (
     CutMixture,
     lightest_cuts,
+    mixture_log_pdf,
+    outside_cuts_note,
+    sample_mixture,
     start_probabilities,
 )
 from cemethod.problems.networks._exact import MAX_STATES, _exact, check_max_states
@@ -384,14 +387,14 @@ class NetworkReliability:
         notes = ["method='auto' ran cross-entropy"] if method == "auto" else []
         n_evaluations = 0
         for _ in range(n_iterations):
-            X = _sample_mixture(proposal, cuts, defensive, n_samples, rng)
+            X = sample_mixture(proposal, cuts, defensive, n_samples, rng)
             hit = self.score(X) > 0
             n_evaluations += n_samples
             if not hit.any():
                 notes.append("a CE iteration had no sample in the event")
                 break
             Xh = X[hit]
-            log_g = _mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
+            log_g = mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
             logw = nominal.log_pdf(Xh) - log_g
             w = np.exp(logw - logw.max())  # the update ignores the weights' scale
             p = np.maximum((w @ Xh) / w.sum(), self.q)  # eq. (10); p >= q
@@ -401,11 +404,11 @@ class NetworkReliability:
         rows = max(1, _CHUNK_CELLS // self.n_edges)  # bounded memory per chunk
         for first in range(0, n_final, rows):
             size = min(rows, n_final - first)
-            X = _sample_mixture(proposal, cuts, defensive, size, rng)
+            X = sample_mixture(proposal, cuts, defensive, size, rng)
             hit = self.score(X) > 0
             if hit.any():
                 Xh = X[hit]
-                log_g = _mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
+                log_g = mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
                 part = terms[first : first + size]
                 part[hit] = nominal.log_pdf(Xh) - log_g
                 if cuts is not None:
@@ -413,7 +416,7 @@ class NetworkReliability:
                     part[hit] = ~np.isfinite(cuts.log_ratio(Xh))
         n_evaluations += n_final
         if cuts is not None and outside.any():
-            notes.extend(_outside_cuts_note(terms, outside))
+            notes.extend(outside_cuts_note(terms, outside))
         if defensive > 0 and cuts is not None:
             notes.append(
                 f"samples drawn from the mixture {1 - defensive:g} * family + "
@@ -443,52 +446,6 @@ class NetworkReliability:
         """The starting failure probabilities of :meth:`estimate` (see its Notes)."""
         cuts = lightest_cuts(self.network, self.source, self.target)
         return start_probabilities(self.q, *cuts)
-
-
-def _sample_mixture(family, cuts, beta, n, rng):
-    """``n`` draws from ``(1 - beta) family + beta cuts``."""
-    X = family.sample(n, rng)
-    if beta > 0 and cuts is not None:
-        pick = rng.random(n) < beta
-        if pick.any():
-            X[pick] = cuts.sample(int(pick.sum()), rng)
-    return X
-
-
-def _mixture_log_pdf(X, family, cuts, nominal, beta):
-    """Log density of ``(1 - beta) family + beta cuts`` at the rows of ``X``."""
-    if beta == 0 or cuts is None:
-        return family.log_pdf(X)
-    return np.logaddexp(
-        math.log1p(-beta) + family.log_pdf(X),
-        math.log(beta) + nominal.log_pdf(X) + cuts.log_ratio(X),
-    )
-
-
-def _outside_cuts_note(terms, outside):
-    """The share of the estimate from failures that no listed cut explains. Those
-    terms have no bound on their weights; when they carry most of the estimate
-    from a few samples, the error bar cannot be trusted (raised as a warning)."""
-    from cemethod.rare_event._result import _MIN_ESS
-
-    top = terms.max()
-    w = np.exp(terms[np.isfinite(terms)] - top)
-    w_out = np.exp(terms[outside] - top)
-    share = float(w_out.sum() / w.sum())
-    ess = float(w_out.sum() ** 2 / (w_out @ w_out))
-    note = (
-        f"{100 * share:.1f}% of the estimate from {outside.sum()} failures outside "
-        "the listed cuts"
-    )
-    if share > 0.5 and ess < _MIN_ESS:
-        warning = (
-            f"Most of the estimate ({100 * share:.0f}%) comes from failures outside "
-            f"the listed light cuts, carried by few samples (effective size "
-            f"{ess:.1f}): the reported error is unreliable; try method='turnip'."
-        )
-        warnings.warn(warning, RuntimeWarning, stacklevel=4)
-        return [note, warning.rstrip(".")]
-    return [note] if share >= 0.01 else []
 
 
 def _result(terms, family, n_iterations, n_evaluations, notes, level, start):

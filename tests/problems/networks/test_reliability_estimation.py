@@ -232,7 +232,7 @@ def test_cross_entropy_keeps_every_tied_minimum_cut(graph, source, target):
 
 
 def test_failures_outside_the_listed_cuts_are_reported():
-    from cemethod.problems.networks._reliability import _outside_cuts_note
+    from cemethod.problems.networks._cuts import outside_cuts_note as _outside_cuts_note
 
     terms = np.log(np.r_[np.full(1000, 1e-9), [1e-5, 2e-5], np.zeros(98)])
     outside = np.zeros(terms.size, dtype=bool)
