@@ -24,6 +24,7 @@ import numpy as np
 __all__ = ["k_hat_threshold", "pareto_k_hat"]
 
 _MIN_TAIL = 5  # fewer tail points than this: no fit
+_MAX_TIES = 0.2  # fewer tail points than this share above the threshold: flat
 
 
 def _gpd_shape(x: np.ndarray) -> float:
@@ -50,8 +51,8 @@ def pareto_k_hat(log_terms) -> float:
 
     Uses the ``M = min(0.2 S, 3 sqrt(S))`` largest of the ``S`` positive terms,
     as exceedances over the next one. NaN when there are too few terms;
-    ``-inf`` when the tail is flat (all the largest terms equal, as for crude
-    Monte Carlo's ones).
+    ``-inf`` when the tail is flat: fewer than a fifth of the largest terms
+    above the next one (capped weights, or crude Monte Carlo's ones).
     """
     logs = np.asarray(log_terms, dtype=float)
     logs = np.sort(logs[np.isfinite(logs)])
@@ -62,12 +63,14 @@ def pareto_k_hat(log_terms) -> float:
     top = logs[-1]
     w = np.exp(logs[-(tail + 1) :] - top)  # scale-free: the shape ignores it
     x = w[1:] - w[0]
-    if x[-1] <= 0:
+    above = x > 1e-12 * x[-1]
+    # Mostly ties at the threshold: the weights are capped (a bounded defensive
+    # mixture, crude Monte Carlo's ones), the light-tail case; the GPD fit
+    # presumes a continuous tail and would read the few points above the cap
+    # as a heavy one.
+    if x[-1] <= 0 or np.count_nonzero(above) < max(_MIN_TAIL, _MAX_TIES * tail):
         return -math.inf
-    x = x[x > 0] if np.any(x <= 0) else x
-    if x.size < _MIN_TAIL:
-        return -math.inf
-    return _gpd_shape(x)
+    return _gpd_shape(x[above])
 
 
 def k_hat_threshold(n_terms: int) -> float:

@@ -95,7 +95,9 @@ class RareEventResult:
     pareto_k : float
         Pareto k-hat of the largest terms (Vehtari et al. 2024): the tail of
         the weights has about ``1 / pareto_k`` moments; above
-        ``min(1 - 1 / log10(S), 0.7)`` the estimate is flagged degenerate.
+        ``min(1 - 1 / log10(S), 0.7)`` the estimate is flagged degenerate
+        (network reliability reports it without flagging: its terms are
+        bounded or capped, where the fit over-flags).
         NaN with too few terms to fit, ``-inf`` for a flat tail (crude
         Monte Carlo).
     reliable : bool
@@ -168,12 +170,13 @@ class _TermSummary:
     n_hits: int
     n_terms: int
     pareto_k: float = math.nan
+    flag_tail: bool = True  # whether a heavy tail counts as degenerate
 
     @property
     def heavy_tail(self) -> bool:
         """The largest terms follow a tail too heavy for the normal interval
         (Pareto k-hat above the threshold of Vehtari et al. 2024)."""
-        return bool(self.pareto_k > k_hat_threshold(self.n_hits))
+        return bool(self.flag_tail and self.pareto_k > k_hat_threshold(self.n_hits))
 
     @property
     def degenerate(self) -> bool:
@@ -186,12 +189,14 @@ class _TermSummary:
         )
 
 
-def _term_summary(groups) -> _TermSummary:
+def _term_summary(groups, *, flag_tail=True) -> _TermSummary:
     """Pool groups of log terms (``-inf`` for a sample outside the event).
 
     Each group is an independent unbiased sample of ``l``; the pooled estimate
     is the mean of all terms and its variance ``sum_g n_g s_g^2 / n^2`` uses
-    each group's own sample variance ``s_g^2``.
+    each group's own sample variance ``s_g^2``. ``flag_tail=False`` reports the
+    Pareto k-hat without counting a heavy tail as degenerate (for estimators
+    whose terms are bounded, where the pre-asymptotic fit over-flags).
     """
     groups = [np.asarray(g, dtype=float) for g in groups]
     n = sum(g.size for g in groups)
@@ -227,6 +232,7 @@ def _term_summary(groups) -> _TermSummary:
         n_hits=n_hits,
         n_terms=n,
         pareto_k=pareto_k_hat(np.concatenate([h for _, h in hits])),
+        flag_tail=flag_tail,
     )
 
 

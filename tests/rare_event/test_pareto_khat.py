@@ -61,3 +61,16 @@ def test_results_carry_k_hat_and_reliable():
     assert np.isfinite(res.pareto_k) and res.pareto_k < 0.7
     assert res.reliable == (not res.degenerate_weights)
     assert "pareto_k=" in repr(res)
+
+
+def test_capped_weights_are_a_light_tail():
+    # 7000 terms: most of the largest equal to the cap of a defensive mixture,
+    # 20 above it (as in the cut-mixture CE of network reliability)
+    rng = np.random.default_rng(4)
+    w = np.r_[
+        rng.uniform(0.001, 0.03, 6700), np.full(280, 0.0337), rng.pareto(1, 20) + 0.04
+    ]
+    assert pareto_k_hat(np.log(w)) == -math.inf
+    # the same count of points above a tie-free body is fitted as usual
+    body = rng.uniform(0.001, 0.0337, 6980)
+    assert pareto_k_hat(np.log(np.r_[body, rng.pareto(0.5, 20) + 0.04])) > 0

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
-__all__ = ["disconnected"]
+__all__ = ["disconnected", "enumerate_unreliability"]
+
+MAX_ENUMERATION_EDGES = 22
 
 
 @numba.njit(cache=True, nogil=True)
@@ -40,3 +44,20 @@ def disconnected(n_nodes, edges, X, terminals):  # pragma: no cover - compiled
                 break
         out[s] = apart
     return out
+
+
+def enumerate_unreliability(net, terminals, chunk=1 << 14) -> float:
+    """Exact unreliability for any terminal set: the sum of the probabilities of
+    the ``2^m`` failure patterns that leave a terminal apart (m <= 22)."""
+    m, q = net.n_edges, net.q
+    terminals = np.asarray(terminals, dtype=np.int64)
+    bits = np.arange(m, dtype=np.int64)
+    parts = []
+    for start in range(0, 1 << m, chunk):
+        codes = np.arange(start, min(start + chunk, 1 << m), dtype=np.int64)
+        x = ((codes[:, None] >> bits) & 1).astype(np.int8)  # 1 = link failed
+        bad = disconnected(net.n_nodes, net.edges, x, terminals)
+        if bad.any():
+            prob = np.prod(np.where(x[bad] == 1, q, 1.0 - q), axis=1)
+            parts.extend(prob.tolist())
+    return math.fsum(parts)

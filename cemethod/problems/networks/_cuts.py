@@ -134,11 +134,11 @@ def min_cut(n_nodes, edges, weights, sources, sinks):
     return _ArcGraph(n_nodes, edges, weights).min_cut(weights, sources, sinks)
 
 
-def lightest_cuts(net, source, target):
+def lightest_cuts(net, terminals):
     """``(through, crossing, extra)``: for each edge ``e`` the weight of the
     lightest cut containing it (``inf`` when none) and that cut as a boolean edge
     mask (None when none); ``extra`` lists the other lightest cuts found on the way.
-    Two-terminal when ``source`` is given, else all-terminal.
+    ``terminals``: node indices that must stay joined (None: all-terminal).
 
     A max-flow gives the minimum cut closest to the sources; where minimum cuts
     tie (the stars of a complete graph), the one closest to the sinks, from the
@@ -160,10 +160,15 @@ def lightest_cuts(net, source, target):
             continue
         rest = w.copy()
         rest[e] = 0.0
-        if source is None:
+        if terminals is None:
             sides = [({u}, {v})]
-        else:  # e is cut iff u and v fall on opposite sides
-            sides = [({source, u}, {target, v}), ({source, v}, {target, u})]
+        else:  # e is cut iff u and v fall on opposite sides, terminals apart
+            first = terminals[0]
+            sides = [
+                side
+                for other in terminals[1:]
+                for side in (({first, u}, {other, v}), ({first, v}, {other, u}))
+            ]
         found = []
         for a, b in sides:
             value, side = graph.min_cut(rest, a, b)

@@ -107,7 +107,7 @@ def merge_process_estimate(net, terminals, n_samples, rng, *, turnip, level):
         logs.append(out)
         steps.append(r)
     log_terms = np.concatenate(logs)
-    summary = _term_summary([log_terms])
+    summary = _term_summary([log_terms], flag_tail=False)  # terms <= 1
     notes = [
         f"{n_samples} {'turnip' if turnip else 'permutation'} orders on "
         f"{n_nodes} nodes and {m} links, {np.mean(np.concatenate(steps)):.1f} "

@@ -194,7 +194,7 @@ def test_cut_mixture_density_by_enumeration():
         q=[0.1, 0.2, 0.3, 0.15, 0.25, 0.05, 0.35],
     )
     net = rel.network
-    mix = CutMixture.from_cuts(net, *lightest_cuts(net, rel.source, rel.target))
+    mix = CutMixture.from_cuts(net, *lightest_cuts(net, [rel.source, rel.target]))
     assert mix.n_cuts >= 2
     X = np.array(list(itertools.product([0, 1], repeat=7)), dtype=np.int8)
     f = np.exp(rel.default_family().log_pdf(X))
