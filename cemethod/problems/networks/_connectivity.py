@@ -7,13 +7,14 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["disconnected", "enumerate_unreliability"]
+__all__ = ["disconnected", "enumerate_unreliability", "find"]
 
 MAX_ENUMERATION_EDGES = 22
 
 
 @numba.njit(cache=True, nogil=True)
-def _find(parent, a):  # pragma: no cover - compiled
+def find(parent, a):  # pragma: no cover - compiled
+    """Root of ``a`` in the union-find forest ``parent`` (path halving)."""
     while parent[a] != a:
         parent[a] = parent[parent[a]]
         a = parent[a]
@@ -32,14 +33,14 @@ def disconnected(n_nodes, edges, X, terminals):  # pragma: no cover - compiled
             parent[v] = v
         for e in range(m):
             if X[s, e] == 0:
-                a = _find(parent, edges[e, 0])
-                b = _find(parent, edges[e, 1])
+                a = find(parent, edges[e, 0])
+                b = find(parent, edges[e, 1])
                 if a != b:
                     parent[a] = b
-        root = _find(parent, terminals[0])
+        root = find(parent, terminals[0])
         apart = False
         for k in range(1, terminals.size):
-            if _find(parent, terminals[k]) != root:
+            if find(parent, terminals[k]) != root:
                 apart = True
                 break
         out[s] = apart

@@ -16,17 +16,11 @@ import math
 import numba
 import numpy as np
 
+from cemethod.problems.networks._connectivity import find as _find
+
 __all__ = ["merge_log_survivals"]
 
 _REL_TOL = 1e-9  # accepted error bound of the divided-difference recurrence
-
-
-@numba.njit(cache=True, nogil=True)
-def _find(parent, a):  # pragma: no cover - compiled
-    while parent[a] != a:
-        parent[a] = parent[parent[a]]
-        a = parent[a]
-    return a
 
 
 @numba.njit(cache=True, nogil=True)
