@@ -38,10 +38,6 @@ degenerate weights; the product family cannot recover a cut it has lost.
 
 from __future__ import annotations
 
-import math
-import time
-import warnings
-
 import numpy as np
 
 from cemethod._validation import (
@@ -52,17 +48,14 @@ from cemethod._validation import (
     parameter_error,
 )
 from cemethod.families import Bernoulli
+from cemethod.problems.networks._ce_estimate import cross_entropy_estimate
 from cemethod.problems.networks._connectivity import (
     MAX_ENUMERATION_EDGES,
     disconnected,
     enumerate_unreliability,
 )
 from cemethod.problems.networks._cuts import (
-    CutMixture,
     lightest_cuts,
-    mixture_log_pdf,
-    outside_cuts_note,
-    sample_mixture,
     start_probabilities,
 )
 from cemethod.problems.networks._exact import MAX_STATES, _exact, check_max_states
@@ -74,8 +67,6 @@ from cemethod.problems.networks._turnip import (
 )
 
 __all__ = ["NetworkReliability"]
-
-_CHUNK_CELLS = 1 << 22  # samples x links drawn and scored at once by estimate()
 
 
 def _check_batch(X, m, func, param="X"):
@@ -431,52 +422,11 @@ class NetworkReliability:
             return exact_result(answer, name, confidence_level)
         if method in ("turnip", "permutation"):
             return self._merge_estimate(method, n_final, confidence_level, rng)
-        start = time.perf_counter()
-        nominal = self.default_family()
-        found = lightest_cuts(self.network, self._cut_terminals())
-        cuts = CutMixture.from_cuts(self.network, *found)
-        proposal = Bernoulli(start_probabilities(self.q, *found))
         notes = ["method='auto' ran cross-entropy"] if method == "auto" else []
-        n_evaluations = 0
-        for _ in range(n_iterations):
-            X = sample_mixture(proposal, cuts, defensive, n_samples, rng)
-            hit = self.score(X) > 0
-            n_evaluations += n_samples
-            if not hit.any():
-                notes.append("a CE iteration had no sample in the event")
-                break
-            Xh = X[hit]
-            log_g = mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
-            logw = nominal.log_pdf(Xh) - log_g
-            w = np.exp(logw - logw.max())  # the update ignores the weights' scale
-            p = np.maximum((w @ Xh) / w.sum(), self.q)  # eq. (10); p >= q
-            proposal = Bernoulli(np.clip(alpha * p + (1 - alpha) * proposal.p, 0, 1))
-        terms = np.full(n_final, -math.inf)
-        outside = np.zeros(n_final, dtype=bool)  # in the event, no listed cut failed
-        rows = max(1, _CHUNK_CELLS // self.n_edges)  # bounded memory per chunk
-        for first in range(0, n_final, rows):
-            size = min(rows, n_final - first)
-            X = sample_mixture(proposal, cuts, defensive, size, rng)
-            hit = self.score(X) > 0
-            if hit.any():
-                Xh = X[hit]
-                log_g = mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
-                part = terms[first : first + size]
-                part[hit] = nominal.log_pdf(Xh) - log_g
-                if cuts is not None:
-                    part = outside[first : first + size]
-                    part[hit] = ~np.isfinite(cuts.log_ratio(Xh))
-        n_evaluations += n_final
-        if cuts is not None and outside.any():
-            notes.extend(outside_cuts_note(terms, outside))
-        if defensive > 0 and cuts is not None:
-            notes.append(
-                f"samples drawn from the mixture {1 - defensive:g} * family + "
-                f"{defensive:g} * (one of {cuts.n_cuts} light cuts failed)"
-            )
-        return _result(
-            terms, proposal, n_iterations, n_evaluations, notes, confidence_level, start
-        )
+        return cross_entropy_estimate(
+            self, n_samples, n_iterations, n_final, alpha, defensive, notes,
+            confidence_level, rng,
+        )  # fmt: skip
 
     def _terminal_nodes(self) -> list[int]:
         if self._terminals is not None:
@@ -506,37 +456,3 @@ class NetworkReliability:
         """The starting failure probabilities of :meth:`estimate` (see its Notes)."""
         cuts = lightest_cuts(self.network, self._cut_terminals())
         return start_probabilities(self.q, *cuts)
-
-
-def _result(terms, family, n_iterations, n_evaluations, notes, level, start):
-    from cemethod.rare_event._result import (
-        RareEventResult,
-        _degeneracy_note,
-        _normal_interval,
-        _term_summary,
-    )
-
-    # k-hat reported, not a flag: the cut part caps most weights, and the fit
-    # over-flagged (4-terminal 3x4 grid: k-hat > 0.7 on 80% of 30 seeds, coverage 0.9)
-    summary = _term_summary([terms], flag_tail=False)
-    if summary.degenerate:
-        note = _degeneracy_note(summary)
-        warnings.warn(note, RuntimeWarning, stacklevel=3)
-        notes.append(note)
-    head = f"{summary.n_hits} of {summary.n_terms} final samples were disconnected"
-    return RareEventResult(
-        estimate=summary.estimate,
-        std_error=summary.std_error,
-        relative_error=summary.relative_error,
-        confidence_interval=_normal_interval(summary, level),
-        n_evaluations=int(n_evaluations),
-        levels=(1.0,) * n_iterations,
-        family=family,
-        effective_sample_size=summary.effective_sample_size,
-        method="cross-entropy",
-        degenerate_weights=summary.degenerate,
-        message="; ".join([head, *notes]) + ".",
-        elapsed=time.perf_counter() - start,
-        log_estimate=summary.log_estimate,
-        pareto_k=summary.pareto_k,
-    )

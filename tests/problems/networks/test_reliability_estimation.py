@@ -246,3 +246,11 @@ def test_failures_outside_the_listed_cuts_are_reported():
         warnings.simplefilter("error")
         notes = _outside_cuts_note(np.log(np.r_[np.full(1000, 1e-9)]), spread[:1000])
     assert notes == ["60.0% of the estimate from 600 failures outside the listed cuts"]
+
+
+@pytest.mark.parametrize("method", ["cross-entropy", "turnip", "permutation"])
+def test_warnings_point_at_the_callers_line(method):
+    rel = _dodecahedron(1e-3)
+    with pytest.warns(RuntimeWarning) as caught:
+        rel.estimate(2, n_final=5, rng=0, method=method)
+    assert {w.filename for w in caught} == {__file__}
