@@ -98,3 +98,15 @@ def test_k_terminal_validation():
     )
     with pytest.raises(ValueError, match="k-terminal sets are enumerated"):
         big.exact()
+
+
+def test_exact_cost_says_before_exact_runs():
+    grid = NetworkReliability(nx.grid_2d_graph(11, 11), (0, 0), (10, 10), q=1e-3)
+    cost = grid.exact_cost()
+    assert cost.method == "frontier" and cost.states > 25_000_000
+    with pytest.raises(ValueError, match="max_states"):
+        grid.exact()  # refused, as the cost said
+    small = NetworkReliability(nx.grid_2d_graph(4, 4), (0, 0), (3, 3), q=1e-3)
+    assert small.exact_cost().states <= 25_000_000
+    three = NetworkReliability(nx.cycle_graph(6), q=0.1, terminals=[0, 2, 4])
+    assert (three.exact_cost().method, three.exact_cost().states) == ("enumeration", 64)
