@@ -39,6 +39,18 @@ def flip_kernel(indptr, indices, data, x, g, i):
 
 
 @numba.njit(cache=True, nogil=True)
+def _below(state, k):  # pragma: no cover - compiled
+    """A uniform integer in [0, k) from the splitmix64 stream ``state[0]``: a
+    local generator seeded by the caller's, no global random state."""
+    state[0] += np.uint64(0x9E3779B97F4A7C15)
+    z = state[0]
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return int((z >> np.uint64(11)) * (1.0 / 9007199254740992.0) * k)
+
+
+@numba.njit(cache=True, nogil=True)
 def tabu_kernel(
     indptr,
     indices,
@@ -52,8 +64,7 @@ def tabu_kernel(
     tol,
     seed,
 ):
-    # numba's own per-thread generator, seeded by the caller
-    np.random.seed(seed)  # noqa: NPY002
+    state = np.array([seed], dtype=np.uint64)  # seeded from the caller's Generator
     n = x.size
     g = gains_kernel(indptr, indices, data, x)
     tabu_until = np.zeros(n, dtype=np.int64)
@@ -75,13 +86,13 @@ def tabu_kernel(
                 chosen, chosen_gain, ties = i, gi, 1
             elif gi >= chosen_gain - tol:
                 ties += 1
-                if np.random.randint(ties) == 0:  # noqa: NPY002
+                if _below(state, ties) == 0:
                     chosen = i
         if chosen < 0:
             break
         current += g[chosen]
         flip_kernel(indptr, indices, data, x, g, chosen)
-        extra = np.random.randint(tenure_span + 1)  # noqa: NPY002
+        extra = _below(state, tenure_span + 1)
         tabu_until[chosen] = step + tenure_min + extra
         if current > best + tol:
             best = current
