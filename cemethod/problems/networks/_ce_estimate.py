@@ -57,12 +57,13 @@ def cross_entropy_estimate(
         hit = rel.score(X) > 0
         if hit.any():
             Xh = X[hit]
-            log_g = mixture_log_pdf(Xh, proposal, cuts, nominal, defensive)
+            ratio = None if cuts is None else cuts.log_ratio(Xh)  # counted once
+            log_g = mixture_log_pdf(Xh, proposal, cuts, nominal, defensive, ratio)
             part = terms[first : first + size]
             part[hit] = nominal.log_pdf(Xh) - log_g
             if cuts is not None:
                 part = outside[first : first + size]
-                part[hit] = ~np.isfinite(cuts.log_ratio(Xh))
+                part[hit] = ~np.isfinite(ratio)
     n_evaluations += n_final
     if cuts is not None and outside.any():
         notes.extend(outside_cuts_note(terms, outside))

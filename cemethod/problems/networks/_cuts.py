@@ -279,13 +279,16 @@ def sample_mixture(family, cuts, beta, n, rng):
     return X
 
 
-def mixture_log_pdf(X, family, cuts, nominal, beta):
-    """Log density of ``(1 - beta) family + beta cuts`` at the rows of ``X``."""
+def mixture_log_pdf(X, family, cuts, nominal, beta, log_ratio=None):
+    """Log density of ``(1 - beta) family + beta cuts`` at the rows of ``X``
+    (``log_ratio``: ``cuts.log_ratio(X)`` when the caller has it already)."""
     if beta == 0 or cuts is None:
         return family.log_pdf(X)
+    if log_ratio is None:
+        log_ratio = cuts.log_ratio(X)
     return np.logaddexp(
         math.log1p(-beta) + family.log_pdf(X),
-        math.log(beta) + nominal.log_pdf(X) + cuts.log_ratio(X),
+        math.log(beta) + nominal.log_pdf(X) + log_ratio,
     )
 
 
