@@ -6,6 +6,8 @@ Imported on first use, so ``import cemethod`` does not compile them.
 import numba
 import numpy as np
 
+from cemethod._splitmix import uniform_below as _below
+
 __all__ = ["flip_kernel", "gains_kernel", "tabu_kernel"]
 
 
@@ -36,18 +38,6 @@ def flip_kernel(indptr, indices, data, x, g, i):
             g[j] += 2.0 * data[k]
     g[i] = -g[i]
     x[i] = 1 - xi
-
-
-@numba.njit(cache=True, nogil=True)
-def _below(state, k):  # pragma: no cover - compiled
-    """A uniform integer in [0, k) from the splitmix64 stream ``state[0]``: a
-    local generator seeded by the caller's, no global random state."""
-    state[0] += np.uint64(0x9E3779B97F4A7C15)
-    z = state[0]
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    z = z ^ (z >> np.uint64(31))
-    return int((z >> np.uint64(11)) * (1.0 / 9007199254740992.0) * k)
 
 
 @numba.njit(cache=True, nogil=True)

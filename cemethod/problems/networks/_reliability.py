@@ -1,10 +1,10 @@
-"""Network reliability estimation: turnip and the cross-entropy method.
+"""Network reliability estimation: the cross-entropy method, turnip, splitting.
 
 Hui, Bean, Kraetzl & Kroese (2005), "The cross-entropy method for network
-reliability estimation", Annals of Operations Research 134, 101-118. The
-default estimator is turnip (``_turnip``: Gertsbakh & Shpungin 2010), which
-needs no importance-sampling law at all; the CE estimator below stays
-available as ``method="cross-entropy"``.
+reliability estimation", Annals of Operations Research 134, 101-118. The CE
+estimator below is the default; turnip (``_turnip``: Gertsbakh & Shpungin
+2010) and generalized splitting (``_splitting``: Botev et al. 2013) need no
+importance-sampling law at all and are ``method="turnip"`` / ``"splitting"``.
 
 Edges fail independently, edge ``e`` with probability ``q_e``. The quantity
 of interest is the *un*reliability ``l = P(S(X) = 1)``, ``S(X) = 1`` when the
@@ -66,6 +66,7 @@ from cemethod.problems.networks._exact import (
     exact_cost,
 )
 from cemethod.problems.networks._graphs import as_network, minimax_distances
+from cemethod.problems.networks._splitting import splitting_estimate
 from cemethod.problems.networks._turnip import (
     exact_result,
     merge_process_estimate,
@@ -344,12 +345,16 @@ class NetworkReliability:
         likelihood ratio and no cut list, at the cost of more samples for the
         same error on sparse networks. ``"permutation"`` is permutation Monte
         Carlo without the turnip refinement (much noisier on rare events).
+        ``"splitting"`` is generalized splitting (Botev, L'Ecuyer, Rubino,
+        Simard & Tuffin 2013): ``n_samples`` pilot chains place the levels,
+        then ``n_final`` independent runs (default ``n_samples``) give an
+        unbiased estimate; no likelihood ratio, no cut list.
 
         Parameters
         ----------
         n_samples : int, default=1000
             Samples per CE iteration.
-        method : {"auto", "turnip", "permutation", "cross-entropy"}, default="auto"
+        method : {"auto", "cross-entropy", "turnip", "permutation", "splitting"}, default="auto"
             ``"auto"`` runs cross-entropy: measured side by side on grids,
             complete graphs, the dodecahedron, chains of diamonds and random
             graphs (benchmarks/bench_reliability.py), it reaches a given
@@ -358,8 +363,9 @@ class NetworkReliability:
         n_iterations : int, default=3
             CE updates of ``p`` (CE only).
         n_final : int, optional
-            Samples of the final importance-sampling run, or orders drawn by
-            turnip and permutation Monte Carlo (default ``10 * n_samples``).
+            Samples of the final importance-sampling run, orders drawn by
+            turnip and permutation Monte Carlo (default ``10 * n_samples``), or
+            splitting runs (default ``n_samples``).
         smoothing : float, default=0.7
             ``alpha`` of the update ``p <- alpha p_new + (1 - alpha) p``
             (de Boer et al. 2005, eq. (12)).
@@ -384,6 +390,8 @@ class NetworkReliability:
             ``Bernoulli(p)``, ``levels`` holds the event level 1.0 once per CE
             iteration. Turnip and permutation Monte Carlo: ``n_evaluations`` is
             the number of orders, ``family`` None, ``levels`` empty.
+            Splitting: ``n_evaluations`` counts Gibbs sweeps (pilot and runs),
+            ``levels`` holds the pilot's levels (the last is 1.0).
 
         Notes
         -----
@@ -422,7 +430,7 @@ class NetworkReliability:
         func = "NetworkReliability.estimate"
         method = check_choice(
             method,
-            ("auto", "turnip", "permutation", "cross-entropy"),
+            ("auto", "cross-entropy", "turnip", "permutation", "splitting"),
             param="method",
             func=func,
         )
@@ -431,7 +439,7 @@ class NetworkReliability:
             n_iterations, param="n_iterations", func=func, low=0
         )
         if n_final is None:
-            n_final = 10 * n_samples
+            n_final = n_samples if method == "splitting" else 10 * n_samples
         n_final = check_int_at_least(n_final, param="n_final", func=func, low=2)
         alpha = check_real(
             smoothing,
@@ -457,6 +465,11 @@ class NetworkReliability:
             return exact_result(answer, name, confidence_level)
         if method in ("turnip", "permutation"):
             return self._merge_estimate(method, n_final, confidence_level, rng)
+        if method == "splitting":
+            return splitting_estimate(
+                self.network, self._terminal_nodes(), n_samples, n_final, rng,
+                level=confidence_level,
+            )  # fmt: skip
         notes = ["method='auto' ran cross-entropy"] if method == "auto" else []
         return cross_entropy_estimate(
             self, n_samples, n_iterations, n_final, alpha, defensive, notes,

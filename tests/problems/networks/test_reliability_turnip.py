@@ -139,7 +139,7 @@ def test_permutation_monte_carlo_warns_where_turnip_does_not():
     assert res.degenerate_weights
 
 
-@pytest.mark.parametrize("method", ["auto", "turnip", "cross-entropy"])
+@pytest.mark.parametrize("method", ["auto", "turnip", "cross-entropy", "splitting"])
 def test_exact_shortcuts(method):
     joined = NetworkReliability([(0, 1, 0.0), (1, 2, 0.0), (0, 2, 0.5)], 0, 2)
     res = joined.estimate(rng=0, method=method)

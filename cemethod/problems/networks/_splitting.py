@@ -1,0 +1,145 @@
+"""Generalized splitting estimates of network unreliability.
+
+Botev, L'Ecuyer, Rubino, Simard & Tuffin (2013), "Static network reliability
+estimation via generalized splitting", INFORMS J. Computing 25(1), 56-71; the
+method of Botev & Kroese (2012), "Efficient Monte Carlo simulation via the
+generalized splitting method", Statistics and Computing 22, 1-16.
+
+The merge process of ``_turnip`` gives every link an ``Exp(-log q_e)`` birth
+time ``Y_e``; the network is down iff the connection time ``S(Y) > 1``. A pilot
+run of ``n_pilot`` chains places levels ``gamma_1 < ... < gamma_T = 1`` so that
+each is passed by about ``1 / split`` of the chains that passed the one before
+(adaptive multilevel splitting). Then ``n_runs`` independent runs of splitting
+with those levels *fixed* each give an unbiased estimate (``_splitting_numba``),
+so the reported error is the plain standard error of independent terms and the
+pilot's noise costs variance, never bias. The chains move by Gibbs sweeps that
+keep ``S > gamma``; no likelihood ratio, and the rare set is never summarised by
+a parametric law, so several equally likely cuts are all kept.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+
+import numpy as np
+
+from cemethod.problems.networks._splitting_numba import (
+    connection_times,
+    gibbs_sweeps,
+    splitting_counts,
+)
+from cemethod.problems.networks._turnip import exact_result, reduced_graph
+
+__all__ = ["splitting_estimate"]
+
+MAX_LEVELS = 2000  # split = 2: probabilities down to about 1e-600
+_RUNAWAY = 1000  # a run this many times its expected sweeps is cut short
+# (measured: the longest of 20,000 runs on K_10 took 136 times the mean)
+_MIN_HITS = 10  # runs in the event below which the error is not trusted
+_MAX_SHARE = 0.2  # largest run's share of the sum above which it is not
+
+
+def _seeds(rng, n):
+    return rng.integers(0, 2**64, size=n, dtype=np.uint64, endpoint=False)
+
+
+def pilot_levels(graph, n_pilot, split, rng):
+    """Levels ``gamma_1 < ... < gamma_T = 1`` from adaptive splitting: each is
+    the ``1 - 1/split`` quantile of ``S`` among ``n_pilot`` chains conditioned
+    on the level before (Botev et al. 2013, sec. 4.1). Returns ``(levels,
+    sweeps)``."""
+    n_nodes, edges, rates, is_terminal = graph
+    k = int(is_terminal.sum())
+    Y = rng.exponential(1.0 / rates, size=(n_pilot, rates.size))
+    S = connection_times(edges, Y, is_terminal, k)
+    n_elite = math.ceil(n_pilot / split)
+    levels, sweeps = [], 0
+    while True:
+        gamma = float(np.sort(S)[n_pilot - n_elite - 1])  # n_elite lie above
+        if gamma >= 1.0 or not np.isfinite(gamma):
+            levels.append(1.0)
+            return np.array(levels), sweeps
+        if len(levels) == MAX_LEVELS:
+            raise ValueError(
+                f"NetworkReliability.estimate: method='splitting' needs more than "
+                f"{MAX_LEVELS} levels (the unreliability is below about "
+                f"{float(split) ** -MAX_LEVELS:.0e}); use method='turnip'"
+            )
+        levels.append(gamma)
+        elite = Y[S > gamma]
+        Y = np.repeat(elite, split, axis=0)[:n_pilot]  # every elite, split times
+        Y = np.ascontiguousarray(Y[rng.permutation(Y.shape[0])])
+        gibbs_sweeps(edges, rates, Y, gamma, is_terminal, k, 1, _seeds(rng, 1)[0])
+        sweeps += Y.shape[0]
+        S = connection_times(edges, Y, is_terminal, k)
+
+
+def splitting_estimate(net, terminals, n_pilot, n_runs, rng, *, level, split=2):
+    """A ``RareEventResult`` from ``n_runs`` independent runs of generalized
+    splitting with levels from a pilot of ``n_pilot`` chains."""
+    from cemethod.rare_event._result import (
+        RareEventResult,
+        _normal_interval,
+        _term_summary,
+    )
+
+    start = time.perf_counter()
+    answer, graph = reduced_graph(net, terminals)
+    if answer is not None:
+        return exact_result(answer, "splitting", level)
+    n_nodes, edges, rates, is_terminal = graph
+    k = int(is_terminal.sum())
+    levels, pilot_sweeps = pilot_levels(graph, n_pilot, split, rng)
+    n_levels = levels.size
+    budget = _RUNAWAY * split * n_levels + 100
+    counts, sweeps, cut_short = splitting_counts(
+        edges, rates, levels, split, is_terminal, k, _seeds(rng, n_runs), budget
+    )
+    with np.errstate(divide="ignore"):
+        log_terms = np.log(counts.astype(float)) - (n_levels - 1) * math.log(split)
+    summary = _term_summary([log_terms], flag_tail=False)
+    # Independent runs: the interval holds once enough of them carry the sum
+    # (measured coverage 0.92-0.93 with 25 of 500 runs in the event).
+    few = summary.n_hits < _MIN_HITS or summary.max_share > _MAX_SHARE
+    notes = [
+        f"{n_runs} splitting runs on {n_nodes} nodes and {rates.size} links, "
+        f"{n_levels} levels (split {split}) from a pilot of {n_pilot} chains, "
+        f"{sweeps.mean():.1f} Gibbs sweeps and {summary.n_hits} runs reaching the "
+        "event"
+    ]
+    unreliable = few or bool(cut_short.any())
+    if unreliable:
+        if cut_short.any():
+            why = (
+                f"{int(cut_short.sum())} runs were cut short after {budget} sweeps "
+                "(the pilot's levels are too close)"
+            )
+        else:
+            why = (
+                f"{summary.n_hits} of {n_runs} runs reached the event, the largest "
+                f"{100 * summary.max_share:.0f}% of the sum"
+            )
+        note = (
+            f"Too few runs carry the estimate ({why}): the reported error is "
+            "unreliable; raise n_samples (the pilot) and n_final (the runs)"
+        )
+        warnings.warn(note + ".", RuntimeWarning, stacklevel=4)
+        notes.append(note)
+    return RareEventResult(
+        estimate=summary.estimate,
+        std_error=summary.std_error,
+        relative_error=summary.relative_error,
+        confidence_interval=_normal_interval(summary, level),
+        n_evaluations=int(pilot_sweeps + sweeps.sum()),
+        levels=tuple(levels.tolist()),
+        family=None,
+        effective_sample_size=summary.effective_sample_size,
+        method="splitting",
+        degenerate_weights=unreliable,
+        message="; ".join(notes) + ".",
+        elapsed=time.perf_counter() - start,
+        log_estimate=summary.log_estimate,
+        pareto_k=summary.pareto_k,
+    )
