@@ -4,9 +4,10 @@ splitting vs crude Monte Carlo.
 Side by side in one run, at an equal budget of samples per estimate (13,000: CE's
 three updates of 1,000 and its final 10,000; turnip's orders; crude Monte Carlo's
 draws; splitting, whose unit is a Gibbs sweep, runs its default of 1,000 pilot
-chains and 1,000 runs, so compare its CPU column), over many seeds: mean estimate / reference, relative RMSE, mean reported
-relative error, coverage of the 95% interval, the share of seeds flagged
-unreliable, and the median CPU time per estimate. Networks: grids (corner
+chains and 1,000 runs, so compare its CPU column), over many seeds: mean
+estimate / reference, relative RMSE, mean reported relative error, coverage of
+the 95% interval, the share of seeds flagged unreliable, and the median CPU
+time per estimate. Networks: grids (corner
 terminals), complete graphs K_n (two-terminal), the dodecahedron, chains of
 diamonds and connected random graphs, at link failure probabilities q from 1e-2
 to 1e-8.

@@ -354,7 +354,8 @@ class NetworkReliability:
         ----------
         n_samples : int, default=1000
             Samples per CE iteration.
-        method : {"auto", "cross-entropy", "turnip", "permutation", "splitting"}, default="auto"
+        method : {"auto", "cross-entropy", "turnip", "permutation", "splitting"}
+            Default ``"auto"``.
             ``"auto"`` runs cross-entropy: measured side by side on grids,
             complete graphs, the dodecahedron, chains of diamonds and random
             graphs (benchmarks/bench_reliability.py), it reaches a given

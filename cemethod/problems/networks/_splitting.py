@@ -50,7 +50,7 @@ def pilot_levels(graph, n_pilot, split, rng):
     the ``1 - 1/split`` quantile of ``S`` among ``n_pilot`` chains conditioned
     on the level before (Botev et al. 2013, sec. 4.1). Returns ``(levels,
     sweeps)``."""
-    n_nodes, edges, rates, is_terminal = graph
+    _n_nodes, edges, rates, is_terminal = graph
     k = int(is_terminal.sum())
     Y = rng.exponential(1.0 / rates, size=(n_pilot, rates.size))
     S = connection_times(edges, Y, is_terminal, k)
@@ -68,7 +68,7 @@ def pilot_levels(graph, n_pilot, split, rng):
                 f"{float(split) ** -MAX_LEVELS:.0e}); use method='turnip'"
             )
         levels.append(gamma)
-        elite = Y[S > gamma]
+        elite = Y[gamma < S]
         Y = np.repeat(elite, split, axis=0)[:n_pilot]  # every elite, split times
         Y = np.ascontiguousarray(Y[rng.permutation(Y.shape[0])])
         gibbs_sweeps(edges, rates, Y, gamma, is_terminal, k, 1, _seeds(rng, 1)[0])

@@ -22,7 +22,7 @@ __all__ = ["connection_times", "gibbs_sweeps", "splitting_counts"]
 
 
 @numba.njit(cache=True, nogil=True)
-def _rebuild(edges, y, gamma, is_terminal, parent, n_term):  # pragma: no cover
+def _rebuild(edges, y, gamma, is_terminal, parent, n_term):
     """Union-find of the links up at ``gamma``; ``n_term[root]`` counts the
     terminals of each component."""
     for v in range(parent.size):
@@ -38,7 +38,7 @@ def _rebuild(edges, y, gamma, is_terminal, parent, n_term):  # pragma: no cover
 
 
 @numba.njit(cache=True, nogil=True)
-def _apart(edges, y, gamma, is_terminal, k, parent, n_term):  # pragma: no cover
+def _apart(edges, y, gamma, is_terminal, k, parent, n_term):
     """True when the links up at ``gamma`` leave a terminal apart (S > gamma)."""
     _rebuild(edges, y, gamma, is_terminal, parent, n_term)
     for v in range(parent.size):
@@ -48,7 +48,7 @@ def _apart(edges, y, gamma, is_terminal, k, parent, n_term):  # pragma: no cover
 
 
 @numba.njit(cache=True, nogil=True)
-def _sweep(edges, rates, y, gamma, is_terminal, k, parent, n_term, state):  # pragma: no cover
+def _sweep(edges, rates, y, gamma, is_terminal, k, parent, n_term, state):
     """One systematic-scan Gibbs sweep of ``Y`` given ``S(Y) > gamma``.
 
     Given the other links, ``Y_e`` is free (its nominal exponential) unless
@@ -81,7 +81,9 @@ def _sweep(edges, rates, y, gamma, is_terminal, k, parent, n_term, state):  # pr
 
 
 @numba.njit(cache=True, nogil=True)
-def gibbs_sweeps(edges, rates, Y, gamma, is_terminal, k, n_sweeps, seed):  # pragma: no cover
+def gibbs_sweeps(
+    edges, rates, Y, gamma, is_terminal, k, n_sweeps, seed
+):  # pragma: no cover
     """``n_sweeps`` Gibbs sweeps of every row of ``Y`` (in place) at ``gamma``."""
     state = np.array([seed], dtype=np.uint64)
     parent = np.empty(is_terminal.size, dtype=np.int64)
@@ -95,7 +97,7 @@ def gibbs_sweeps(edges, rates, Y, gamma, is_terminal, k, n_sweeps, seed):  # pra
 def connection_times(edges, Y, is_terminal, k):  # pragma: no cover - compiled
     """``S(Y)`` of every row: the birth time of the link that joins the last
     terminal (links added in the order of their birth)."""
-    n, m = Y.shape
+    n, _m = Y.shape
     out = np.empty(n)
     parent = np.empty(is_terminal.size, dtype=np.int64)
     n_term = np.empty(is_terminal.size, dtype=np.int64)
@@ -117,7 +119,9 @@ def connection_times(edges, Y, is_terminal, k):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True)
-def splitting_counts(edges, rates, levels, split, is_terminal, k, seeds, max_sweeps):  # pragma: no cover
+def splitting_counts(
+    edges, rates, levels, split, is_terminal, k, seeds, max_sweeps
+):  # pragma: no cover
     """Independent runs of generalized splitting with fixed levels.
 
     Botev & Kroese (2012), Algorithm 2: one chain from the nominal law; at level
