@@ -88,7 +88,7 @@ def _result(terms, family, n_iterations, n_evaluations, notes, level, start):
     summary = _term_summary([terms], flag_tail=False)
     if summary.degenerate:
         note = _degeneracy_note(summary)
-        warnings.warn(note, RuntimeWarning, stacklevel=4)  # the caller of estimate()
+        warnings.warn(note, RuntimeWarning, stacklevel=5)  # the caller of estimate()
         notes.append(note)
     head = f"{summary.n_hits} of {summary.n_terms} final samples were disconnected"
     return RareEventResult(

@@ -47,17 +47,22 @@ def disconnected(n_nodes, edges, X, terminals):  # pragma: no cover - compiled
     return out
 
 
-def enumerate_unreliability(net, terminals, chunk=1 << 14) -> float:
+def enumerate_unreliability(net, terminals, node_q=None, chunk=1 << 14) -> float:
     """Exact unreliability for any terminal set: the sum of the probabilities of
-    the ``2^m`` failure patterns that leave a terminal apart (m <= 22)."""
-    m, q = net.n_edges, net.q
+    the ``2^m`` failure patterns that leave a terminal apart (m <= 22); with
+    ``node_q``, of the ``2^(m + n)`` patterns of the links and the nodes."""
+    from cemethod.problems.networks._nodes import usable_failures
+
+    q = net.q if node_q is None else np.concatenate([net.q, node_q])
+    m = q.size
     terminals = np.asarray(terminals, dtype=np.int64)
     bits = np.arange(m, dtype=np.int64)
     parts = []
     for start in range(0, 1 << m, chunk):
         codes = np.arange(start, min(start + chunk, 1 << m), dtype=np.int64)
-        x = ((codes[:, None] >> bits) & 1).astype(np.int8)  # 1 = link failed
-        bad = disconnected(net.n_nodes, net.edges, x, terminals)
+        x = ((codes[:, None] >> bits) & 1).astype(np.int8)  # 1 = failed
+        links = x if node_q is None else usable_failures(net.edges, x)
+        bad = disconnected(net.n_nodes, net.edges, links, terminals)
         if bad.any():
             prob = np.prod(np.where(x[bad] == 1, q, 1.0 - q), axis=1)
             parts.extend(prob.tolist())

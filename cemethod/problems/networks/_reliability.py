@@ -42,13 +42,10 @@ import numpy as np
 
 from cemethod._validation import (
     check_choice,
-    check_confidence_level,
     check_int_at_least,
-    check_real,
     parameter_error,
 )
 from cemethod.families import Bernoulli
-from cemethod.problems.networks._ce_estimate import cross_entropy_estimate
 from cemethod.problems.networks._connectivity import (
     MAX_ENUMERATION_EDGES,
     disconnected,
@@ -58,6 +55,7 @@ from cemethod.problems.networks._cuts import (
     lightest_cuts,
     start_probabilities,
 )
+from cemethod.problems.networks._estimate import run_estimate
 from cemethod.problems.networks._exact import (
     MAX_STATES,
     ExactCost,
@@ -65,13 +63,8 @@ from cemethod.problems.networks._exact import (
     check_max_states,
     exact_cost,
 )
-from cemethod.problems.networks._graphs import as_network, minimax_distances
-from cemethod.problems.networks._splitting import splitting_estimate
-from cemethod.problems.networks._turnip import (
-    exact_result,
-    merge_process_estimate,
-    reduced_graph,
-)
+from cemethod.problems.networks._graphs import _Shown, as_network, minimax_distances
+from cemethod.problems.networks._nodes import check_node_q, usable_failures
 
 __all__ = ["NetworkReliability"]
 
@@ -103,6 +96,14 @@ class NetworkReliability:
         some of these (at least two, distinct) apart. Not with ``source``.
         ``exact()`` enumerates for k-terminal sets of 3 or more (up to 22
         links); the estimators take any set.
+    node_q : float, array_like of shape (n_nodes,) or dict, optional
+        Node failure probabilities (an array in the order of
+        ``network.labels``; a dict ``label -> probability``, other nodes
+        perfect). A failed node takes its links down; a failed terminal is a
+        failed network. Then ``score`` takes the links' then the nodes'
+        failure indicators, ``exact()`` enumerates (up to 22 links and
+        nodes) and ``estimate()`` runs generalized splitting; CE's cut
+        mixture and turnip work on link failures only.
 
     Attributes
     ----------
@@ -134,10 +135,13 @@ class NetworkReliability:
 
     direction = "maximize"
 
-    def __init__(self, graph, source=None, target=None, q=None, *, terminals=None):
+    def __init__(
+        self, graph, source=None, target=None, q=None, *, terminals=None, node_q=None
+    ):
         func = "NetworkReliability"
         self.network = as_network(graph, q, func=func)
         net = self.network
+        self.node_q = check_node_q(net, node_q, func)  # None: perfect nodes
         self._terminals = None  # k-terminal with k >= 3: their node indices
         if terminals is not None:
             if source is not None or target is not None:
@@ -179,6 +183,11 @@ class NetworkReliability:
         return self.network.n_edges
 
     @property
+    def n_components(self) -> int:
+        """The links, plus the nodes when they fail (``node_q``)."""
+        return self.n_edges + (0 if self.node_q is None else self.network.n_nodes)
+
+    @property
     def q(self) -> np.ndarray:
         return self.network.q
 
@@ -191,6 +200,7 @@ class NetworkReliability:
         terminals (all-terminal: span the graph). A minimax path length,
         computed by label-correcting sweeps vectorized over the batch.
         """
+        self._links_only("NetworkReliability.connection_time")
         Y = _check_batch(Y, self.n_edges, "NetworkReliability.connection_time", "Y")
         net = self.network
         terminals = self._terminal_nodes()
@@ -198,14 +208,17 @@ class NetworkReliability:
         return d[terminals].max(axis=0)
 
     def score(self, X) -> np.ndarray:
-        """1.0 where the failure indicators ``X`` (n, m) disconnect, else 0.0."""
-        X = _check_batch(X, self.n_edges, "NetworkReliability.score")
+        """1.0 where the failure indicators ``X`` (n, n_components) disconnect,
+        else 0.0 (with ``node_q``: the links' columns, then the nodes')."""
+        X = _check_batch(X, self.n_components, "NetworkReliability.score")
         if not np.all((X == 0) | (X == 1)):
             raise parameter_error(
                 "NetworkReliability.score", "X", "an array of 0/1 failure indicators", X
             )
         terminals = np.array(self._terminal_nodes(), dtype=np.int64)
         x = np.ascontiguousarray(X, dtype=np.int8)
+        if self.node_q is not None:
+            x = np.ascontiguousarray(usable_failures(self.network.edges, x))
         return disconnected(
             self.network.n_nodes, self.network.edges, x, terminals
         ).astype(float)
@@ -213,8 +226,11 @@ class NetworkReliability:
     __call__ = score
 
     def default_family(self) -> Bernoulli:
-        """The nominal law of the failure indicators, ``Bernoulli(q)``."""
-        return Bernoulli(self.q)
+        """The nominal law of the failure indicators, ``Bernoulli(q)`` (with
+        ``node_q``: the links' then the nodes' probabilities)."""
+        if self.node_q is None:
+            return Bernoulli(self.q)
+        return Bernoulli(np.concatenate([self.q, self.node_q]))
 
     def merge_family(self):
         """The nominal law of the merge-process birth times.
@@ -224,6 +240,7 @@ class NetworkReliability:
         """
         from cemethod.families import Exponential
 
+        self._links_only("NetworkReliability.merge_family")
         q = self.q
         if not np.all((q > 0) & (q < 1)):
             raise parameter_error(
@@ -261,6 +278,19 @@ class NetworkReliability:
             method, ("auto", "enumeration", "frontier"), param="method", func=func
         )
         limit = check_max_states(max_states, func)
+        if self.node_q is not None:  # node failures: enumeration only
+            if self.n_components > MAX_ENUMERATION_EDGES:
+                raise parameter_error(
+                    func,
+                    "node_q",
+                    f"None for an exact value of more than {MAX_ENUMERATION_EDGES} "
+                    f"links and nodes (node failures are enumerated; this network "
+                    f"has {self.n_components}); use estimate()",
+                    _Shown("node failure probabilities"),
+                )
+            return enumerate_unreliability(
+                self.network, self._terminal_nodes(), self.node_q
+            )
         if self._terminals is not None:  # k-terminal, k >= 3: enumeration only
             if self.n_edges > MAX_ENUMERATION_EDGES:
                 raise parameter_error(
@@ -295,10 +325,14 @@ class NetworkReliability:
         check_choice(
             method, ("auto", "enumeration", "frontier"), param="method", func=func
         )
-        if self._terminals is not None:
-            m = self.n_edges
+        if self._terminals is not None or self.node_q is not None:
+            m = self.n_components
             detail = (
-                f"enumeration of the 2^{m} edge states (k-terminal: up to 22 links)"
+                f"enumeration of the 2^{m} link and node states (node failures: "
+                "up to 22)"
+                if self.node_q is not None
+                else f"enumeration of the 2^{m} edge states (k-terminal: up to 22 "
+                "links)"
             )
             return ExactCost("enumeration", 2**m, "exactly", detail)
         return exact_cost(self.network, self.source, self.target, method)
@@ -428,54 +462,19 @@ class NetworkReliability:
         >>> bool(res.relative_error < 0.1)
         True
         """
-        func = "NetworkReliability.estimate"
-        method = check_choice(
-            method,
-            ("auto", "cross-entropy", "turnip", "permutation", "splitting"),
-            param="method",
-            func=func,
-        )
-        n_samples = check_int_at_least(n_samples, param="n_samples", func=func, low=2)
-        n_iterations = check_int_at_least(
-            n_iterations, param="n_iterations", func=func, low=0
-        )
-        if n_final is None:
-            n_final = n_samples if method == "splitting" else 10 * n_samples
-        n_final = check_int_at_least(n_final, param="n_final", func=func, low=2)
-        alpha = check_real(
-            smoothing,
-            param="smoothing",
-            func=func,
-            low=0.0,
-            low_inclusive=False,
-            high=1.0,
-        )
-        confidence_level = check_confidence_level(confidence_level, func=func)
-        defensive = check_real(
-            defensive,
-            param="defensive",
-            func=func,
-            low=0.0,
-            high=1.0,
-            high_inclusive=False,
-        )
-        rng = np.random.default_rng(rng)
-        answer, _ = reduced_graph(self.network, self._terminal_nodes())
-        if answer is not None:  # perfect links join the terminals, or none can
-            name = "cross-entropy" if method == "auto" else method
-            return exact_result(answer, name, confidence_level)
-        if method in ("turnip", "permutation"):
-            return self._merge_estimate(method, n_final, confidence_level, rng)
-        if method == "splitting":
-            return splitting_estimate(
-                self.network, self._terminal_nodes(), n_samples, n_final, rng,
-                level=confidence_level,
-            )  # fmt: skip
-        notes = ["method='auto' ran cross-entropy"] if method == "auto" else []
-        return cross_entropy_estimate(
-            self, n_samples, n_iterations, n_final, alpha, defensive, notes,
+        return run_estimate(
+            self, n_samples, method, n_iterations, n_final, smoothing, defensive,
             confidence_level, rng,
         )  # fmt: skip
+
+    def _links_only(self, func):
+        if self.node_q is not None:
+            raise parameter_error(
+                func,
+                "node_q",
+                "None (this works on link failures only)",
+                _Shown("node failure probabilities"),
+            )
 
     def _terminal_nodes(self) -> list[int]:
         if self._terminals is not None:
@@ -490,18 +489,8 @@ class NetworkReliability:
             return None
         return self._terminal_nodes()
 
-    def _merge_estimate(self, method, n_orders, confidence_level, rng):
-        res = merge_process_estimate(
-            self.network,
-            self._terminal_nodes(),
-            n_orders,
-            rng,
-            turnip=method != "permutation",
-            level=confidence_level,
-        )
-        return res
-
     def cut_start(self) -> np.ndarray:
         """The starting failure probabilities of :meth:`estimate` (see its Notes)."""
+        self._links_only("NetworkReliability.cut_start")
         cuts = lightest_cuts(self.network, self._cut_terminals())
         return start_probabilities(self.q, *cuts)

@@ -25,6 +25,7 @@ import warnings
 
 import numpy as np
 
+from cemethod.problems.networks._nodes import node_graph
 from cemethod.problems.networks._splitting_numba import (
     connection_times,
     gibbs_sweeps,
@@ -45,15 +46,15 @@ def _seeds(rng, n):
     return rng.integers(0, 2**64, size=n, dtype=np.uint64, endpoint=False)
 
 
-def pilot_levels(graph, n_pilot, split, rng):
+def pilot_levels(graph, k, nodes, n_pilot, split, rng):
     """Levels ``gamma_1 < ... < gamma_T = 1`` from adaptive splitting: each is
     the ``1 - 1/split`` quantile of ``S`` among ``n_pilot`` chains conditioned
     on the level before (Botev et al. 2013, sec. 4.1). Returns ``(levels,
     sweeps)``."""
-    _n_nodes, edges, rates, is_terminal = graph
-    k = int(is_terminal.sum())
-    Y = rng.exponential(1.0 / rates, size=(n_pilot, rates.size))
-    S = connection_times(edges, Y, is_terminal, k)
+    rates = graph[1]
+    with np.errstate(divide="ignore"):
+        Y = rng.exponential(1.0 / rates, size=(n_pilot, rates.size))
+    S = connection_times(graph, Y, k, nodes)
     n_elite = math.ceil(n_pilot / split)
     levels, sweeps = [], 0
     while True:
@@ -68,17 +69,32 @@ def pilot_levels(graph, n_pilot, split, rng):
                 f"{float(split) ** -MAX_LEVELS:.0e}); use method='turnip'"
             )
         levels.append(gamma)
-        elite = Y[gamma < S]
-        Y = np.repeat(elite, split, axis=0)[:n_pilot]  # every elite, split times
-        Y = np.ascontiguousarray(Y[rng.permutation(Y.shape[0])])
-        gibbs_sweeps(edges, rates, Y, gamma, is_terminal, k, 1, _seeds(rng, 1)[0])
-        sweeps += Y.shape[0]
-        S = connection_times(edges, Y, is_terminal, k)
+        elite = Y[gamma < S]  # not empty: S is continuous beyond 0
+        # every elite about split times, then one Gibbs sweep each
+        Y = np.ascontiguousarray(elite[rng.permutation(n_pilot) % elite.shape[0]])
+        gibbs_sweeps(graph, Y, gamma, k, nodes, 1, _seeds(rng, 1)[0])
+        sweeps += n_pilot
+        S = connection_times(graph, Y, k, nodes)
 
 
-def splitting_estimate(net, terminals, n_pilot, n_runs, rng, *, level, split=2):
+def _kernel_graph(net, terminals, node_q):
+    """``(answer, graph)`` for the kernels (see ``_splitting_numba``)."""
+    if node_q is not None:
+        return node_graph(net, terminals, node_q)
+    answer, graph = reduced_graph(net, terminals)
+    if answer is not None:
+        return answer, None
+    _, edges, rates, is_terminal = graph
+    none = np.zeros(0, dtype=np.int64)
+    return None, (edges, rates, is_terminal, (none, none))
+
+
+def splitting_estimate(
+    net, terminals, n_pilot, n_runs, rng, *, level, node_q=None, notes=(), split=2
+):
     """A ``RareEventResult`` from ``n_runs`` independent runs of generalized
-    splitting with levels from a pilot of ``n_pilot`` chains."""
+    splitting with levels from a pilot of ``n_pilot`` chains (``node_q``: node
+    failure probabilities, or None)."""
     from cemethod.rare_event._result import (
         RareEventResult,
         _normal_interval,
@@ -86,16 +102,16 @@ def splitting_estimate(net, terminals, n_pilot, n_runs, rng, *, level, split=2):
     )
 
     start = time.perf_counter()
-    answer, graph = reduced_graph(net, terminals)
+    answer, graph = _kernel_graph(net, terminals, node_q)
     if answer is not None:
         return exact_result(answer, "splitting", level)
-    n_nodes, edges, rates, is_terminal = graph
-    k = int(is_terminal.sum())
-    levels, pilot_sweeps = pilot_levels(graph, n_pilot, split, rng)
+    nodes = node_q is not None
+    k = int(graph[2].sum())
+    levels, pilot_sweeps = pilot_levels(graph, k, nodes, n_pilot, split, rng)
     n_levels = levels.size
     budget = _RUNAWAY * split * n_levels + 100
     counts, sweeps, cut_short = splitting_counts(
-        edges, rates, levels, split, is_terminal, k, _seeds(rng, n_runs), budget
+        graph, levels, split, k, nodes, _seeds(rng, n_runs), budget
     )
     with np.errstate(divide="ignore"):
         log_terms = np.log(counts.astype(float)) - (n_levels - 1) * math.log(split)
@@ -104,10 +120,12 @@ def splitting_estimate(net, terminals, n_pilot, n_runs, rng, *, level, split=2):
     # (measured coverage 0.92-0.93 with 25 of 500 runs in the event).
     few = summary.n_hits < _MIN_HITS or summary.max_share > _MAX_SHARE
     notes = [
-        f"{n_runs} splitting runs on {n_nodes} nodes and {rates.size} links, "
+        *notes,
+        f"{n_runs} splitting runs on {graph[2].size} nodes and "
+        f"{graph[0].shape[0]} links{' (with node failures)' if nodes else ''}, "
         f"{n_levels} levels (split {split}) from a pilot of {n_pilot} chains, "
         f"{sweeps.mean():.1f} Gibbs sweeps and {summary.n_hits} runs reaching the "
-        "event"
+        "event",
     ]
     unreliable = few or bool(cut_short.any())
     if unreliable:

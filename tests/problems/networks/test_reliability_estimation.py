@@ -248,7 +248,9 @@ def test_failures_outside_the_listed_cuts_are_reported():
     assert notes == ["60.0% of the estimate from 600 failures outside the listed cuts"]
 
 
-@pytest.mark.parametrize("method", ["cross-entropy", "turnip", "permutation"])
+@pytest.mark.parametrize(
+    "method", ["cross-entropy", "turnip", "permutation", "splitting"]
+)
 def test_warnings_point_at_the_callers_line(method):
     rel = _dodecahedron(1e-3)
     with pytest.warns(RuntimeWarning) as caught:
