@@ -169,6 +169,13 @@ def run_reliability(args, out, progress):
             n, n_final=args.final_samples, method="turnip", rng=args.seed
         )
         label = "turnip estimate"
+    elif method == "splitting":
+        n = args.samples or 1000
+        progress.step("generalized splitting")
+        res = rel.estimate(
+            n, n_final=args.final_samples, method="splitting", rng=args.seed
+        )
+        label = "splitting estimate"
     elif method == "crude":
         progress.step("crude Monte Carlo")
         res = rel.crude_monte_carlo(args.samples or 100_000, rng=args.seed)

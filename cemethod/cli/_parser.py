@@ -173,13 +173,14 @@ def _reliability(sub):
     )
     p.add_argument(
         "--method",
-        choices=("auto", "exact", "ce", "turnip", "crude"),
+        choices=("auto", "exact", "ce", "turnip", "splitting", "crude"),
         default="auto",
         help="auto (default): the exact value when its estimated cost is "
         "within --max-states, and the CE estimate; exact: only the exact value "
         "(refused above --max-states); ce: only the CE estimate; turnip: the "
         "turnip estimate (permutation Monte Carlo, no cut list; --final-samples "
-        "orders); crude: crude Monte Carlo; e.g. --method turnip",
+        "orders); splitting: generalized splitting (--samples pilot chains, "
+        "--final-samples runs); crude: crude Monte Carlo; e.g. --method turnip",
     )
     p.add_argument(
         "--max-states",

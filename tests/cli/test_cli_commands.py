@@ -175,6 +175,19 @@ def test_reliability_all_terminal_matrix_with_crude_monte_carlo(tmp_path):
     assert abs(est["estimate"] - exact) < 4 * est["std_error"]
 
 
+def test_reliability_splitting_method(tmp_path):
+    matrix = tmp_path / "tri.csv"
+    matrix.write_text("0,0.1,0.1\n0.1,0,0.1\n0.1,0.1,0\n")
+    exact = 1 - (0.9**3 + 3 * 0.1 * 0.9**2)
+    proc, payload = run_json(
+        tmp_path, "reliability", matrix, "--method", "splitting", "--samples", 500,
+        inproc=True,
+    )  # fmt: skip
+    est = payload["estimate"]
+    assert est["method"] == "splitting" and "splitting estimate" in proc.stdout
+    assert abs(est["estimate"] - exact) < 4 * est["std_error"]
+
+
 # -- align --
 def _nw(a, b, match=1.0, mismatch=-1.0, gap=2.0, local=False):
     """Needleman-Wunsch (Smith-Waterman if local) with linear gaps, from scratch."""

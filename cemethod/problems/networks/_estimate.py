@@ -32,7 +32,7 @@ def _check_options(method, n_samples, n_iterations, n_final, smoothing, defensiv
         n_iterations, param="n_iterations", func=_FUNC, low=0
     )
     if n_final is None:
-        n_final = n_samples if method == "splitting" else 10 * n_samples
+        n_final = 10 * n_samples
     n_final = check_int_at_least(n_final, param="n_final", func=_FUNC, low=2)
     alpha = check_real(
         smoothing, param="smoothing", func=_FUNC, low=0.0, low_inclusive=False,

@@ -381,8 +381,8 @@ class NetworkReliability:
         Carlo without the turnip refinement (much noisier on rare events).
         ``"splitting"`` is generalized splitting (Botev, L'Ecuyer, Rubino,
         Simard & Tuffin 2013): ``n_samples`` pilot chains place the levels,
-        then ``n_final`` independent runs (default ``n_samples``) give an
-        unbiased estimate; no likelihood ratio, no cut list.
+        then ``n_final`` independent runs give an unbiased estimate; no
+        likelihood ratio, no cut list.
 
         Parameters
         ----------
@@ -399,8 +399,8 @@ class NetworkReliability:
             CE updates of ``p`` (CE only).
         n_final : int, optional
             Samples of the final importance-sampling run, orders drawn by
-            turnip and permutation Monte Carlo (default ``10 * n_samples``), or
-            splitting runs (default ``n_samples``).
+            turnip and permutation Monte Carlo, or splitting runs (default
+            ``10 * n_samples``).
         smoothing : float, default=0.7
             ``alpha`` of the update ``p <- alpha p_new + (1 - alpha) p``
             (de Boer et al. 2005, eq. (12)).

@@ -143,7 +143,8 @@ def coverage(n_seeds):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for seed in range(n_seeds):  # 1000 runs (300: coverage 0.89, 41% flagged)
-            ci = rel.estimate(1000, method="splitting", rng=seed).confidence_interval
+            res = rel.estimate(1000, method="splitting", n_final=1000, rng=seed)
+            ci = res.confidence_interval
             inside.append(ci.low <= exact <= ci.high)
     return np.mean(inside)
 
