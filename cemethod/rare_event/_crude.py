@@ -90,10 +90,18 @@ def _log_terms(X, s, target, nominal, proposal):
     return out
 
 
-def _finish(summary, scorer, family, levels, notes, level, method, start):
-    """Assemble the result; warn when the weights are degenerate."""
+def _finish(summary, scorer, family, levels, notes, level, method, start, causes=()):
+    """Assemble the result; warn when the weights are degenerate or one of the
+    ``causes`` (notes of other diagnostics) says the error bar is not to be
+    trusted. Then the interval of an importance-sampling estimate is withheld:
+    ``[0, 1]``, as the normal interval rests on weights that do not support it.
+    """
+    unreliable = summary.degenerate or bool(causes)
     if summary.degenerate:
         note = _degeneracy_note(summary)
+        warnings.warn(note, RuntimeWarning, stacklevel=3)
+        notes.append(note)
+    for note in causes:
         warnings.warn(note, RuntimeWarning, stacklevel=3)
         notes.append(note)
     if scorer.n_failures:
@@ -107,6 +115,9 @@ def _finish(summary, scorer, family, levels, notes, level, method, start):
         interval = ConfidenceInterval(
             0.0, 1.0 - ((1.0 - level) / 2) ** (1.0 / n), level
         )
+    elif unreliable and summary.n_hits and method != "crude":
+        interval = ConfidenceInterval(0.0, 1.0, level)
+        notes.append("the confidence interval is withheld ([0, 1])")
     else:
         interval = _normal_interval(summary, level)
     head = (
@@ -124,7 +135,7 @@ def _finish(summary, scorer, family, levels, notes, level, method, start):
         family=family,
         effective_sample_size=summary.effective_sample_size,
         method=method,
-        degenerate_weights=summary.degenerate,
+        degenerate_weights=unreliable,
         message="; ".join(n.rstrip(".") for n in [head, *notes]) + ".",
         elapsed=time.perf_counter() - start,
         log_estimate=summary.log_estimate,

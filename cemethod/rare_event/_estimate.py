@@ -24,6 +24,7 @@ from cemethod._validation import (
     parameter_error,
 )
 from cemethod.optimize._evaluation import BatchEvaluator
+from cemethod.rare_event._collapse import missed_note, missed_share
 from cemethod.rare_event._crude import (
     _check_bool,
     _check_common,
@@ -334,6 +335,10 @@ def estimate_rare_event(
                 f"the last level's {s_last.size} samples are pooled with the final run"
             )
     summary = _term_summary(groups)
+    share, n_out = missed_share(
+        run.hits, family, run.family, summary.log_estimate, n_final
+    )
+    causes = [note] if (note := missed_note(share, n_out)) else []
     if delta:
         run.notes.append(
             f"screening reset {n_screened(run.frozen)} parameters to nominal"
@@ -347,4 +352,5 @@ def estimate_rare_event(
         confidence_level,
         label,
         start,
+        causes,
     )

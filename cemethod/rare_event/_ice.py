@@ -136,7 +136,7 @@ def improved_levels(
         proposal = run.family
         X, s = scorer(proposal, n_samples, rng)
         run.last_sample = (X, s, proposal)
-        run.pool.add(X, s, proposal)
+        run.add_level(X, s, proposal, target)
         G = target - s
         previous, fraction = fraction, float(np.mean(G <= 0))
         if _converged(G, sigma, delta_cov):

@@ -38,6 +38,13 @@ class LevelRun:
     reached: bool = False
     # Every level sample (a SamplePool), for the refits of a staged final run.
     pool: object = None
+    # (samples in the event, sampler, level size) per level, for _collapse.
+    hits: list = field(default_factory=list)
+
+    def add_level(self, X, s, proposal, target):
+        """Record a level's sample (the pool, and its samples in the event)."""
+        self.pool.add(X, s, proposal)
+        self.hits.append((X[s >= target], proposal, X.shape[0]))
 
 
 def scaled_weights(log_w, what, proposal):
@@ -107,7 +114,7 @@ def multilevel(
     for _ in range(max_levels):
         proposal = run.family
         X, s = scorer(proposal, n, rng)
-        run.pool.add(X, s, proposal)
+        run.add_level(X, s, proposal, target)
         level = _next_level(s, previous, target, max(1, math.ceil(rho * n)), min_elite)
         if level is None:
             if n >= _MAX_GROWTH * n_samples:

@@ -78,10 +78,14 @@ class RareEventResult:
     degenerate_weights : bool
         True when a few weights dominate the estimate (effective sample size
         below 30, one term above 20% of the sum, or a Pareto k-hat above its
-        threshold) or no sample reached ``gamma``: ``std_error`` is then itself
-        unreliable. (A small *fraction* ``ESS / n`` is not flagged: ``n / ESS =
-        1 + CV^2`` with ``CV`` the per-sample relative error, which
-        ``relative_error`` already reports.)
+        threshold), no sample reached ``gamma``, or the level samples put a
+        tenth of the estimate or more where the final sampler almost never
+        draws (a failure region lost during the levels; ``_collapse``):
+        ``std_error`` is then itself unreliable, and the interval of an
+        importance-sampling estimate is withheld (``[0, 1]``). (A small
+        *fraction* ``ESS / n`` is not flagged: ``n / ESS = 1 + CV^2`` with
+        ``CV`` the per-sample relative error, which ``relative_error``
+        already reports.)
     message : str
         What happened, warnings included.
     elapsed : float
