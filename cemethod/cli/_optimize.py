@@ -149,13 +149,28 @@ def run_maxcut(args, out, progress):
         f"{problem.total_weight:g} (read as {fmt})",
         flush=True,
     )
-    tabu = getattr(args, "tabu", False)
-    if tabu and args.polish:
-        raise InputError("--tabu and --polish are two modes: give one of them")
+    modes = [
+        name
+        for name, given in (
+            ("--tabu", getattr(args, "tabu", False)),
+            ("--polish", args.polish),
+            ("--pure-ce", getattr(args, "pure_ce", False)),
+        )
+        if given
+    ]
+    if len(modes) > 1:
+        raise InputError(f"{' and '.join(modes)} are two modes: give one of them")
+    tabu = not (args.polish or getattr(args, "pure_ce", False))  # the default
     defaults = problem.tabu_options() if tabu else problem.default_options()
     opts = optimizer_options(args, defaults)
     if tabu:
-        _no_workers_with(args, "--tabu")
+        _no_workers_with(
+            args,
+            "--tabu"
+            if modes
+            else "the default mode (--tabu; "
+            "give --pure-ce to evaluate the cuts in parallel)",
+        )
         res = problem.solve(
             polish="tabu", rng=args.seed, callback=progress.callback, **opts
         )

@@ -98,7 +98,8 @@ def _brute_force_cut(W):
 def test_maxcut_de_boer_example_is_28(tmp_path, name):
     W = np.loadtxt(CLI / "maxcut5.csv", delimiter=",")
     assert _brute_force_cut(W) == 28.0  # de Boer et al. (2005), Section 3.1
-    workers = ["--workers", 2] if name.endswith(".txt") else []
+    # pure CE: the default tabu mode runs in one process
+    workers = ["--workers", 2, "--pure-ce"] if name.endswith(".txt") else []
     proc, payload = run_json(
         tmp_path,
         "maxcut",

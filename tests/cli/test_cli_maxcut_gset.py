@@ -121,3 +121,15 @@ def test_tabu_mode_on_g12_lands_near_the_best_known_cut(tmp_path, capsys):
     assert 540 <= cut <= 556
     code, captured = _main(["maxcut", G12, "--tabu", "--polish"], capsys)
     assert code == 2 and "--tabu and --polish" in captured.err
+    code, captured = _main(["maxcut", G12, "--workers", 2], capsys)
+    assert code == 2 and "give --pure-ce" in captured.err
+
+
+def test_default_mode_is_tabu_and_pure_ce_is_an_option(tmp_path):
+    out = tmp_path / "cut.json"
+    argv = ["maxcut", G12, "--seed", 0, "--time-limit", 2, "--json", out]
+    assert main([str(a) for a in argv]) == 0
+    assert json.loads(out.read_text())["cut"] >= 540  # the tabu mode's level
+    argv = ["maxcut", G12, "--pure-ce", "--seed", 0, "--json", out]
+    assert main([str(a) for a in argv]) == 0
+    assert json.loads(out.read_text())["cut"] < 540  # pure CE: about 16% below
