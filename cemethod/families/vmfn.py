@@ -336,14 +336,18 @@ class VonMisesFisherNakagami(ArrayFamily):
         until the weighted log-likelihood changes by less than ``1e-10``
         (relative) or 200 iterations. Unlike a seeded random k-means++, the
         start depends on the weighted empirical distribution only, so integer
-        weights act exactly as repetition and no generator is needed.
+        weights act exactly as repetition and no generator is needed (repeated
+        rows are merged first, their weights summed).
         """
         x, w = check_fit_data(x, weights, self.dim, f"{_FUNC}.fit")
         keep = w > 0
         x, w = x[keep], w[keep]
+        K = self.n_components
+        if K > 1:  # repeated rows as one row of the summed weight
+            x, inverse = np.unique(x, axis=0, return_inverse=True)
+            w = np.bincount(inverse.ravel(), weights=w, minlength=len(x))
         r, r2, safe = self._polar(x)
         a = x / safe[:, None]  # a row at the origin has direction 0
-        K = self.n_components
         if K == 1:
             return self._assemble([self._m_step(a, r2, w, 0)])
         resp = self._seed(a, w, K)
