@@ -163,19 +163,31 @@ def wood_cosines(kappa: float, d: int, n: int, rng) -> np.ndarray:
     return w_out, s_out
 
 
-def vmf_sample(mu: np.ndarray, kappa: float, n: int, rng) -> np.ndarray:
-    """``n`` unit vectors from ``vMF(mu, kappa)``: uniform (normalized normal
-    draws) at ``kappa = 0``, ``mu`` itself at ``kappa = inf``, Wood otherwise."""
+def vmf_sample(mu: np.ndarray, kappa: float, n: int, rng, scale) -> np.ndarray:
+    """``scale[i] * a_i`` for ``n`` unit vectors ``a_i ~ vMF(mu, kappa)``: uniform
+    (normalized normal draws) at ``kappa = 0``, ``mu`` itself at ``kappa =
+    inf``, Wood's cosine plus a uniform direction orthogonal to ``mu``
+    otherwise. Written as one scaling of the normal draws plus a rank-one
+    update, so that large ``(n, d)`` batches make a single temporary."""
     d = mu.size
     if math.isinf(kappa):
-        return np.repeat(mu[None, :], n, axis=0)
+        return np.outer(scale, mu)
     g = rng.standard_normal((n, d))
+    sq = np.einsum("ij,ij->i", g, g)
     if kappa == 0:
-        return g / np.linalg.norm(g, axis=1, keepdims=True)
+        g *= (scale / np.sqrt(sq))[:, None]
+        return g
     w, s = wood_cosines(kappa, d, n, rng)
-    g -= np.outer(g @ mu, mu)  # uniform direction orthogonal to mu
-    g /= np.linalg.norm(g, axis=1, keepdims=True)
-    return w[:, None] * mu + np.sqrt(s)[:, None] * g
+    p = g @ mu
+    perp2 = sq - p * p  # |g - (g.mu) mu|^2
+    close = perp2 <= 1e-6 * sq  # cancellation: recompute those rows
+    if close.any():
+        rows = g[close] - np.outer(p[close], mu)
+        perp2[close] = np.einsum("ij,ij->i", rows, rows)
+    coef = scale * np.sqrt(s / perp2)
+    g *= coef[:, None]
+    g += np.outer(scale * w - coef * p, mu)
+    return g
 
 
 def nakagami_sample(m: float, omega: float, n: int, rng) -> np.ndarray:

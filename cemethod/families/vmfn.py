@@ -240,9 +240,10 @@ class VonMisesFisherNakagami(ArrayFamily):
         for k, c in enumerate(counts):
             if c == 0:
                 continue
-            a = vmf_sample(self.mu[k], float(self.kappa[k]), int(c), rng)
             r = nakagami_sample(float(self.m[k]), float(self.omega[k]), int(c), rng)
-            out[start : start + c] = r[:, None] * a
+            out[start : start + c] = vmf_sample(
+                self.mu[k], float(self.kappa[k]), int(c), rng, r
+            )
             start += c
         if self.n_components > 1:
             out = out[rng.permutation(n)]
