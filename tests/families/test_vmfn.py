@@ -419,3 +419,32 @@ def test_ice_linear_limit_state_high_dimension(d, n, seed):
     exact = stats.norm.sf(beta)
     assert abs(res.estimate - exact) <= 4 * res.std_error
     assert res.relative_error < 0.5
+
+
+def _two_sided(beta, d, n, k, seed):
+    def score(x):
+        return np.abs(x.sum(axis=1)) / math.sqrt(x.shape[1])
+
+    fam = VMFN.standard_normal(d, n_components=k)
+    return estimate_rare_event(score, beta, fam, method="ice", n_samples=n, rng=seed)
+
+
+def test_ice_mixture_of_two_finds_both_failure_modes():
+    # P(|x.e| >= beta) = 2 Phi(-beta): two opposite design points, which one
+    # component cannot cover (it finds one and misses half the probability).
+    beta, d = 4.5, 50
+    exact = 2 * stats.norm.sf(beta)
+    res = _two_sided(beta, d, 1000, 2, 0)
+    assert abs(res.estimate - exact) <= 4 * res.std_error
+    cos = np.sort(res.family.mu @ (np.ones(d) / math.sqrt(d)))
+    assert cos[0] < -0.9 and cos[1] > 0.9
+    np.testing.assert_allclose(res.family.weights, 0.5, atol=0.1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_ice_mixture_of_two_in_dimension_100(seed):
+    beta = 4.5
+    exact = 2 * stats.norm.sf(beta)
+    res = _two_sided(beta, 100, 2000, 2, seed)
+    assert abs(res.estimate - exact) <= 4 * res.std_error
