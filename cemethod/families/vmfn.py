@@ -3,7 +3,7 @@ standard normal spaces.
 
 Papaioannou, Geyer & Straub (2019), "Improved cross entropy-based importance
 sampling with a flexible mixture model", Reliability Engineering & System
-Safety 191, 106564, sec. 4: write ``x = r a`` with the radius ``r = |x|`` and
+Safety 191, 106564: write ``x = r a`` with the radius ``r = |x|`` and
 the direction ``a = x / r``; each component draws ``r ~ Nakagami(m, Omega)``
 and, independently, ``a ~ vMF(mu, kappa)`` on the unit sphere ``S^{d-1}``. Its
 ``4 + d`` parameters per component do not grow with ``d^2`` as a covariance
@@ -104,16 +104,28 @@ class VonMisesFisherNakagami(ArrayFamily):
 
     Notes
     -----
-    ``fit`` is the M-step of Papaioannou et al. (2019), sec. 4.2, inside a
+    ``fit`` is the M-step of Papaioannou et al. (2019), inside a
     weighted EM for ``K > 1``: ``mu`` is the normalized weighted resultant of
     the directions, ``kappa`` the approximation of Banerjee, Dhillon, Ghosh &
     Sra (2005) ``rbar (d - rbar^2) / (1 - rbar^2)`` to the MLE,
     ``Omega`` the weighted mean of ``r^2`` and ``m = Omega^2 / Var(r^2)``
     (moments) floored at ``0.5``. It is therefore an approximate weighted MLE
     (consistent for ``Omega`` and ``m``; ``kappa`` is off the MLE by the
-    approximation's relative error, below 1% for ``d >= 10``). ``smooth``
-    mixes the natural parameters: ``kappa mu``, ``m`` and ``m / Omega``, and
-    the mixture weights, component by component.
+    approximation's relative error, at most 5% for ``d = 3``, 1.7% for
+    ``d = 10`` and 0.2% for ``d = 100``). ``smooth`` mixes the natural
+    parameters: ``kappa mu``, ``m`` and ``m / Omega``, and the mixture
+    weights, component by component.
+
+    In high dimension the weighted resultant of a few hundred effective
+    samples is mostly noise (its squared length is about ``sum w_i^2`` even
+    for uniform directions), so an early iCE level may fit a spurious
+    concentration ``kappa ~ d / sqrt(ESS)`` in a wrong direction, and the next
+    levels inherit degenerate weights. Averaging the natural parameters over
+    levels cancels much of that noise: for the linear limit state in
+    ``d = 1000`` (``P = 3.4e-6``), ``estimate_rare_event(..., method="ice",
+    n_samples=2000)`` failed on 5 of 5 seeds and was within one reported
+    error of the truth on 5 of 5 with
+    ``smoothing=0.5``.
 
     Examples
     --------
