@@ -124,8 +124,7 @@ class VonMisesFisherNakagami(ArrayFamily):
     levels cancels much of that noise: for the linear limit state in
     ``d = 1000`` (``P = 3.4e-6``), ``estimate_rare_event(..., method="ice",
     n_samples=2000)`` failed on 5 of 5 seeds and was within one reported
-    error of the truth on 5 of 5 with
-    ``smoothing=0.5``.
+    error of the truth on 5 of 5 with ``smoothing=0.5``.
 
     Examples
     --------
