@@ -14,6 +14,7 @@ from cemethod.families.permutation import Permutation
 from cemethod.families.product import Product
 from cemethod.families.scale import Exponential, Gamma
 from cemethod.families.truncated import TruncatedGaussian
+from cemethod.families.vmfn import VonMisesFisherNakagami
 
 __all__ = [
     "Bernoulli",
@@ -26,4 +27,5 @@ __all__ = [
     "Product",
     "SamplingFamily",
     "TruncatedGaussian",
+    "VonMisesFisherNakagami",
 ]
