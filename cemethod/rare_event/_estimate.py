@@ -38,6 +38,7 @@ from cemethod.rare_event._levels import multilevel
 from cemethod.rare_event._refine import staged_final_run
 from cemethod.rare_event._result import _term_summary
 from cemethod.rare_event._screening import check_screenable, n_screened, screen
+from cemethod.rare_event._subset import estimate_subset
 
 __all__ = ["crude_monte_carlo", "estimate_rare_event"]
 
@@ -252,9 +253,15 @@ def estimate_rare_event(
     gamma, direction, confidence_level = _check_common(
         score, gamma, direction, confidence_level, _FUNC
     )
-    _check_family(family, _FUNC, ("sample", "log_pdf", "fit"))
+    method = check_choice(method, ("ce", "ice", "subset"), param="method", func=_FUNC)
     n_samples = check_int_at_least(n_samples, param="n_samples", func=_FUNC, low=2)
     rho = check_open_unit(elite_fraction, param="elite_fraction", func=_FUNC)
+    max_levels = check_int_at_least(max_levels, param="max_levels", func=_FUNC, low=1)
+    sign = 1.0 if direction == "greater" else -1.0
+    if method == "subset":
+        options = dict(locals())  # the arguments, checked or not
+        return estimate_subset(score, sign * gamma, family, options, _FUNC)
+    _check_family(family, _FUNC, ("sample", "log_pdf", "fit"))
     n_final = n_samples if n_final is None else n_final
     n_final = check_int_at_least(n_final, param="n_final", func=_FUNC, low=2)
     smoothing = check_real(
@@ -265,10 +272,8 @@ def estimate_rare_event(
         low_inclusive=False,
         high=1.0,
     )
-    max_levels = check_int_at_least(max_levels, param="max_levels", func=_FUNC, low=1)
     reuse = _check_bool(reuse_level_samples, param="reuse_level_samples", func=_FUNC)
     delta = _check_screening(screening, family)
-    method = check_choice(method, ("ce", "ice"), param="method", func=_FUNC)
     target_cov = check_real(
         target_cov, param="target_cov", func=_FUNC, low=0.0, low_inclusive=False
     )
@@ -285,7 +290,6 @@ def estimate_rare_event(
             final_refits,
         )
     rng = np.random.default_rng(rng)
-    sign = 1.0 if direction == "greater" else -1.0
     target = sign * gamma
     # The level loop, its name, and the factor giving the reported levels: the
     # CE levels are scores (negated internally for direction="less"), the iCE
