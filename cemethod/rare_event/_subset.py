@@ -19,8 +19,23 @@ per step.
 
 The coefficient of variation is that of Au & Beck (2001, eq. (27)-(29)):
 ``delta_j^2 = (1 - p_j) / (N p_j) (1 + gamma_j)`` with ``gamma_j`` from the
-autocorrelation of the indicators ``1{S >= b_j}`` along the chains, and
-``delta^2 = sum_j delta_j^2``.
+autocorrelation of the indicators ``1{S >= b_j}`` along the chains (0 at the
+first, independent level), and ``delta^2 = sum_j delta_j^2``, which assumes
+the conditional estimates ``p_j`` of different levels uncorrelated. They are
+not quite (a level's seeds, thresholds and chains depend on the one before),
+so ``delta`` is somewhat optimistic: over 400-1,000 seeds on linear limit
+states (d = 10 to 1,000) the mean reported ``delta`` is 10-20% below the
+empirical relative RMSE. The message also gives the bound for fully
+correlated levels, ``sum_j delta_j`` (Au & Beck 2001, eq. (30)), about twice
+as large, far too pessimistic there.
+
+The interval is log-normal: ``log l`` normal around ``log P_hat`` with
+variance ``log(1 + delta^2)``. Measured on the same cases (95%): the
+log-normal interval covers 92% of the time and misses about as often on
+either side (4% each); the normal one ``P_hat -+ 1.96 delta P_hat`` covers
+about 90% and misses almost only above (the estimate is skewed to the right:
+a small estimate comes with a small error bar), and a median-corrected
+log-normal interval did no better.
 """
 
 from __future__ import annotations
