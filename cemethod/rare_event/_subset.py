@@ -289,7 +289,8 @@ def subset_result(levels, note, scorer, n, family, sign, level, start):
                 else ""
             )
         )
-        warnings.warn(note, RuntimeWarning, stacklevel=3)
+        # user -> estimate_rare_event -> estimate_subset -> here
+        warnings.warn(note, RuntimeWarning, stacklevel=4)
         notes.append(note)
     degenerate = final.n_hits < _MIN_HITS
     if degenerate and note is None:

@@ -217,7 +217,7 @@ def test_defaults_spelled_out_are_accepted():
 
 def test_max_levels_too_small_warns_and_says_so():
     problem = LinearLimitState(10, 4.753)  # 1e-6: six levels of p0 = 0.1
-    with pytest.warns(RuntimeWarning, match="max_levels = 2"):
+    with pytest.warns(RuntimeWarning, match="max_levels = 2") as record:
         res = ce.estimate_rare_event(
             problem,
             problem.gamma,
@@ -226,6 +226,7 @@ def test_max_levels_too_small_warns_and_says_so():
             max_levels=2,
             rng=0,
         )
+    assert [w.filename for w in record] == [__file__]  # the caller's line
     assert "not reached" in res.message
     assert res.levels[-1] < problem.gamma and len(res.levels) == 1
     assert not res.reliable
@@ -254,6 +255,22 @@ def test_max_levels_one_level_short_keeps_a_valid_estimate():
     assert len(res.levels) == 4 and res.levels[-1] < problem.gamma
     assert 20 < res.estimate / 1e-4 * 2000 < 120  # the hits of the last level
     assert _close(res, problem.exact, k=4.0)
+
+
+def test_a_level_that_does_not_advance_warns():
+    # floor(x_1) capped at 2: the levels climb to 2, where every state ties
+    family = Gaussian(np.zeros(3), 1.0)
+    with pytest.warns(RuntimeWarning, match="did not advance"):
+        res = ce.estimate_rare_event(
+            lambda x: np.minimum(np.floor(x[:, 0]), 2.0),
+            3.0,
+            family,
+            method="subset",
+            rng=0,
+        )
+    assert res.estimate == 0.0 and not res.reliable
+    assert res.levels[-1] == 2.0
+    assert res.confidence_interval.high == pytest.approx(stats.norm.sf(2), rel=0.3)
 
 
 def test_nan_scores_follow_on_error():
