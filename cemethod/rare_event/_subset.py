@@ -17,17 +17,18 @@ group of ``ceil(p_a N_s)`` chains (``p_a = 0.1``, ``N_s`` seeds), ``log lambda
 next level. The chains of a group run side by side, one batch of candidates
 per step.
 
-The coefficient of variation is that of Au & Beck (2001, eq. (27)-(29)):
+The coefficient of variation is that of Au & Beck (2001):
 ``delta_j^2 = (1 - p_j) / (N p_j) (1 + gamma_j)`` with ``gamma_j`` from the
 autocorrelation of the indicators ``1{S >= b_j}`` along the chains (0 at the
-first, independent level), and ``delta^2 = sum_j delta_j^2``, which assumes
-the conditional estimates ``p_j`` of different levels uncorrelated. They are
-not quite (a level's seeds, thresholds and chains depend on the one before),
-so ``delta`` is somewhat optimistic: over 400-1,000 seeds on linear limit
-states (d = 10 to 1,000) the mean reported ``delta`` is 10-20% below the
-empirical relative RMSE. The message also gives the bound for fully
-correlated levels, ``sum_j delta_j`` (Au & Beck 2001, eq. (30)), about twice
-as large, far too pessimistic there.
+first, independent level; a negative estimate, noise, is set to 0), and
+``delta^2 = sum_j delta_j^2``, which assumes the conditional estimates
+``p_j`` of different levels uncorrelated. They are not quite (a level's
+seeds, thresholds and chains depend on the one before), so ``delta`` is
+somewhat optimistic: over 400-1,000 seeds on linear limit states (d = 10 to
+1,000) the mean reported ``delta`` is 10-20% below the empirical relative
+RMSE. The message also gives the bound for fully correlated levels, ``sum_j
+delta_j`` (Au & Beck 2001), about twice as large, far too
+pessimistic there.
 
 The interval is log-normal: ``log l`` normal around ``log P_hat`` with
 variance ``log(1 + delta^2)``. Measured on the same cases (95%): the
@@ -91,7 +92,7 @@ def standard_normal_map(family, func):
 
 
 def correlation_factor(indicator, lengths, p):
-    """``gamma_j`` of Au & Beck (2001, eq. (29)) from chains of indicators.
+    """``gamma_j`` of Au & Beck (2001) from chains of indicators.
 
     ``indicator`` has shape ``(n_chains, max(lengths))`` (entries past a
     chain's length are ignored); ``R(k)`` is the mean of ``I_t I_{t+k}`` over
@@ -149,6 +150,7 @@ def _acs_level(evaluate, U0, s0, b, lam, n, rng):
     s = np.empty(n)
     U[chains.start], s[chains.start] = U0, s0
     sigma0 = U0.std(axis=0, ddof=1) if n_seeds > 1 else np.ones(dim)
+    sigma0[sigma0 == 0] = 1.0  # seeds that all agree there: no scale to learn
     group = max(1, math.ceil(_ADAPT_FRACTION * n_seeds))
     rates = []
     for i, first in enumerate(range(0, n_seeds, group), start=1):
@@ -185,10 +187,14 @@ class _Level:
         self.n_hits = int(hit.sum())
         self.p = self.n_hits / s.size
         self.acceptance = acceptance
+        # A negative estimate is noise (the chains repeat rejected states):
+        # never less variance than independent samples.
         self.gamma = (
             0.0
             if chains is None
-            else correlation_factor(chains.padded(hit), chains.lengths, self.p)
+            else max(
+                0.0, correlation_factor(chains.padded(hit), chains.lengths, self.p)
+            )
         )
         self.cov2 = (
             (1.0 - self.p) / (s.size * self.p) * (1.0 + self.gamma)
