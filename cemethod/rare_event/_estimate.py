@@ -236,9 +236,9 @@ def estimate_rare_event(
     is off by orders of magnitude. ``relative_error`` is the coefficient of
     variation of Au & Beck (2001), the levels' own variances inflated by the
     correlation along the chains and summed as if the levels were
-    uncorrelated, which they are not quite: over many seeds it is 10-20%
+    uncorrelated, which they are not quite: over many seeds it is 13-20%
     below the empirical relative error, and the 95% interval (log-normal,
-    ``log l`` normal with variance ``log(1 + cov^2)``) covers about 92% of
+    ``log l`` normal with variance ``log(1 + cov^2)``) covers about 90% of
     the time. ``levels`` holds the thresholds ``b_j`` and ``gamma``;
     ``family`` is the nominal; ``effective_sample_size`` is the smallest
     ``N / (1 + gamma_j)`` over the levels (``gamma_j`` the chains'

@@ -24,16 +24,16 @@ first, independent level; a negative estimate, noise, is set to 0), and
 ``delta^2 = sum_j delta_j^2``, which assumes the conditional estimates
 ``p_j`` of different levels uncorrelated. They are not quite (a level's
 seeds, thresholds and chains depend on the one before), so ``delta`` is
-somewhat optimistic: over 400-1,000 seeds on linear limit states (d = 10 to
-1,000) the mean reported ``delta`` is 10-20% below the empirical relative
+somewhat optimistic: over 200-1,000 seeds on linear limit states (d = 10 to
+1,000) the mean reported ``delta`` is 13-20% below the empirical relative
 RMSE. The message also gives the bound for fully correlated levels, ``sum_j
 delta_j`` (Au & Beck 2001), about twice as large, far too
 pessimistic there.
 
 The interval is log-normal: ``log l`` normal around ``log P_hat`` with
 variance ``log(1 + delta^2)``. Measured on the same cases (95%): the
-log-normal interval covers 92% of the time and misses about as often on
-either side (4% each); the normal one ``P_hat -+ 1.96 delta P_hat`` covers
+log-normal interval covers 89-92% of the time and misses about as often on
+either side (d = 10 and 100: 4% each); the normal one ``P_hat -+ 1.96 delta P_hat`` covers
 about 90% and misses almost only above (the estimate is skewed to the right:
 a small estimate comes with a small error bar), and a median-corrected
 log-normal interval did no better.
