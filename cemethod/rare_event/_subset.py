@@ -33,10 +33,10 @@ pessimistic there.
 The interval is log-normal: ``log l`` normal around ``log P_hat`` with
 variance ``log(1 + delta^2)``. Measured on the same cases (95%): the
 log-normal interval covers 89-92% of the time and misses about as often on
-either side (d = 10 and 100: 4% each); the normal one ``P_hat -+ 1.96 delta P_hat`` covers
-about 90% and misses almost only above (the estimate is skewed to the right:
-a small estimate comes with a small error bar), and a median-corrected
-log-normal interval did no better.
+either side (d = 10 and 100: 4% each); the normal one, ``P_hat -+ 1.96 delta
+P_hat``, covers about 90% and misses almost only above (the estimate is
+skewed to the right: a small estimate comes with a small error bar), and a
+median-corrected log-normal interval did no better.
 """
 
 from __future__ import annotations
