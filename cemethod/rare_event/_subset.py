@@ -349,8 +349,7 @@ def _is_default(value, default):
 
 def estimate_subset(score, target, family, options, func):
     """``estimate_rare_event(..., method="subset")`` once the shared options
-    are checked; ``options`` holds the rest of its arguments."""
-    start = time.perf_counter()
+    are checked; ``options`` holds its arguments and checked values."""
     for name, default in _UNUSED.items():
         value = options[name]
         if not _is_default(value, default):
@@ -374,7 +373,7 @@ def estimate_subset(score, target, family, options, func):
             dim,
             target,
             n,
-            options["elite_fraction"],
+            options["rho"],
             options["max_levels"],
             np.random.default_rng(options["rng"]),
         )
@@ -386,5 +385,5 @@ def estimate_subset(score, target, family, options, func):
         family,
         options["sign"],
         options["confidence_level"],
-        start,
+        options["start"],
     )
