@@ -1,5 +1,5 @@
 """Rare-event estimation: estimate_rare_event, its level loops (CE, improved CE,
-screening), crude Monte Carlo and the results.
+screening), subset simulation, crude Monte Carlo and the results.
 
 Imports the families, the batch evaluation of cemethod.optimize and
 cemethod._validation only.

@@ -75,10 +75,14 @@ class _Scorer:
 
     def __call__(self, family, n, rng):
         X = family.sample(n, rng)
+        return X, self.evaluate(X)
+
+    def evaluate(self, X):
+        """The signed scores of the rows of ``X``, counted."""
         values, failures = self.evaluator(X)
-        self.n_evaluations += n
+        self.n_evaluations += X.shape[0]
         self.n_failures += failures
-        return X, self.sign * values
+        return self.sign * values
 
 
 def _log_terms(X, s, target, nominal, proposal):

@@ -4,7 +4,8 @@
 de Boer, Kroese, Mannor & Rubinstein (2005), Algorithm 2.1 (Rubinstein &
 Kroese 2004) or the improved CE method of Papaioannou, Geyer & Straub (2019)
 (``_rare_ice``), followed by an importance-sampling run from the last family,
-in one go or in stages refit on the pooled hits (``_rare_refine``).
+in one go or in stages refit on the pooled hits (``_rare_refine``); or, for
+Gaussian inputs, by subset simulation (``_subset``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from cemethod.rare_event._levels import multilevel
 from cemethod.rare_event._refine import staged_final_run
 from cemethod.rare_event._result import _term_summary
 from cemethod.rare_event._screening import check_screenable, n_screened, screen
+from cemethod.rare_event._subset import estimate_subset
 
 __all__ = ["crude_monte_carlo", "estimate_rare_event"]
 
@@ -81,7 +83,7 @@ def estimate_rare_event(
     target_cov=1.5,
     rng=None,
 ):
-    """Estimate ``P(S(X) >= gamma)`` by multilevel cross-entropy importance sampling.
+    """Estimate ``P(S(X) >= gamma)`` by CE importance sampling or subset simulation.
 
     With ``X ~ f(.; u)`` (the nominal ``family``), the multilevel CE algorithm
     (de Boer, Kroese, Mannor & Rubinstein 2005, Algorithm 2.1; Rubinstein &
@@ -156,7 +158,7 @@ def estimate_rare_event(
         terms) is exactly unbiased and its variance is the sum of the stages'
         own variances. Pays when the last level's family is noisy: many
         parameters, or a small ``n_samples``.
-    method : {"ce", "ice"}, default="ce"
+    method : {"ce", "ice", "subset"}, default="ce"
         ``"ce"``: the multilevel CE levels (elite samples, see Notes).
         ``"ice"``: the improved CE method of Papaioannou, Geyer & Straub
         (2019): the elite indicator is replaced by a smoothed one,
@@ -165,6 +167,15 @@ def estimate_rare_event(
         mixture of their samplers), and the levels stop when the family fits
         the event well enough (see Notes). Far less noisy than ``"ce"`` when
         the family has many parameters.
+        ``"subset"``: subset simulation (Au & Beck 2001) with adaptive
+        conditional sampling (Papaioannou et al. 2015), no importance
+        sampling: for Gaussian inputs in high dimension, where the CE
+        families fail (see Notes). ``family`` must then be a ``Gaussian`` or
+        ``MultivariateGaussian``; ``n_samples`` is the sample size per level,
+        ``elite_fraction`` the conditional probability ``p0`` of a level,
+        ``max_levels`` the most levels; ``n_final``, ``smoothing``,
+        ``reuse_level_samples``, ``screening``, ``final_refits`` and
+        ``target_cov`` must keep their defaults.
     target_cov : float, default=1.5
         ``delta`` of ``method="ice"``: the coefficient of variation of the
         weights between consecutive smoothed targets, and the convergence
@@ -212,6 +223,33 @@ def estimate_rare_event(
     samples hit and that fraction grew by at most two standard errors since
     the previous level. ``levels`` then holds the widths ``sigma_t``.
 
+    ``method="subset"`` (Au & Beck 2001; Papaioannou, Betz, Zwirglmaier &
+    Straub 2015): ``P(S >= gamma)`` is the product of conditional
+    probabilities ``P(S >= b_{j+1} | S >= b_j)``, each ``b_j`` the ``(1 -
+    p0)`` sample quantile of a level of ``N`` samples; the ``N p0`` samples
+    above it seed Markov chains (Crank-Nicolson proposals in standard normal
+    space, the scale adapted towards an acceptance rate of 0.44) that give the
+    next level, until ``b_j >= gamma``; the last factor is the fraction of
+    the last level at ``gamma``. About ``N + (m - 1) N (1 - p0)`` evaluations
+    for ``m ~ log(l) / log(p0)`` levels, whatever the dimension: on a linear
+    limit state with ``l = 1e-6`` in 300 or 1,000 dimensions it gives a
+    relative RMSE of about 0.3 at 12,000 evaluations, where the CE levels
+    are off by orders of magnitude. ``relative_error`` is the coefficient of
+    variation of Au & Beck (2001), the levels' own variances inflated by the
+    correlation along the chains and summed as if the levels were
+    uncorrelated, which they are not quite: over many seeds it is 13-20%
+    below the empirical relative error, and the 95% interval (log-normal,
+    ``log l`` normal with variance ``log(1 + cov^2)``) covers about 90% of
+    the time. ``levels`` holds the thresholds ``b_j`` and ``gamma``;
+    ``family`` is the nominal; ``effective_sample_size`` is the smallest
+    ``N / (1 + gamma_j)`` over the levels (``gamma_j`` the chains'
+    correlation factor); ``message`` lists the conditional probabilities,
+    acceptance rates and correlation factors of the levels. If ``gamma`` is
+    not reached within ``max_levels`` levels, a ``RuntimeWarning`` says so
+    and the estimate is the product so far times the fraction of the last
+    level at ``gamma`` (0 with a NaN error and the interval ``[0, P(S >=
+    b_{m-1})]`` when none reached it).
+
     Likelihood ratios are computed in log space and rescaled by their maximum,
     so probabilities down to 1e-300 and below do not underflow
     (``log_estimate`` is finite even beyond the float64 range).
@@ -248,14 +286,36 @@ def estimate_rare_event(
     >>> exact = stats.gamma(100).sf(140.0)
     >>> bool(abs(res.estimate - exact) < 3 * res.std_error), res.method
     (True, 'improved cross-entropy')
+
+    Subset simulation, for Gaussian inputs in many dimensions:
+
+    >>> from cemethod.families import Gaussian
+    >>> res = estimate_rare_event(
+    ...     lambda x: x.sum(axis=1) / 10.0,
+    ...     4.0,
+    ...     Gaussian(np.zeros(100), 1.0),
+    ...     method="subset",
+    ...     rng=0,
+    ... )
+    >>> exact = stats.norm.sf(4.0)
+    >>> bool(abs(math.log(res.estimate / exact)) < 3 * res.relative_error)
+    True
+    >>> res.method, res.n_evaluations
+    ('subset simulation', 4600)
     """
     start = time.perf_counter()
     gamma, direction, confidence_level = _check_common(
         score, gamma, direction, confidence_level, _FUNC
     )
-    _check_family(family, _FUNC, ("sample", "log_pdf", "fit"))
+    method = check_choice(method, ("ce", "ice", "subset"), param="method", func=_FUNC)
     n_samples = check_int_at_least(n_samples, param="n_samples", func=_FUNC, low=2)
     rho = check_open_unit(elite_fraction, param="elite_fraction", func=_FUNC)
+    max_levels = check_int_at_least(max_levels, param="max_levels", func=_FUNC, low=1)
+    sign = 1.0 if direction == "greater" else -1.0
+    if method == "subset":
+        options = dict(locals())  # the arguments, checked or not
+        return estimate_subset(score, sign * gamma, family, options, _FUNC)
+    _check_family(family, _FUNC, ("sample", "log_pdf", "fit"))
     n_final = n_samples if n_final is None else n_final
     n_final = check_int_at_least(n_final, param="n_final", func=_FUNC, low=2)
     smoothing = check_real(
@@ -266,10 +326,8 @@ def estimate_rare_event(
         low_inclusive=False,
         high=1.0,
     )
-    max_levels = check_int_at_least(max_levels, param="max_levels", func=_FUNC, low=1)
     reuse = _check_bool(reuse_level_samples, param="reuse_level_samples", func=_FUNC)
     delta = _check_screening(screening, family)
-    method = check_choice(method, ("ce", "ice"), param="method", func=_FUNC)
     target_cov = check_real(
         target_cov, param="target_cov", func=_FUNC, low=0.0, low_inclusive=False
     )
@@ -286,7 +344,6 @@ def estimate_rare_event(
             final_refits,
         )
     rng = np.random.default_rng(rng)
-    sign = 1.0 if direction == "greater" else -1.0
     target = sign * gamma
     # The level loop, its name, and the factor giving the reported levels: the
     # CE levels are scores (negated internally for direction="less"), the iCE

@@ -58,23 +58,27 @@ class RareEventResult:
         Estimated standard deviation of ``estimate`` (sample standard deviation
         of the terms over ``sqrt(n)``); NaN when no sample reached ``gamma``.
     relative_error : float
-        ``std_error / estimate`` (NaN when no sample reached ``gamma``).
+        ``std_error / estimate`` (NaN when no sample reached ``gamma``); for
+        subset simulation the coefficient of variation of Au & Beck (2001).
     confidence_interval : ConfidenceInterval
         Normal-approximation interval ``estimate -+ z std_error`` clipped to
-        ``[0, 1]``.
+        ``[0, 1]`` (log-normal for subset simulation).
     n_evaluations : int
         Calls of the score, all levels and the final run included.
     levels : tuple of float
         The intermediate levels ``gamma_1, ..., gamma_T`` (empty for crude
         Monte Carlo; for the improved CE method, the widths ``sigma_1, ...,
-        sigma_T`` of the smoothed indicators).
+        sigma_T`` of the smoothed indicators; for subset simulation, the
+        thresholds ``b_1, ..., b_{m-1}`` and ``gamma``).
     family : SamplingFamily
         The importance-sampling family of the final run (the nominal family for
-        crude Monte Carlo).
+        crude Monte Carlo and subset simulation).
     effective_sample_size : float
-        ``(sum Z)^2 / sum Z^2`` over the terms of the estimator.
+        ``(sum Z)^2 / sum Z^2`` over the terms of the estimator; for subset
+        simulation the smallest ``N / (1 + gamma_j)`` over the levels.
     method : str
-        ``"cross-entropy"``, ``"improved cross-entropy"`` or ``"crude"``.
+        ``"cross-entropy"``, ``"improved cross-entropy"``, ``"subset
+        simulation"`` or ``"crude"``.
     degenerate_weights : bool
         True when a few weights dominate the estimate (effective sample size
         below 30, one term above 20% of the sum, or a Pareto k-hat above its
@@ -82,10 +86,11 @@ class RareEventResult:
         tenth of the estimate or more where the final sampler almost never
         draws (a failure region lost during the levels; ``_collapse``):
         ``std_error`` is then itself unreliable, and the interval of an
-        importance-sampling estimate is withheld (``[0, 1]``). (A small
-        *fraction* ``ESS / n`` is not flagged: ``n / ESS = 1 + CV^2`` with
-        ``CV`` the per-sample relative error, which ``relative_error``
-        already reports.)
+        importance-sampling estimate is withheld (``[0, 1]``). Subset
+        simulation: fewer than 10 samples of its last level reached
+        ``gamma``. (A small *fraction* ``ESS / n`` is not flagged: ``n / ESS
+        = 1 + CV^2`` with ``CV`` the per-sample relative error, which
+        ``relative_error`` already reports.)
     message : str
         What happened, warnings included.
     elapsed : float
