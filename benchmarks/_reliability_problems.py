@@ -82,14 +82,18 @@ class Problem:
             return None
         return self.published / self.reference - 1.0
 
-    def published_flag(self) -> bool:
-        """True when the published value is off by more than 3 standard errors of
-        the reference plus half a unit of its own last printed digit."""
+    def published_flag(self) -> str:
+        """``""`` when the published value agrees with the reference, else
+        ``"FLAG"`` (off by more than 3 standard errors of the reference, plus
+        half a unit of the published last digit, plus 1e-6 relative for the
+        numerical references), ``"FLAG >1%"`` when also more than 1% off."""
         if self.published is None:
-            return False
+            return ""
         tol = 3.0 * self.reference_rel_error * self.reference
-        tol += _half_unit_last_digit(self.published) + 1e-9 * self.reference
-        return abs(self.published - self.reference) > tol
+        tol += _half_unit_last_digit(self.published) + 1e-6 * self.reference
+        if abs(self.published - self.reference) <= tol:
+            return ""
+        return "FLAG >1%" if abs(self.published_rel_diff) > 0.01 else "FLAG"
 
 
 def _half_unit_last_digit(x: float) -> float:
@@ -1033,7 +1037,7 @@ def main(argv=None) -> None:
                 p.source,
                 _fmt(p.published),
                 "-" if diff is None else f"{100 * diff:+.2f}%",
-                "FLAG" if p.published_flag() else "",
+                p.published_flag(),
             )
         )
     print_table(
