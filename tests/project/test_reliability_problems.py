@@ -161,3 +161,14 @@ def test_openturns_runner_reports_a_failure():
     run = R.run_openturns(p, "NAIS", 1000, seed=0, per_level=500)
     assert math.isnan(run.estimate)
     assert "boom" in run.error
+
+
+def test_openturns_runner_stops_at_its_evaluation_cap():
+    pytest.importorskip("openturns")
+    p = R.by_name("RP111")  # four symmetric modes: CE levels creep
+    run = R.run_openturns(
+        p, "SubsetSampling", 1000, seed=0, per_level=500, cap_factor=1.5
+    )
+    assert run.n_evaluations <= 1500
+    assert math.isnan(run.estimate)
+    assert "cap" in run.error
