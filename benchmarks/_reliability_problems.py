@@ -645,6 +645,11 @@ mixture importance sampling at the design points (n = 4e5, seed 7):
   RP110 z=-0.32  RP111 z=-0.45  four-branch-far z=+0.53  product z=+0.11
   two-planes-20 z=-0.07  linear-100 z=+1.22  linear-300 z=-0.20
   linear-1000 z=+0.85
+OpenTURNS 1.27 runners, budget 2e4, seed 1 (est/ref): CE hits the 10x cap
+  (stalls) on four-branch-far and product, gives 1e-17 on two-planes-20 and
+  0.03 on linear-300; NAIS gives 2e-45 on linear-100 and hits the cap on RP54;
+  SubsetSampling gives 0.08 on RP77 (its x3 > 5 mode is missed), 3.0 on
+  product; all three are within 5% on RP22, RP63 (CE, SS) and RP77 (CE, NAIS).
 RP75, RP111, product: also against int_c^inf K0(z)/pi dz (the density of
   U1 U2), to 1e-12 relative; RP54: against the Poisson sum of the Gamma CDF.
 """
