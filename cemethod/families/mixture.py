@@ -27,6 +27,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.special import logsumexp
 
 from .._validation import check_choice, check_real, parameter_error
+from ._mixture_em import component_logpdf, fit_mixture
 from ._params import (
     ArrayFamily,
     all_finite,
@@ -42,25 +43,6 @@ from ._params import (
 from .gaussian import MultivariateGaussian, check_covariance
 
 __all__ = ["GaussianMixture"]
-
-_LOG_2PI = math.log(2.0 * math.pi)
-# EM stops when the weighted mean log-likelihood (per unit weight, in
-# standardized coordinates) gains less than _TOL, or after _MAX_ITER steps.
-_TOL = 1e-6
-_MAX_ITER = 200
-_LLOYD_STEPS = 10
-_N_INIT = 3  # seedings per number of components; the best log-likelihood wins
-# A component is dropped when its weight falls below _MIN_WEIGHT or its
-# effective sample size below d + 1 (too few points for a covariance).
-_MIN_WEIGHT = 1e-3
-# fit() takes no rng, yet a fit must be a deterministic function of the data
-# that honours the protocol: integer weights act as repetition, zero weights
-# as removal, a common factor changes nothing. A seed hashed from the data
-# would break this (repeated rows hash differently), so the seedings draw from
-# a Generator with this fixed seed, made afresh in each fit, by inverse-CDF
-# sampling on the cumulative weights, which picks the same point whether a
-# row is repeated or weighted.
-_SEED = 0x5EED_C0DE
 
 
 def _check_options(n_components, max_components, covariance, reg_covar, func):
@@ -86,112 +68,6 @@ def _check_options(n_components, max_components, covariance, reg_covar, func):
         raise parameter_error(func, "reg_covar", "a finite number > 0", reg_covar)
     k = n_components if n_components == "auto" else int(n_components)
     return k, int(max_components), reg_covar
-
-
-def _component_logpdf(z, means, chols):
-    """``log N(z_i | means_j, L_j L_j^T)`` for positive definite factors, (n, k)."""
-    out = np.empty((z.shape[0], means.shape[0]))
-    d = z.shape[1]
-    # (z - mean) @ inv(L).T: a batch of d x d inverses is far cheaper than
-    # triangular solves with n right-hand sides.
-    invs = np.linalg.inv(np.asarray(chols))
-    for j, (mean, chol, inv) in enumerate(zip(means, chols, invs, strict=True)):
-        y = (z - mean) @ inv.T
-        log_det = 2.0 * np.log(np.diag(chol)).sum()
-        out[:, j] = -0.5 * (np.einsum("ij,ij->i", y, y) + d * _LOG_2PI + log_det)
-    return out
-
-
-def _lse(a):
-    """Row-wise log-sum-exp of finite values (the E-step's hot path)."""
-    top = a.max(axis=1)
-    return top + np.log(np.exp(a - top[:, None]).sum(axis=1))
-
-
-def _log_lik(z, w, pi, means, covs):
-    """Weighted mean log-likelihood of the mixture ``(pi, means, covs)``."""
-    log_p = np.log(pi) + _component_logpdf(z, means, np.linalg.cholesky(covs))
-    return float(w @ _lse(log_p))
-
-
-def _seed_centers(z, w, k, gen):
-    """Weighted k-means++ (Arthur & Vassilvitskii 2007) then Lloyd steps."""
-    cum = np.cumsum(w)
-    picks = [min(np.searchsorted(cum, gen.random() * cum[-1], "right"), len(w) - 1)]
-    d2 = np.square(z - z[picks[0]]).sum(axis=1)
-    for _ in range(1, k):
-        cum = np.cumsum(w * d2)
-        if not cum[-1] > 0:
-            break  # every point with weight sits on a center
-        i = min(np.searchsorted(cum, gen.random() * cum[-1], "right"), len(w) - 1)
-        picks.append(i)
-        d2 = np.minimum(d2, np.square(z - z[i]).sum(axis=1))
-    centers = z[picks].copy()
-    for _ in range(_LLOYD_STEPS):
-        dist = np.square(z[:, None, :] - centers[None]).sum(axis=2)
-        label = np.argmin(dist, axis=1)
-        mass = np.bincount(label, weights=w, minlength=len(centers))
-        keep = mass > 0
-        sums = np.stack(
-            [np.bincount(label, weights=w * c, minlength=len(centers)) for c in z.T],
-            axis=1,
-        )
-        new = centers.copy()
-        new[keep] = sums[keep] / mass[keep, None]
-        if np.array_equal(new, centers):
-            break
-        centers = new
-    dist = np.square(z[:, None, :] - centers[None]).sum(axis=2)
-    label = np.argmin(dist, axis=1)
-    mass = np.bincount(label, weights=w, minlength=len(centers))
-    dz = z - centers[label]
-    pooled = (dz * w[:, None]).T @ dz
-    return mass[mass > 0], centers[mass > 0], pooled
-
-
-def _m_step(z, wr, floor, diag):
-    """Weights, means and floored covariances from the weighted responsibilities."""
-    mass = wr.sum(axis=0)
-    means = (wr.T @ z) / mass[:, None]
-    covs = np.empty((len(mass), z.shape[1], z.shape[1]))
-    for j in range(len(mass)):
-        dz = z - means[j]
-        covs[j] = (dz * wr[:, j : j + 1]).T @ dz / mass[j]
-    if diag:
-        covs *= np.eye(z.shape[1])
-    covs += floor * np.eye(z.shape[1])
-    return mass / mass.sum(), means, covs
-
-
-def _em(z, w, k, floor, diag, gen):
-    """One EM run from a k-means++ seeding: ``(log_lik, weights, means, covs)``."""
-    d = z.shape[1]
-    mass, centers, pooled = _seed_centers(z, w, k, gen)
-    pooled = np.diag(np.diag(pooled)) if diag else pooled
-    pi = mass / mass.sum()
-    means = centers
-    covs = np.repeat((pooled + floor * np.eye(d))[None], len(pi), axis=0)
-    previous = -math.inf
-    for _ in range(_MAX_ITER):
-        log_p = np.log(pi) + _component_logpdf(z, means, np.linalg.cholesky(covs))
-        top = _lse(log_p)
-        log_lik = float(w @ top)
-        if log_lik - previous < _TOL:
-            break
-        previous = log_lik
-        wr = w[:, None] * np.exp(log_p - top[:, None])
-        mass = wr.sum(axis=0)
-        ess = np.square(mass) / np.maximum(np.square(wr).sum(axis=0), 1e-300)
-        keep = (mass >= _MIN_WEIGHT) & (ess >= d + 1)
-        keep[np.argmax(mass)] = True
-        if not keep.all():
-            wr, previous = wr[:, keep], -math.inf
-        pi, means, covs = _m_step(z, wr, floor, diag)
-    return log_lik, pi, means, covs
-
-
-def _n_params(k, d, diag):
-    return (k - 1) + k * d + k * (d if diag else d * (d + 1) // 2)
 
 
 @dataclass(frozen=True, eq=False)
@@ -440,7 +316,7 @@ class GaussianMixture(ArrayFamily):
             return self._parts[0].log_pdf(x)
         if all(p._null is None for p in self._parts):  # all positive definite
             chols = [p._factor for p in self._parts]
-            terms = _component_logpdf(x, self.means, chols)
+            terms = component_logpdf(x, self.means, chols)
         else:
             terms = np.stack([p.log_pdf(x) for p in self._parts], axis=1)
         with np.errstate(divide="ignore"):
@@ -465,26 +341,12 @@ class GaussianMixture(ArrayFamily):
             )
         scale = np.sqrt(var[free])
         z = (x[:, free] - mean[free]) / scale
-        floor = self.reg_covar
-        ess = 1.0 / np.square(w).sum()
-        if self.n_components == "auto":
-            ks = range(1, max(1, min(self.max_components, int(ess // (d + 1)))) + 1)
-        else:
-            ks = [self.n_components]
-        gen = np.random.default_rng(_SEED)
-        best = None
-        for k in ks:
-            if k == 1:
-                pi, zmeans, zcovs = _m_step(z, w[:, None], floor, diag)
-                fit = (_log_lik(z, w, pi, zmeans, zcovs), pi, zmeans, zcovs)
-            else:
-                runs = (_em(z, w, k, floor, diag, gen) for _ in range(_N_INIT))
-                fit = max(runs, key=lambda f: f[0])
-            bic = -2 * ess * fit[0] + _n_params(fit[1].size, d, diag) * math.log(ess)
-            if best is not None and bic >= best[0]:
-                break  # the first k that does not improve the BIC ends the search
-            best = (bic, *fit[1:])
-        _, pi, zmeans, zcovs = best
+        ks = (
+            range(1, self.max_components + 1)
+            if self.n_components == "auto"
+            else [self.n_components]
+        )
+        pi, zmeans, zcovs = fit_mixture(z, w, ks, self.reg_covar, diag)
         means = np.repeat(mean[None], pi.size, axis=0)
         means[:, free] = mean[free] + zmeans * scale
         covs = np.zeros((pi.size, self.dim, self.dim))
