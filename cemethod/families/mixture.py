@@ -121,10 +121,12 @@ class GaussianMixture(ArrayFamily):
     log-likelihood is worth about ``n_e`` independent observations, so
     ``n_e`` is the sample size the penalty must count (using the number of
     rows would let a few heavy points justify spurious components). Only
-    ``k <= n_e / (d + 1)`` are tried. Being a model choice, this is the one
-    part of ``fit`` that depends on the sample size: integer weights act
-    exactly as repetition for a given ``k``, but the chosen ``k`` may differ
-    when the BIC of two ``k`` are close.
+    ``k <= n_e / (d + 1)`` are tried, in increasing order, and the search
+    ends at the first ``k`` that does not lower the BIC. Repeated rows are
+    merged (their weights summed) before anything else, so that integer
+    weights act exactly as repetition, also in ``n_e``: rows repeated in an
+    unweighted sample count once, with their multiplicity as weight (a
+    continuous sample has no repeated rows).
 
     ``smooth(previous, alpha)`` pairs the components of the two mixtures by
     nearest means (an optimal assignment of squared distances) and mixes the
@@ -312,13 +314,13 @@ class GaussianMixture(ArrayFamily):
     def log_pdf(self, x) -> np.ndarray:
         """Log density of each row of ``x`` (shape ``(n, d)``), shape ``(n,)``."""
         x = check_samples(x, self.dim, "GaussianMixture.log_pdf")
-        if self.weights.size == 1:
-            return self._parts[0].log_pdf(x)
         if all(p._null is None for p in self._parts):  # all positive definite
             chols = [p._factor for p in self._parts]
             terms = component_logpdf(x, self.means, chols)
         else:
             terms = np.stack([p.log_pdf(x) for p in self._parts], axis=1)
+        if self.weights.size == 1:
+            return terms[:, 0]  # exactly the component's density
         with np.errstate(divide="ignore"):
             return logsumexp(terms + np.log(self.weights), axis=1)
 
