@@ -137,6 +137,17 @@ class GaussianMixture(ArrayFamily):
     ``mode()`` runs the fixed-point (mean-shift) iteration of Carreira-Perpinan
     (2000) from every component mean and keeps the best point.
 
+    As the nominal family of :func:`~cemethod.estimate_rare_event`
+    use :meth:`standard` (or any mixture): each CE update calls the current
+    family's ``fit``, so every level refits a mixture. With the plain CE
+    levels (``method="ce"``) a level's elite sample is small (``rho *
+    n_samples`` points shared by the components), and a component on a minor
+    failure region, fitted on a few points, can shrink and be lost, which
+    underestimates the probability with a small error bar (the sensitivity
+    Geyer et al. 2019 report for mixtures). The improved CE levels
+    (``method="ice"``), which fit on every sample of a level, and a few
+    thousand samples per level were reliable in the tests.
+
     Examples
     --------
     >>> import numpy as np
@@ -261,7 +272,7 @@ class GaussianMixture(ArrayFamily):
         """The standard normal on ``R^d`` as a one-component mixture.
 
         Its ``log_pdf`` is exactly the standard normal's, so it serves as the
-        nominal family of :func:`~cemethod.rare_event.estimate_rare_event`,
+        nominal family of :func:`~cemethod.estimate_rare_event`,
         whose CE updates then call its ``fit`` and refit mixtures. ``options``
         are the fit options (``n_components``, ``max_components``, ...).
         """
