@@ -56,25 +56,29 @@ def test_sample_follows_the_mixture():
     np.testing.assert_allclose(np.cov(x[~left].T), [[0.8, 0], [0, 1.5]], atol=0.05)
 
 
+def assert_is_two(fit, atol_weights, atol_means, atol_covariances):
+    """``fit`` is TWO, components in any order, within the tolerances."""
+    order = np.argsort(fit.means[:, 0])
+    np.testing.assert_allclose(fit.weights[order], TWO.weights, atol=atol_weights)
+    np.testing.assert_allclose(fit.means[order], TWO.means, atol=atol_means)
+    np.testing.assert_allclose(
+        fit.covariances[order], TWO.covariances, atol=atol_covariances
+    )
+
+
 def test_weighted_em_recovers_known_parameters():
     # importance weights from a broad proposal turn its sample into TWO's
     proposal = MultivariateGaussian([0.0, 0.0], [[16.0, 0.0], [0.0, 9.0]])
     x = proposal.sample(6000, np.random.default_rng(4))
     w = np.exp(TWO.log_pdf(x) - proposal.log_pdf(x))
     fit = GaussianMixture.standard(2, n_components=2).fit(x, w)
-    order = np.argsort(fit.means[:, 0])
-    np.testing.assert_allclose(fit.weights[order], TWO.weights, atol=0.03)
-    np.testing.assert_allclose(fit.means[order], TWO.means, atol=0.1)
-    np.testing.assert_allclose(fit.covariances[order], TWO.covariances, atol=0.15)
+    assert_is_two(fit, 0.03, 0.1, 0.15)
 
 
 def test_unweighted_em_on_a_large_sample():
     x = TWO.sample(5000, np.random.default_rng(5))
     fit = GaussianMixture.standard(2).fit(x)
-    order = np.argsort(fit.means[:, 0])
-    np.testing.assert_allclose(fit.weights[order], TWO.weights, atol=0.02)
-    np.testing.assert_allclose(fit.means[order], TWO.means, atol=0.06)
-    np.testing.assert_allclose(fit.covariances[order], TWO.covariances, atol=0.1)
+    assert_is_two(fit, 0.02, 0.06, 0.1)
 
 
 def test_integer_weights_are_repetition_and_zero_weights_removal():
