@@ -121,8 +121,12 @@ class GaussianMixture(ArrayFamily):
     log-likelihood is worth about ``n_e`` independent observations, so
     ``n_e`` is the sample size the penalty must count (using the number of
     rows would let a few heavy points justify spurious components). Only
-    ``k <= n_e / (d + 1)`` are tried, in increasing order, and the search
-    ends at the first ``k`` that does not lower the BIC. Repeated rows are
+    ``k <= n_e / (p_1 + 1)`` are tried, ``p_1`` being the parameters of one
+    component (``d + d (d + 1) / 2``, or ``2 d`` for diagonal covariances):
+    at least as many effective points per component as it has parameters,
+    which keeps the mixture from chasing a few points (the CE optimizer's small
+    elite samples get one component). They are tried in increasing order,
+    and the search ends at the first ``k`` that does not lower the BIC. Repeated rows are
     merged (their weights summed) before anything else, so that integer
     weights act exactly as repetition, also in ``n_e``: rows repeated in an
     unweighted sample count once, with their multiplicity as weight (a

@@ -107,9 +107,9 @@ def test_auto_chooses_two_for_two_clusters_and_one_for_one():
     assert nominal.fit(one).weights.size == 1
     assert GaussianMixture.standard(2, max_components=1).fit(two).weights.size == 1
     # the BIC counts Kish's effective sample size: 800 rows whose weight sits
-    # on four points (n_e ~ 4 < 2 (d + 1)) justify only one component
+    # on ten points (n_e ~ 10 < 2 x 6 parameters) justify only one component
     w = np.full(800, 1e-6)
-    w[[0, 1, 400, 401]] = 1.0
+    w[[0, 1, 2, 3, 4, 400, 401, 402, 403, 404]] = 1.0
     assert nominal.fit(two, w).weights.size == 1
 
 
