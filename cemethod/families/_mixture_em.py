@@ -15,8 +15,8 @@ __all__: list[str] = []
 _LOG_2PI = math.log(2.0 * math.pi)
 # EM stops when the weighted mean log-likelihood (per unit weight, in
 # standardized coordinates) gains less than _TOL, or after _MAX_ITER steps.
-_TOL = 1e-6
-_MAX_ITER = 200
+_TOL = 1e-5
+_MAX_ITER = 100
 _LLOYD_STEPS = 10
 _N_INIT = 3  # seedings per number of components; the best log-likelihood wins
 # A component is dropped when its weight falls below _MIN_WEIGHT or its

@@ -108,7 +108,7 @@ class GaussianMixture(ArrayFamily):
     by weighted k-means++ (with a fixed internal seed, so a fit is a
     deterministic function of the data, see the source) and ten Lloyd steps,
     the best of three seedings kept. It stops when the weighted mean
-    log-likelihood gains less than 1e-6, after 200 steps at most. A component
+    log-likelihood gains less than 1e-5, after 100 steps at most. A component
     whose weight falls below 1e-3, or whose effective sample size falls below
     ``d + 1``, is dropped and EM goes on with the others. One component is the
     closed form (the weighted mean and covariance, plus the floor).
@@ -126,8 +126,9 @@ class GaussianMixture(ArrayFamily):
     at least as many effective points per component as it has parameters,
     which keeps the mixture from chasing a few points (the CE optimizer's small
     elite samples get one component). They are tried in increasing order,
-    and the search ends at the first ``k`` that does not lower the BIC. Repeated rows are
-    merged (their weights summed) before anything else, so that integer
+    and the search ends at the first ``k`` that does not lower the BIC.
+    Repeated rows are merged (their weights summed) before anything else, so
+    that integer
     weights act exactly as repetition, also in ``n_e``: rows repeated in an
     unweighted sample count once, with their multiplicity as weight (a
     continuous sample has no repeated rows).
