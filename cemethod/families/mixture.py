@@ -128,10 +128,9 @@ class GaussianMixture(ArrayFamily):
     elite samples get one component). They are tried in increasing order,
     and the search ends at the first ``k`` that does not lower the BIC.
     Repeated rows are merged (their weights summed) before anything else, so
-    that integer
-    weights act exactly as repetition, also in ``n_e``: rows repeated in an
-    unweighted sample count once, with their multiplicity as weight (a
-    continuous sample has no repeated rows).
+    that integer weights act exactly as repetition, also in ``n_e``: rows
+    repeated in an unweighted sample count once, with their multiplicity as
+    weight (a continuous sample has no repeated rows).
 
     ``smooth(previous, alpha)`` pairs the components of the two mixtures by
     nearest means (an optimal assignment of squared distances) and mixes the
