@@ -147,7 +147,7 @@ def fit_mixture(z, w, ks, floor, diag):
     gen = np.random.default_rng(_SEED)
     best = None
     for k in ks:
-        if k > 1 and k * (_n_params(1, d, diag) + 1) > ess:
+        if best is not None and k * (_n_params(1, d, diag) + 1) > ess:
             break  # fewer effective points than parameters per component
         if k == 1:
             pi, means, covs = _m_step(z, w[:, None], floor, diag)

@@ -281,3 +281,11 @@ def test_a_mixture_nominal_refits_mixtures_in_estimate_rare_event():
     assert isinstance(res.family, GaussianMixture)
     assert res.family.means[:, 0].min() < -2 and res.family.means[:, 0].max() > 2
     assert abs(res.estimate - exact) <= 4 * res.std_error
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 10])
+def test_a_fixed_k_on_few_points_drops_what_it_cannot_fit(n):
+    x = np.random.default_rng(n).normal(size=(n, 2))
+    fit = GaussianMixture.standard(2, n_components=3).fit(x)
+    assert 1 <= fit.weights.size <= 3
+    assert np.all(np.isfinite(fit.log_pdf(x)))
