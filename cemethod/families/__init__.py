@@ -10,6 +10,7 @@ from cemethod.families._base import SamplingFamily
 from cemethod.families.bernoulli import Bernoulli
 from cemethod.families.categorical import Categorical
 from cemethod.families.gaussian import Gaussian, MultivariateGaussian
+from cemethod.families.mixture import GaussianMixture
 from cemethod.families.permutation import Permutation
 from cemethod.families.product import Product
 from cemethod.families.scale import Exponential, Gamma
@@ -22,6 +23,7 @@ __all__ = [
     "Exponential",
     "Gamma",
     "Gaussian",
+    "GaussianMixture",
     "MultivariateGaussian",
     "Permutation",
     "Product",

@@ -197,6 +197,28 @@ def _factorize(cov: np.ndarray):
     return factor, np.log(w[keep]).sum(), v[:, ~keep]
 
 
+def check_covariance(value, d: int, func: str, param: str = "cov") -> np.ndarray:
+    """``value`` as a symmetric positive semi-definite ``(d, d)`` float array
+    (symmetrized; a scalar is accepted when ``d == 1``)."""
+    rule = f"a symmetric positive semi-definite finite array of shape ({d}, {d})"
+    try:
+        cov = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise parameter_error(func, param, rule, value) from None
+    if cov.ndim == 0 and d == 1:
+        cov = cov.reshape(1, 1)
+    if cov.shape != (d, d) or not np.all(np.isfinite(cov)):
+        raise parameter_error(func, param, rule, value)
+    scale = np.abs(cov).max()
+    if not np.allclose(cov, cov.T, rtol=1e-10, atol=1e-12 * scale):
+        raise parameter_error(func, param, rule, value)
+    cov = 0.5 * (cov + cov.T)
+    eig = np.linalg.eigvalsh(cov)
+    if eig[0] < -1e6 * np.finfo(float).eps * max(scale, 1e-300):
+        raise parameter_error(func, param, rule, value)
+    return cov
+
+
 @dataclass(frozen=True, eq=False)
 class MultivariateGaussian(ArrayFamily):
     """A normal distribution with full covariance, ``X ~ N(mean, cov)``.
@@ -249,23 +271,7 @@ class MultivariateGaussian(ArrayFamily):
             func=func,
             rule="a non-empty 1-D array of finite numbers",
         )
-        d = mean.size
-        rule = f"a symmetric positive semi-definite finite array of shape ({d}, {d})"
-        try:
-            cov = np.asarray(self.cov, dtype=float)
-        except (TypeError, ValueError):
-            raise parameter_error(func, "cov", rule, self.cov) from None
-        if cov.ndim == 0 and d == 1:
-            cov = cov.reshape(1, 1)
-        if cov.shape != (d, d) or not np.all(np.isfinite(cov)):
-            raise parameter_error(func, "cov", rule, self.cov)
-        scale = np.abs(cov).max()
-        if not np.allclose(cov, cov.T, rtol=1e-10, atol=1e-12 * scale):
-            raise parameter_error(func, "cov", rule, self.cov)
-        cov = 0.5 * (cov + cov.T)
-        eig = np.linalg.eigvalsh(cov)
-        if eig[0] < -1e6 * np.finfo(float).eps * max(scale, 1e-300):
-            raise parameter_error(func, "cov", rule, self.cov)
+        cov = check_covariance(self.cov, mean.size, func)
         min_variance = check_real(
             self.min_variance,
             param="min_variance",

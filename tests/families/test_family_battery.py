@@ -23,6 +23,14 @@ FAMILIES = {
         F.MultivariateGaussian([0.0, 1.0], [[1.0, 0.6], [0.6, 2.0]]),
         {},
     ),
+    "GaussianMixture": (
+        F.GaussianMixture(
+            [0.3, 0.7],
+            [[-3.0, 0.0], [3.0, 1.0]],
+            [[[1.0, 0.3], [0.3, 0.5]], [[0.8, 0.0], [0.0, 1.5]]],
+        ),
+        {"n_samples": 4000},  # every check refits by EM: a smaller sample
+    ),
     "TruncatedGaussian": (
         F.TruncatedGaussian([0.0, 1.0], [1.0, 2.0], [-1.0, 0.0], [2.0, np.inf]),
         {"exact_fit": False},  # CE heuristic fit, Kroese, Porotsky & Rubinstein 2006
