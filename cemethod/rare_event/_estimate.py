@@ -25,6 +25,7 @@ from cemethod._validation import (
     parameter_error,
 )
 from cemethod.optimize._evaluation import BatchEvaluator
+from cemethod.rare_event._auto import estimate_auto
 from cemethod.rare_event._collapse import missed_note, missed_share
 from cemethod.rare_event._crude import (
     _check_bool,
@@ -79,7 +80,7 @@ def estimate_rare_event(
     reuse_level_samples=False,
     screening=False,
     final_refits=0,
-    method="ce",
+    method="auto",
     target_cov=1.5,
     rng=None,
 ):
@@ -158,7 +159,15 @@ def estimate_rare_event(
         terms) is exactly unbiased and its variance is the sum of the stages'
         own variances. Pays when the last level's family is noisy: many
         parameters, or a small ``n_samples``.
-    method : {"ce", "ice", "subset"}, default="ce"
+    method : {"auto", "ce", "ice", "subset"}, default="auto"
+        ``"auto"``: chosen by the input and what the levels show, named with
+        its reason in ``message`` (``_auto``): a family that is not Gaussian
+        runs ``"ce"``; Gaussian inputs in more than 100 dimensions run
+        ``"subset"``, in at most 10 ``"ice"`` with a ``GaussianMixture``
+        started at the nominal, in between ``"ice"``; an importance-sampling
+        result that is not ``reliable`` is replaced by a subset simulation run
+        (``n_evaluations`` counts both). With CE-only options given
+        (``n_final``, ``smoothing``, ...), ``"ce"``.
         ``"ce"``: the multilevel CE levels (elite samples, see Notes).
         ``"ice"``: the improved CE method of Papaioannou, Geyer & Straub
         (2019): the elite indicator is replaced by a smoothed one,
@@ -307,7 +316,13 @@ def estimate_rare_event(
     gamma, direction, confidence_level = _check_common(
         score, gamma, direction, confidence_level, _FUNC
     )
-    method = check_choice(method, ("ce", "ice", "subset"), param="method", func=_FUNC)
+    method = check_choice(
+        method, ("auto", "ce", "ice", "subset"), param="method", func=_FUNC
+    )
+    if method == "auto":
+        options = dict(locals())
+        del options["start"], options["method"]
+        return estimate_auto(estimate_rare_event, options)
     n_samples = check_int_at_least(n_samples, param="n_samples", func=_FUNC, low=2)
     rho = check_open_unit(elite_fraction, param="elite_fraction", func=_FUNC)
     max_levels = check_int_at_least(max_levels, param="max_levels", func=_FUNC, low=1)
