@@ -70,9 +70,7 @@ class Candidates:
     def local_search(self, tour) -> np.ndarray:
         """2-opt (symmetric) and Or-opt local optimum from ``tour``."""
         t = np.ascontiguousarray(tour, dtype=np.intp)
-        return local_search_nb(
-            self.D, self.out, self.inn, self.symmetric, self.eps, t
-        )
+        return local_search_nb(self.D, self.out, self.inn, self.symmetric, self.eps, t)
 
     def ils(self, tour, n_kicks: int, seed: int, max_block: int = MAX_BLOCK):
         """Iterated local search from ``tour`` with ``n_kicks`` kicks."""

@@ -251,7 +251,7 @@ def ils(D, nbr_out, nbr_in, sym, eps, tour0, n_kicks, max_block, seed):
     # pragma: no cover - compiled
     """Local search, then ``n_kicks`` double-bridge kicks each followed by the
     local search around the kick; returns the best tour (a local optimum)."""
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - numba's per-thread stream
     n = tour0.shape[0]
     tour, pos, queue, inq, qs = _setup(tour0)
     for x in tour:
@@ -267,9 +267,9 @@ def ils(D, nbr_out, nbr_in, sym, eps, tour0, n_kicks, max_block, seed):
     cap = min(max_block, (n - 2) // 2)
     block = np.empty(2 * cap, dtype=np.intp)
     for _ in range(n_kicks):
-        i = np.random.randint(n)
-        l1 = 1 + np.random.randint(cap)
-        l2 = 1 + np.random.randint(cap)
+        i = np.random.randint(n)  # noqa: NPY002
+        l1 = 1 + np.random.randint(cap)  # noqa: NPY002
+        l2 = 1 + np.random.randint(cap)  # noqa: NPY002
         a = tour[(i - 1) % n]
         b1 = tour[i]
         b2 = tour[(i + l1 - 1) % n]
@@ -287,9 +287,7 @@ def ils(D, nbr_out, nbr_in, sym, eps, tour0, n_kicks, max_block, seed):
             pos[block[t]] = p
         for x in (a, b1, b2, c1, c2, d):
             _push(x, queue, inq, qs)
-        cur += _run_queue(
-            D, nbr_out, nbr_in, sym, eps, tour, pos, queue, inq, qs, buf
-        )
+        cur += _run_queue(D, nbr_out, nbr_in, sym, eps, tour, pos, queue, inq, qs, buf)
         if cur <= best_len + eps:
             best_len = min(cur, best_len)
             best[:] = tour
