@@ -41,9 +41,22 @@ sys.path.insert(0, str(ROOT))
 
 from _timing import machine_line, print_table  # noqa: E402
 
+from _tsp_peers import (  # noqa: E402
+    SCALE,
+    SCALE_HEADER,
+    SCALE_QUICK,
+    SHARED,
+    exponent,
+    scale_row,
+)
+
 from cemethod.problems import TSP  # noqa: E402
 
-FOLDERS = [ROOT / "cemethod" / "data" / "tsplib", ROOT / "tests" / "data" / "tsplib"]
+FOLDERS = [
+    ROOT / "cemethod" / "data" / "tsplib",
+    ROOT / "tests" / "problems" / "tsp" / "data" / "tsplib",
+    SHARED,
+]
 SMALL = [  # n <= 52: target mean error <= 2 % for pure CE
     "burma14.tsp",
     "ulysses16.tsp",
@@ -138,7 +151,10 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=None)
     parser.add_argument("--instances", default=None)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--scale", action="store_true")
     args = parser.parse_args(argv)
+    if args.scale:
+        return _scale(args)
     if args.instances:
         names = args.instances.split(",")
     else:
@@ -182,6 +198,26 @@ def main(argv=None):
     print(f"benchmark wall time: {total:.0f} s with {args.jobs} job(s)")
     print()
     print_table(header, rows)
+
+
+def _scale(args):
+    names = args.instances.split(",") if args.instances else None
+    names = names or (SCALE_QUICK if args.quick else SCALE)
+    seeds = range(args.seeds or (1 if args.quick else 3))
+    TSP.from_tsplib(_find("burma14.tsp")).solve(rng=0, maxiter=1)  # numba warm-up
+    rows, ns, cpus = [], [], []
+    for name in names:
+        row, n, cpu = scale_row(_find(name), seeds)
+        rows.append(row)
+        ns.append(n)
+        cpus.append(cpu)
+        print(f"done {name}", file=sys.stderr, flush=True)
+    print(f"TSPLIB, TSP.solve() defaults, {len(seeds)} seed(s); {machine_line()}")
+    print("elkai: runs=10; OR-Tools: GUIDED_LOCAL_SEARCH, time limit = our CPU")
+    if len(ns) > 1:
+        print(f"fitted exponent of solve() CPU vs n: {exponent(ns, cpus):.2f}")
+    print()
+    print_table(SCALE_HEADER, rows)
 
 
 if __name__ == "__main__":

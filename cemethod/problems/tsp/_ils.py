@@ -18,9 +18,9 @@ def neighbour_lists(D: np.ndarray, k: int, coordinates=None):
     (out) and by ``D[j, i]`` (in), nearest first, shape (n, k).
 
     With ``coordinates`` (Euclidean instances) the out list comes from a
-    k-d tree (scipy.spatial.cKDTree), O(n k log n); otherwise from
-    ``argpartition`` of the rows of ``D``, O(n^2). Ties are broken by the
-    city number, so the lists are deterministic.
+    k-d tree (scipy.spatial.cKDTree), O(n k log n), ordered by ``D``;
+    otherwise from a stable sort of the rows of ``D`` (ties by the city
+    number, so the lists are deterministic).
     """
     n = D.shape[0]
     k = int(min(k, n - 1))
@@ -41,15 +41,13 @@ def _is_sym(D):
 
 
 def _nearest(D, k):
+    """The k nearest by row, nearest first, ties by the city number: a stable
+    sort of each row (O(n^2 log n), below the cost of building ``D``)."""
     n = D.shape[0]
     W = D.astype(np.float64, copy=True)
     W[np.arange(n), np.arange(n)] = np.inf
-    part = np.argpartition(W, k - 1, axis=1)[:, :k] if k < n else None
-    if part is None:  # pragma: no cover - k < n always
-        part = np.argsort(W, axis=1)[:, :k]
-    rows = np.arange(n)[:, None]
-    order = np.lexsort((part, W[rows, part]), axis=1)
-    return np.ascontiguousarray(part[rows, order], dtype=np.intp)
+    order = np.argsort(W, axis=1, kind="stable")[:, :k]
+    return np.ascontiguousarray(order, dtype=np.intp)
 
 
 class Candidates:

@@ -152,8 +152,6 @@ def _or_opt(D, nbr_out, nbr_in, sym, eps, tour, pos, a, queue, inq, qs, buf):
             p = tour[(i - 1) % n]
             q = tour[(i + L) % n]
             gain = D[p, s1] + D[s2, q] - D[p, q]
-            if gain <= eps:
-                continue
             # candidates: (c, d = succ c) with c -> s1 (forward, in-list of s1),
             # (c = pred d, d) with s2 -> d (forward, out-list of s2); on a
             # symmetric instance also the reversed insertions c -> s2, s1 -> d.
@@ -236,13 +234,27 @@ def _setup(tour0):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True)
+def _settle(D, nbr_out, nbr_in, sym, eps, tour, pos, queue, inq, qs, buf):
+    # pragma: no cover - compiled
+    """Every city active, until a whole pass finds nothing: a move whose
+    candidate's tour neighbours changed (no bit reset) is found too."""
+    total = 0.0
+    while True:
+        for x in tour:
+            _push(x, queue, inq, qs)
+        delta = _run_queue(D, nbr_out, nbr_in, sym, eps, tour, pos, queue, inq, qs, buf)
+        total += delta
+        if delta == 0.0:
+            return total
+
+
+@numba.njit(cache=True, nogil=True)
 def local_search_nb(D, nbr_out, nbr_in, sym, eps, tour0):  # pragma: no cover
-    """2-opt (symmetric) + Or-opt from ``tour0`` with every city active."""
+    """2-opt (symmetric) + Or-opt from ``tour0`` until no candidate move
+    improves."""
     tour, pos, queue, inq, qs = _setup(tour0)
-    for x in tour:
-        _push(x, queue, inq, qs)
     buf = np.empty(3, dtype=np.intp)
-    _run_queue(D, nbr_out, nbr_in, sym, eps, tour, pos, queue, inq, qs, buf)
+    _settle(D, nbr_out, nbr_in, sym, eps, tour, pos, queue, inq, qs, buf)
     return tour
 
 
@@ -254,11 +266,9 @@ def ils(D, nbr_out, nbr_in, sym, eps, tour0, n_kicks, max_block, seed):
     np.random.seed(seed)  # noqa: NPY002 - numba's per-thread stream
     n = tour0.shape[0]
     tour, pos, queue, inq, qs = _setup(tour0)
-    for x in tour:
-        _push(x, queue, inq, qs)
     buf = np.empty(3, dtype=np.intp)
     cur = tour_cost(D, tour)
-    cur += _run_queue(D, nbr_out, nbr_in, sym, eps, tour, pos, queue, inq, qs, buf)
+    cur += _settle(D, nbr_out, nbr_in, sym, eps, tour, pos, queue, inq, qs, buf)
     if n < 8:
         return tour
     best = tour.copy()
@@ -296,4 +306,5 @@ def ils(D, nbr_out, nbr_in, sym, eps, tour0, n_kicks, max_block, seed):
             tour[:] = best
             pos[:] = best_pos
             cur = best_len
+    _settle(D, nbr_out, nbr_in, sym, eps, best, best_pos, queue, inq, qs, buf)
     return best
