@@ -11,7 +11,16 @@ import numpy as np
 
 from cemethod.problems import TSP
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "tsplib"
+_ROOT = Path(__file__).resolve().parents[1]
+# ../shared/data/tsplib beside the checkout (or beside the folder of worktrees)
+SHARED = next(
+    (
+        up / "shared" / "data" / "tsplib"
+        for up in (_ROOT.parent, _ROOT.parent.parent)
+        if (up / "shared" / "data" / "tsplib").is_dir()
+    ),
+    _ROOT.parent / "shared" / "data" / "tsplib",
+)
 SCALE = [
     "berlin52.tsp",
     "kroA100.tsp",
