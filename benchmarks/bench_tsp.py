@@ -22,7 +22,15 @@ Times are CPU seconds of the run (``time.process_time``, single-threaded code),
 because the machine may be shared; the largest wall time of a run is in the last
 column. ``--jobs`` runs instances in parallel processes (CPU times unchanged,
 wall times longer). ``--quick`` runs two small instances with two seeds (the
-test suite uses it so the script cannot rot).
+test suite uses it so the script cannot rot). ``--solve-only``: only
+``TSP.solve()`` with its defaults on the same instances.
+
+``--scale`` (issue 15): ``TSP.solve()`` with its defaults on TSPLIB instances of
+52 to 1,002 cities (``--quick``: berlin52, kroA100), side by side with LKH-3
+(elkai, ``runs=10``) and OR-Tools' routing solver (guided local search, time
+limit = our mean CPU time; its limit is wall time, so on a loaded machine it
+gets less CPU); each peer is skipped when not importable. Prints the gap to the
+published optimum, CPU seconds and the least-squares exponent of CPU vs n.
 """
 
 from __future__ import annotations
@@ -40,10 +48,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
 from _timing import machine_line, print_table  # noqa: E402
+from _tsp_peers import (  # noqa: E402
+    SCALE,
+    SCALE_HEADER,
+    SCALE_QUICK,
+    SHARED,
+    exponent,
+    scale_row,
+)
 
 from cemethod.problems import TSP  # noqa: E402
 
-FOLDERS = [ROOT / "cemethod" / "data" / "tsplib", ROOT / "tests" / "data" / "tsplib"]
+FOLDERS = [
+    ROOT / "cemethod" / "data" / "tsplib",
+    ROOT / "tests" / "problems" / "tsp" / "data" / "tsplib",
+    SHARED,
+]
 SMALL = [  # n <= 52: target mean error <= 2 % for pure CE
     "burma14.tsp",
     "ulysses16.tsp",
@@ -138,7 +158,13 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=None)
     parser.add_argument("--instances", default=None)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--solve-only", action="store_true")
     args = parser.parse_args(argv)
+    if args.scale:
+        return _scale(args)
+    if args.solve_only:
+        return _solve_only(args)
     if args.instances:
         names = args.instances.split(",")
     else:
@@ -182,6 +208,59 @@ def main(argv=None):
     print(f"benchmark wall time: {total:.0f} s with {args.jobs} job(s)")
     print()
     print_table(header, rows)
+
+
+def _solve_only(args):
+    """Only ``TSP.solve()`` (defaults) on the instances of the main table."""
+    names = args.instances.split(",") if args.instances else None
+    names = names or (QUICK if args.quick else SMALL + MEDIUM + LARGE)
+    seeds = range(args.seeds or (2 if args.quick else 10))
+    rows = []
+    for name in names:
+        problem = TSP.from_tsplib(_find(name))
+        problem.solve(rng=0, maxiter=1)  # numba warm-up
+        out = []
+        for seed in seeds:
+            t0 = time.process_time()
+            length = problem.solve(rng=seed).length
+            out.append((length, time.process_time() - t0))
+        lengths, cpu = np.array(out, dtype=float).T
+        rows.append(
+            [
+                problem.name,
+                problem.n,
+                problem.optimum,
+                int(lengths.min()),
+                f"{lengths.mean():.1f}",
+                f"{100 * (lengths.mean() / problem.optimum - 1):.2f} %",
+                f"{cpu.mean():.2f} (max {cpu.max():.2f})",
+            ]
+        )
+        print(f"done {name}", file=sys.stderr, flush=True)
+    print(f"TSPLIB, TSP.solve() defaults, {len(seeds)} seeds; {machine_line()}")
+    print()
+    header = ["instance", "n", "optimum", "best", "mean", "error", "CPU s"]
+    print_table(header, rows)
+
+
+def _scale(args):
+    names = args.instances.split(",") if args.instances else None
+    names = names or (SCALE_QUICK if args.quick else SCALE)
+    seeds = range(args.seeds or (1 if args.quick else 3))
+    TSP.from_tsplib(_find("burma14.tsp")).solve(rng=0, maxiter=1)  # numba warm-up
+    rows, ns, cpus = [], [], []
+    for name in names:
+        row, n, cpu = scale_row(_find(name), seeds)
+        rows.append(row)
+        ns.append(n)
+        cpus.append(cpu)
+        print(f"done {name}", file=sys.stderr, flush=True)
+    print(f"TSPLIB, TSP.solve() defaults, {len(seeds)} seed(s); {machine_line()}")
+    print("elkai: runs=10; OR-Tools: GUIDED_LOCAL_SEARCH, time limit = our CPU")
+    if len(ns) > 1:
+        print(f"fitted exponent of solve() CPU vs n: {exponent(ns, cpus):.2f}")
+    print()
+    print_table(SCALE_HEADER, rows)
 
 
 if __name__ == "__main__":

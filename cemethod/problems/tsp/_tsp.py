@@ -14,6 +14,13 @@ from cemethod.families import Permutation
 from cemethod.optimize._minimize import minimize
 from cemethod.optimize._options import check_bool
 from cemethod.problems.tsp._local_search import local_search, memetic_run
+from cemethod.problems.tsp._polish import (
+    final_kicks,
+    iteration_kicks,
+    memetic_options,
+    polish_tour,
+)
+from cemethod.problems.tsp._prior import prior_matrix
 from cemethod.problems.tsp._solution import TSPSolution
 from cemethod.problems.tsp.tsplib import published_optimum, read_tsplib
 
@@ -234,23 +241,16 @@ class TSP:
             ``benchmarks/bench_tsp.py``.
         temperature : float > 0, optional
             Passed to :meth:`distance_prior`. Default 0.7 for a symmetric
-            :class:`TSP` and 1 for an :class:`ATSP`, measured over 10 seeds:
-            st70 2.3 % (seeds 0-9) and 2.5 % (seeds 10-19) mean error at 0.7
-            against 3.6 % at 1 and 3.4 % at 0.5; berlin52 0.6 % against 1.5 %;
-            but the asymmetric ry48p 2.3 % at 0.7 against 1.9 % at 1.
+            :class:`TSP` and 1 for an :class:`ATSP` (measured over 10 seeds on
+            st70, berlin52 and ry48p).
 
         Returns
         -------
         Permutation
-            Starting at city 0. For a symmetric :class:`TSP` whose
-            :meth:`default_options` sample at least ``n^2`` tours (up to 70
-            cities) ``reverse_weight=0.25``: each elite tour also counts walked
-            backwards with weight 1/4, as a tour and its reverse are the same
-            cycle (measured better than 0, 0.1 and 0.5 on st70, att48 and
-            eil51; st70 went from 5 to 10 % to a few percent). With fewer
-            samples the reverse counts kept the distribution from
-            concentrating (kroA100: no progress in 300 iterations), so larger
-            instances and :class:`ATSP` use 0.
+            Starting at city 0; ``reverse_weight=0.25`` (each elite tour also
+            counts walked backwards with weight 1/4) for a symmetric
+            :class:`TSP` whose :meth:`default_options` sample at least ``n^2``
+            tours (up to 70 cities), else 0; measured in docs/problems/tsp.rst.
 
         Examples
         --------
@@ -312,33 +312,22 @@ class TSP:
             low_inclusive=False,
             high_inclusive=False,  # finite
         )
-        n = self.n
-        off = ~np.eye(n, dtype=bool)
-        D = np.where(off, self._distances.astype(np.float64), np.inf)
-        near = np.sort(D, axis=1)[:, : min(_PRIOR_NEIGHBOURS, n - 1)]
-        scale = temperature * float(near.mean())
-        excess = D - near[:, :1]
-        # scale 0 (all nearest-neighbour distances 0): only the nearest count
-        W = np.exp(-excess / scale) if scale > 0 else (excess == 0) * 1.0
-        W = np.where(off, np.maximum(W, _PRIOR_FLOOR), 0.0)
-        return W / W.sum(axis=1, keepdims=True)
+        return prior_matrix(
+            self._distances, temperature, _PRIOR_NEIGHBOURS, _PRIOR_FLOOR
+        )
 
     def default_options(self) -> dict:
         """CE settings measured to work on TSPLIB instances of 14 to 100 cities
         (``benchmarks/bench_tsp.py``), for ``minimize(..., **options)`` with
         :meth:`default_family`.
 
-        The sample size is ``N = K / n^2`` within [500, 30000], with
-        ``K = 2.5e7`` for a symmetric TSP and ``8e7`` for an ATSP: sampling a
-        tour costs about ``n^2 / 2`` operations, so an iteration costs about
-        the same for every ``n``; below 40 cities this is more than the
-        tutorial's ``N = 5 n^2`` (de Boer et al. 2005, Section 4), from 70
-        cities less, so that a run stays within seconds. The elite is
-        ``rho = 0.01`` of the sample (the tutorial's) within [10, 300],
-        smoothing ``alpha = 0.7`` (the tutorial's), elitism on, and the stall
-        rule of the tutorial (stop when the level has not changed for 5
-        iterations). See ``benchmarks/bench_tsp.py`` for the measured table, and
-        :meth:`solve` for CE followed by a local search.
+        The sample size is ``N = K / n^2`` within [500, 30000] (``K = 2.5e7``
+        for a TSP, ``8e7`` for an ATSP: sampling a tour costs about ``n^2 / 2``,
+        so an iteration costs about the same for every ``n``); the elite is
+        ``rho = 0.01`` of it within [10, 300], smoothing 0.7 (the tutorial's,
+        de Boer et al. 2005, Section 4), elitism on, and the tutorial's stall
+        rule (the level unchanged for 5 iterations). :meth:`solve` with the
+        polish uses fewer samples on large instances.
 
         Examples
         --------
@@ -360,22 +349,35 @@ class TSP:
             "maxiter": 1000,
         }
 
-    def polish(self, tour, max_moves=None):
-        """Local search from ``tour``: best-improvement 2-opt and Or-opt
-        (segments of 1 to 3 cities, moved forwards or reversed) until no move
-        shortens the tour.
+    def polish(self, tour, max_moves=None, n_kicks=0, rng=None):
+        """Local search from ``tour``: 2-opt and Or-opt (segments of 1 to 3
+        cities, moved forwards or reversed) until no move shortens the tour;
+        with ``n_kicks``, iterated local search (ILS) on top.
+
+        Compiled, with the moves that add an edge to one of a city's 10
+        nearest cities and don't-look bits (an ATSP: only moves that reverse
+        nothing); up to 200 cities the exact 2-opt / Or-opt over all moves
+        follows. A kick: a random double bridge (two adjacent blocks of up
+        to 50 cities swapped), then the local search around it; the kicked
+        tour is kept when it is not longer.
 
         Parameters
         ----------
         tour : array_like of int, shape (n,)
         max_moves : int, optional
-            Stop after this many improving moves.
+            Only the exact best-improvement search, stopped after this many
+            improving moves.
+        n_kicks : int, default 0
+            ILS kicks (0: local search only).
+        rng : None, int or numpy.random.Generator
+            Draws the kicks.
 
         Returns
         -------
         tour : ndarray of intp, shape (n,)
             Never longer than the input; a 2-opt and Or-opt local optimum
-            unless ``max_moves`` stopped it.
+            unless ``max_moves`` stopped it (over all moves up to 200 cities,
+            over the candidate moves above).
         length : int or float
 
         Examples
@@ -393,23 +395,28 @@ class TSP:
         """
         func = f"{type(self).__name__}.polish"
         t = self._tours(tour, func, one=True)
+        n_kicks = check_int_at_least(n_kicks, param="n_kicks", func=func, low=0)
         if max_moves is not None:
             max_moves = check_int_at_least(
                 max_moves, param="max_moves", func=func, low=0
             )
-        out, length = self._polish_one(t[0], max_moves)
+            out, _ = local_search(self._distances, t[0], max_moves)
+            return out, self._lengths(out[None])[0].item()
+        seed = int(np.random.default_rng(rng).integers(2**31))
+        out, length = polish_tour(self, t[0], n_kicks, seed)
         return out, length.item()
 
-    def _polish_one(self, tour, max_moves=None):
-        """Local search of one valid tour (no validation): (tour, length), the
-        length a numpy scalar."""
-        out, _ = local_search(self._distances, tour, max_moves)
-        return out, self._lengths(out[None])[0]
+    def _polish_one(self, tour, n_kicks=0, seed=0):
+        """Local search (or ILS) of one valid tour: (tour, numpy length)."""
+        return polish_tour(self, tour, n_kicks, seed)
 
-    def polish_result(self, result, *, n_polish=_N_POLISH_DEFAULT, rng=None):
-        """Polish the outcome of a CE run: :meth:`polish` from ``result.x``,
-        ``result.x_mode`` and ``n_polish`` tours drawn from ``result.family``;
-        the shortest tour wins (ties: the earliest).
+    def polish_result(
+        self, result, *, n_polish=_N_POLISH_DEFAULT, n_kicks=None, rng=None
+    ):
+        """Polish the outcome of a CE run: a short ILS (``n`` kicks) from
+        ``result.x``, ``result.x_mode`` and ``n_polish`` tours drawn from
+        ``result.family``, then ILS with ``n_kicks`` kicks (default ``300 n``)
+        from the shortest (ties: the earliest).
 
         Returns
         -------
@@ -419,6 +426,9 @@ class TSP:
         """
         func = f"{type(self).__name__}.polish_result"
         n_polish = check_int_at_least(n_polish, param="n_polish", func=func, low=0)
+        if n_kicks is None:
+            n_kicks = final_kicks(self.n)
+        n_kicks = check_int_at_least(n_kicks, param="n_kicks", func=func, low=0)
         rng = np.random.default_rng(rng)
         starts = [np.asarray(result.x), np.asarray(result.x_mode)]
         if n_polish:
@@ -427,9 +437,12 @@ class TSP:
         for start in starts:
             start = np.asarray(start, dtype=np.intp)
             t = self._tours(start, func, one=True)[0]
-            tour, length = self._polish_one(t)
+            seed = int(rng.integers(2**31))
+            tour, length = polish_tour(self, t, iteration_kicks(self.n), seed)
             if best is None or length < best[1]:
                 best = (tour, length)
+        if n_kicks:
+            best = polish_tour(self, best[0], n_kicks, int(rng.integers(2**31)))
         return best[0], best[1].item()
 
     def solve(
@@ -439,6 +452,7 @@ class TSP:
         polish=True,
         n_polish=_N_POLISH_DEFAULT,
         polish_elite=_POLISH_ELITE_DEFAULT,
+        n_kicks=None,
         **options,
     ):
         """Run the CE optimizer with :meth:`default_family` and
@@ -449,20 +463,21 @@ class TSP:
         ----------
         rng : None, int or numpy.random.Generator
         polish : bool, default True
-            False: pure CE (:func:`cemethod.minimize`, no local search). True:
-            every CE iteration replaces its ``polish_elite`` best sampled tours
-            by their :meth:`polish` local optima before the update (a memetic
-            CE: the transition matrix is fitted to 2-opt / Or-opt optima), then
-            :meth:`polish_result` runs on the outcome.
+            False: pure CE (:func:`cemethod.minimize`). True: a memetic CE
+            (``polish_elite`` best tours of each iteration replaced by a short
+            ILS, :meth:`polish` with ``n`` kicks, before the update; ``N =
+            min(N, max(50, 5e6 / n^2))``, at most 50 iterations), then
+            :meth:`polish_result` (ILS with ``n_kicks`` kicks).
         n_polish : int, default 30
             Tours drawn from the final distribution for :meth:`polish_result`.
         polish_elite : int, default 5
             Tours polished per iteration with ``polish=True``; 0 polishes only
             after the CE run. Ignored with ``polish=False``.
+        n_kicks : int, optional
+            Kicks of the final ILS; default ``300 n``.
         **options
             Passed to :func:`cemethod.minimize` (``n_samples``, ``smoothing``,
-            ``time_limit``, ``callback``, ``progress``, ``workers``, ...),
-            with or without ``polish``.
+            ``time_limit``, ``callback``, ``progress``, ``workers``, ...).
 
         Returns
         -------
@@ -474,15 +489,20 @@ class TSP:
             polish_elite, param="polish_elite", func=func, low=0
         )
         rng = np.random.default_rng(rng)
-        settings = {**self.default_options(), **options}
+        if polish:
+            defaults = memetic_options(self, self.default_options())
+        else:
+            defaults = self.default_options()
+        settings = {**defaults, **options}
         if polish and polish_elite > 0:
+            seeds = np.random.default_rng(int(rng.integers(2**31)))
+            kicks = iteration_kicks(self.n)
+
+            def one(tour):
+                return polish_tour(self, tour, kicks, int(seeds.integers(2**31)))
+
             res = memetic_run(
-                self,
-                self.default_family(),
-                polish_elite,
-                self._polish_one,
-                rng=rng,
-                **settings,
+                self, self.default_family(), polish_elite, one, rng=rng, **settings
             )
         else:
             res = minimize(
@@ -490,7 +510,9 @@ class TSP:
             )
         tour, length = np.asarray(res.x, dtype=np.intp), res.fun
         if polish:
-            tour, length = self.polish_result(res, n_polish=n_polish, rng=rng)
+            tour, length = self.polish_result(
+                res, n_polish=n_polish, n_kicks=n_kicks, rng=rng
+            )
         length = length.item() if hasattr(length, "item") else length
         if self._distances.dtype.kind == "i":
             length = int(length)
