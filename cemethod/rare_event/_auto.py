@@ -9,10 +9,16 @@ dimension and what the levels show; the result says which ran and why.
   in d = 300 or 1000 dimensions are degenerate: estimates orders of magnitude
   too small), while subset simulation's Markov chains do not need one (rRMSE
   about 0.3 at 12,000 evaluations at d = 300 and 1000, docs/rare_event_methods.md).
-* Gaussian inputs in at most ``MIXTURE_DIMENSION`` dimensions: the improved CE
-  method with a Gaussian mixture (``GaussianMixture``, its number of components
-  chosen by BIC at each level), which holds several failure regions at once.
-* Gaussian inputs in between: the improved CE method with the nominal family.
+* Gaussian inputs in fewer dimensions: the improved CE method (which fits on
+  every sample of a level; with the plain CE levels a mixture loses its minor
+  components) with a Gaussian mixture (``GaussianMixture``, its number of
+  components chosen by BIC at each level), which holds several failure regions
+  at once, while two components fit: a mixture fit needs as many effective
+  points per component as it has parameters, and a level's likelihood ratios
+  leave about a third of its ``n_samples`` effective. Full covariances while
+  ``2 (d (d + 3) / 2 + 1) <= n_samples / 3`` (d <= 16 at 1000 samples),
+  else diagonal ones while ``2 (2 d + 1) <= n_samples / 3`` (d <= 82), else
+  the improved CE method with the nominal family.
 
 Then the levels are judged: when the importance-sampling result is not
 ``reliable`` (degenerate weights, or a failure region seen in the levels and
@@ -28,10 +34,12 @@ import warnings
 
 import numpy as np
 
+from cemethod.rare_event._levels import NoWeightError
+
 __all__ = ["estimate_auto"]
 
 HIGH_DIMENSION = 100
-MIXTURE_DIMENSION = 10
+_EFFECTIVE_SHARE = 1 / 3  # effective points of a level, per sample (see above)
 # The options that only the importance-sampling methods take, and their defaults.
 _CE_ONLY = {
     "n_final": None,
@@ -49,7 +57,18 @@ def _gaussian_input(family):
     return isinstance(family, (Gaussian, MultivariateGaussian))
 
 
-def _as_mixture(family):
+def _mixture_covariance(d, n_samples):
+    """``"full"``, ``"diag"`` or None: the richest mixture whose two components
+    each have as many effective points as parameters."""
+    points = _EFFECTIVE_SHARE * n_samples / 2
+    if d * (d + 3) / 2 + 1 <= points:
+        return "full"
+    if 2 * d + 1 <= points:
+        return "diag"
+    return None
+
+
+def _as_mixture(family, covariance):
     """The same density as a one-component ``GaussianMixture`` (its ``fit``
     then refits mixtures)."""
     from cemethod.families import Gaussian, GaussianMixture
@@ -59,18 +78,17 @@ def _as_mixture(family):
         cov = np.diag(np.asarray(family.std, dtype=float) ** 2)
     else:
         cov = np.asarray(family.cov, dtype=float)
-    return GaussianMixture(np.ones(1), mean[None], cov[None])
+    return GaussianMixture(np.ones(1), mean[None], cov[None], covariance=covariance)
 
 
 def choose(family, options):
-    """``(method, family, reason)`` for the first run."""
+    """``(method, family, reason)`` for the first run; ``reason`` is None for
+    the choices that subset simulation may not replace."""
     if not _gaussian_input(family):
-        return "ce", family, "the nominal family is not Gaussian: multilevel CE"
+        return "ce", family, None
     d = int(np.asarray(family.mean).size)
-    ce_only = {k: v for k, v in _CE_ONLY.items() if options[k] != v}
-    if ce_only:
-        names = ", ".join(sorted(ce_only))
-        return "ce", family, f"importance-sampling options given ({names}): CE"
+    if any(options[k] != v for k, v in _CE_ONLY.items()):
+        return "ce", family, None
     if d > HIGH_DIMENSION:
         return (
             "subset",
@@ -78,14 +96,20 @@ def choose(family, options):
             f"Gaussian input of dimension {d} > {HIGH_DIMENSION}: subset "
             "simulation (no importance-sampling family to degenerate)",
         )
-    if d <= MIXTURE_DIMENSION:
+    covariance = _mixture_covariance(d, options["n_samples"])
+    if covariance is not None:
         return (
             "ice",
-            _as_mixture(family),
-            f"Gaussian input of dimension {d} <= {MIXTURE_DIMENSION}: improved CE "
-            "with a Gaussian mixture (several failure regions at once)",
+            _as_mixture(family, covariance),
+            f"Gaussian input of dimension {d}: improved CE with a Gaussian "
+            f"mixture ({covariance} covariances; several failure regions at once)",
         )
-    return "ice", family, f"Gaussian input of dimension {d}: improved CE"
+    return (
+        "ice",
+        family,
+        f"Gaussian input of dimension {d}: improved CE with the nominal family "
+        f"(too many parameters for a mixture at {options['n_samples']} samples)",
+    )
 
 
 def estimate_auto(estimate, options):
@@ -98,13 +122,29 @@ def estimate_auto(estimate, options):
     start = time.perf_counter()
     family = options["family"]
     method, first_family, reason = choose(family, options)
+    may_fall_back = reason is not None and method != "subset"
+    if reason is None:
+        reason = (
+            "the nominal family is not Gaussian"
+            if not _gaussian_input(family)
+            else "importance-sampling options were given"
+        )
     keywords = {k: v for k, v in options.items() if k not in ("score", "gamma")}
     keywords.update(method=method, family=first_family)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = estimate(options["score"], options["gamma"], **keywords)
+        try:
+            res = estimate(options["score"], options["gamma"], **keywords)
+        except NoWeightError as error:
+            if method != "ice":
+                raise
+            # The smoothed indicator underflowed (a score constant on most of
+            # the space): the multilevel CE levels handle such plateaus.
+            keywords.update(method="ce", family=family)
+            reason += f"; it failed ({error}), so multilevel CE ran"
+            res = estimate(options["score"], options["gamma"], **keywords)
     notes = [f"method='auto' ran {res.method}: {reason}"]
-    if res.reliable or method == "subset" or not _gaussian_input(family):
+    if res.reliable or not may_fall_back:
         _replay(caught)
         return _with_notes(res, notes, res.n_evaluations, start)
     causes = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]

@@ -47,12 +47,17 @@ class LevelRun:
         self.hits.append((X[s >= target], proposal, X.shape[0]))
 
 
+class NoWeightError(ValueError):
+    """No level sample has a positive finite weight (the family misses the
+    nominal support, or a smoothed indicator underflowed on a plateau)."""
+
+
 def scaled_weights(log_w, what, proposal):
     """``exp(log_w - max(log_w))``: weights up to a common factor, which the fit
     ignores; ``what`` names them in the error raised when none is positive."""
     top = np.max(log_w)
     if not np.isfinite(top):
-        raise ValueError(
+        raise NoWeightError(
             f"estimate_rare_event: {what} are all zero or not finite; the "
             f"importance-sampling family {proposal!r} puts its mass outside the "
             "nominal support."

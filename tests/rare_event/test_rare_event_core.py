@@ -140,11 +140,16 @@ def test_log_estimate_beyond_float64_range():
 
 def test_direction_less_matches_greater_on_negated_score():
     fam = Gaussian(np.zeros(3), 1.0)
-    a = ce.estimate_rare_event(lambda x: x.sum(1), 4.0, fam, rng=5)
-    b = ce.estimate_rare_event(lambda x: -x.sum(1), -4.0, fam, direction="less", rng=5)
+    a = ce.estimate_rare_event(lambda x: x.sum(1), 4.0, fam, method="ce", rng=5)
+    b = ce.estimate_rare_event(
+        lambda x: -x.sum(1), -4.0, fam, direction="less", method="ce", rng=5
+    )
     assert a.estimate == b.estimate
     assert b.levels == tuple(-g for g in a.levels)
     assert _close(b, stats.norm.sf(4.0 / math.sqrt(3)))
+    a = ce.estimate_rare_event(lambda x: x.sum(1), 4.0, fam, rng=5)  # auto
+    b = ce.estimate_rare_event(lambda x: -x.sum(1), -4.0, fam, direction="less", rng=5)
+    assert a.estimate == b.estimate and a.method == b.method
 
 
 def test_crude_monte_carlo_agrees_on_non_rare_event():
@@ -234,7 +239,7 @@ def _plateau(X):
 
 def test_plateau_grows_the_sample_until_the_level_advances():
     fam = Gaussian([0.0, 0.0], 1.0)
-    res = ce.estimate_rare_event(_plateau, 1.0, fam, n_samples=1000, rng=0)
+    res = ce.estimate_rare_event(_plateau, 1.0, fam, n_samples=1000, method="ce", rng=0)
     assert "grew to" in res.message
     assert res.levels[0] == 0.0 and res.levels[-1] == 1.0
     assert _close(res, stats.norm.sf(4.0))
@@ -244,8 +249,9 @@ def test_hopeless_plateau_warns_and_stops():
     fam = Gaussian([0.0], 1.0)
     with pytest.warns(RuntimeWarning, match="stalled"):
         res = ce.estimate_rare_event(
-            lambda X: np.maximum(X[:, 0] - 6.0, 0.0), 1.0, fam, n_samples=100, rng=0
-        )
+            lambda X: np.maximum(X[:, 0] - 6.0, 0.0), 1.0, fam, n_samples=100,
+            method="ce", rng=0,
+        )  # fmt: skip
     assert "stalled" in res.message and res.degenerate_weights
     assert res.n_evaluations == 100 * (1 + 1 + 2 + 4 + 8 + 16) + 100
 
