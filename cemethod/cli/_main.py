@@ -19,12 +19,7 @@ import contextlib
 import sys
 import time
 
-from cemethod.cli._common import (
-    InputError,
-    Outputs,
-    check_output_places,
-    worker_pool,
-)
+from cemethod.cli._options import InputError
 from cemethod.cli._parser import build_parser
 from cemethod.cli._progress import Progress
 
@@ -111,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     usage = subparsers[args.command]
     progress = pool = None
     try:
+        # imported after parsing: ``--help`` and usage errors stay fast
+        from cemethod.cli._common import Outputs, check_output_places, worker_pool
+
         check_output_places(args)
         pool = args.pool = worker_pool(args)
         out = Outputs(args)

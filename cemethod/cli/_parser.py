@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from cemethod import __version__
-from cemethod.cli._common import (
+from cemethod.cli._options import (
     add_common_options,
     nonnegative_int,
     nonnegative_real,
