@@ -28,6 +28,7 @@ __all__ = [
 from cemethod.cli._options import (  # noqa: F401 (re-exported)
     ALL_COMMON,
     InputError,
+    MissingExtra,
     add_common_options,
     elite,
     nonnegative_int,
@@ -101,9 +102,9 @@ def check_output_places(args) -> None:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise InputError(
-                "--plot needs matplotlib, which is not installed "
-                "(python -m pip install matplotlib)"
+            raise MissingExtra(
+                "--plot needs matplotlib, which is not installed: "
+                'pip install "cemethod[plot]"'
             ) from None
 
 

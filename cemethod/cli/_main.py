@@ -19,7 +19,7 @@ import contextlib
 import sys
 import time
 
-from cemethod.cli._options import InputError
+from cemethod.cli._options import InputError, MissingExtra
 from cemethod.cli._parser import build_parser
 from cemethod.cli._progress import Progress
 
@@ -104,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
     usage = subparsers[args.command]
+    from cemethod.cli import _examples
+
+    if args.command == "examples":
+        return _examples.run_examples(args)
+    _examples.resolve_inputs(args)
     progress = pool = None
     try:
         # imported after parsing: ``--help`` and usage errors stay fast
@@ -128,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 print(f"wrote {path}", file=sys.stderr)
         return 0 if ok else 1
+    except MissingExtra as exc:
+        if progress is not None:
+            progress.close()
+        print(f"cemethod {args.command}: {exc}", file=sys.stderr)
+        return 2
     except (InputError, ValueError) as exc:  # ValueError: a library check
         if progress is not None:
             progress.close()

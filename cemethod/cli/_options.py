@@ -7,13 +7,18 @@ from __future__ import annotations
 import argparse
 import math
 
-__all__ = ["ALL_COMMON", "InputError", "add_common_options", "elite"]
+__all__ = ["ALL_COMMON", "InputError", "MissingExtra", "add_common_options", "elite"]
 
 
 class InputError(Exception):
     """A user input (file or value) the command cannot use; the message names
     the file, the line and what was expected. Reported as a usage error (exit 2).
     """
+
+
+class MissingExtra(InputError):
+    """An optional dependency the options need is not installed: reported on one
+    line naming the extra to install (exit 2), without the usage text."""
 
 
 # -- argparse types --
