@@ -41,11 +41,22 @@ def _format_table(rows) -> str:
 
 
 def _run_demo(args, out, progress):
-    from cemethod.cli._demo import DEMO_SECTIONS
+    from cemethod.cli._demo import DEMO_SECONDS, DEMO_SECTIONS
 
     rows = []
+    total = sum(DEMO_SECONDS.values())
+    progress.note(
+        f"cemethod demo: {len(DEMO_SECTIONS)} sections, about {total:.0f} s on an idle "
+        "machine (longer on a busy one, and on the first run, when numba compiles "
+        "its kernels)"
+    )
     progress.open()
-    for section in DEMO_SECTIONS:
+    for i, section in enumerate(DEMO_SECTIONS, 1):
+        what = (section.__doc__ or section.__name__).strip().splitlines()[0]
+        progress.note(
+            f"[{i}/{len(DEMO_SECTIONS)}] {what.rstrip('.')} "
+            f"(about {DEMO_SECONDS.get(section.__name__, 1.0):.1f} s) ..."
+        )
         start = time.perf_counter()
         with contextlib.redirect_stdout(progress.stdout()) as stdout:
             row = section(seed=args.seed, verbose=not args.quiet)
