@@ -177,7 +177,13 @@ def convergence_plot(result, label: str):
 
     def draw(ax):
         ax.plot(h["iteration"], h["best"], marker="o", ms=3, label="best")
-        ax.plot(h["iteration"], h["gamma"], marker=".", ms=3, label="level gamma_t")
+        ax.plot(
+            h["iteration"],
+            h["gamma"],
+            marker=".",
+            ms=3,
+            label="worst elite value (gamma_t)",
+        )
         ax.set_xlabel("CE iteration")
         ax.set_ylabel(label)
         ax.legend()

@@ -292,7 +292,12 @@ def bridge_rare_event(seed: int, verbose: bool) -> DemoRow:
 
 def _levels_plot(levels, gamma):
     def draw(ax):
-        ax.plot(range(1, len(levels) + 1), levels, "-o", label="level gamma_t")
+        ax.plot(
+            range(1, len(levels) + 1),
+            levels,
+            "-o",
+            label="intermediate level (gamma_t)",
+        )
         ax.axhline(gamma, color="k", ls="--", label=f"event level {gamma:g}")
         ax.set_xlabel("CE iteration")
         ax.set_ylabel("shortest path length")

@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     CE score 0; dynamic programming optimum 0 (reached)
     G-ATTACA
     GCAT-GCT
-    14 CE iterations, 7000 alignments evaluated; The level gamma_t did not ...
+    14 CE iterations, 7000 alignments evaluated; The worst value kept in the elite ...
     0
     """
     parser, subparsers = build_parser()

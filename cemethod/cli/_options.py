@@ -90,8 +90,9 @@ _COMMON_HELP = {
     "problem's own); e.g. --smoothing 0.7",
     "workers": "evaluate the samples in this many processes (default 1: in "
     "this process); e.g. --workers 2",
-    "time-limit": "stop the CE iterations after this many seconds (the best "
-    "answer so far is reported); e.g. --time-limit 30",
+    "time-limit": "stop the CE iterations after this many seconds, within one "
+    "evaluation (the best answer so far is reported; starting up and a final "
+    "polish come on top); e.g. --time-limit 30",
     "json": "also write all results as JSON to PATH (written only when the run "
     "succeeds); e.g. --json result.json",
     "plot": "write PNG plots into the folder DIR, created if needed (needs "
