@@ -9,21 +9,27 @@ estimation), ``families`` (sampling families), ``problems`` (one folder per prob
 the map and the import rules.
 """
 
-from cemethod.optimize import (
-    CEResult,
-    CrossEntropyOptimizer,
-    maximize,
-    minimize,
-    minimize_with_restarts,
-)
-from cemethod.rare_event import (
-    ConfidenceInterval,
-    RareEventResult,
-    crude_monte_carlo,
-    estimate_rare_event,
-)
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0.dev0"
+
+# The public names load their subpackage on first use (PEP 562), so that
+# ``import cemethod`` and ``cemethod --help`` stay fast: numpy, scipy and numba
+# are imported only when a function that needs them is used.
+_LAZY = {
+    "CEResult": "optimize",
+    "CrossEntropyOptimizer": "optimize",
+    "maximize": "optimize",
+    "minimize": "optimize",
+    "minimize_with_restarts": "optimize",
+    "ConfidenceInterval": "rare_event",
+    "RareEventResult": "rare_event",
+    "crude_monte_carlo": "rare_event",
+    "estimate_rare_event": "rare_event",
+}
+_SUBPACKAGES = ("cli", "families", "optimize", "problems", "rare_event", "testing")
 
 __all__ = [
     "CEResult",
@@ -41,3 +47,17 @@ __all__ += [
     "crude_monte_carlo",
     "estimate_rare_event",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__) | set(_SUBPACKAGES))

@@ -41,7 +41,7 @@ autodoc_default_options = {"member-order": "bysource"}
 autodoc_typehints = "none"
 
 # The doctest builder runs the ``.. doctest::`` blocks of the guide and problem pages.
-doctest_global_setup = "import numpy as np"
+doctest_global_setup = "import importlib.util\n\nimport numpy as np"
 doctest_test_doctest_blocks = ""  # docstring examples: pytest --doctest-modules
 
 myst_heading_anchors = 3

@@ -8,7 +8,6 @@ no file, and no file is ever half written.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import math
@@ -26,119 +25,20 @@ __all__ = [
 ]
 
 
-class InputError(Exception):
-    """A user input (file or value) the command cannot use; the message names
-    the file, the line and what was expected. Reported as a usage error (exit 2).
-    """
-
-
-# -- argparse types --
-def _int_at_least(low: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected an integer >= {low}, got {text!r}"
-            ) from None
-        if value < low:
-            raise argparse.ArgumentTypeError(
-                f"expected an integer >= {low}, got {text!r}"
-            )
-        return value
-
-    parse.__name__ = f"integer >= {low}"
-    return parse
-
-
-def _real_in(low: float, high: float | None, *, low_open: bool, what: str):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        ok = math.isfinite(value) and (value > low if low_open else value >= low)
-        if high is not None:
-            ok = ok and value <= high
-        if not ok:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
-        return value
-
-    parse.__name__ = what
-    return parse
-
-
-def elite(text: str) -> tuple[str, float | int]:
-    """``--elite``: a fraction in (0, 1) of the samples, or a count >= 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if 0 < value < 1:
-        return ("elite_fraction", value)
-    if value >= 1 and value == int(value):
-        return ("n_elite", int(value))
-    raise argparse.ArgumentTypeError(
-        f"expected a fraction in (0, 1) or a whole number >= 1, got {text!r}"
-    )
-
-
-positive_int = _int_at_least(1)
-seed_int = nonnegative_int = _int_at_least(0)
-smoothing_real = _real_in(0.0, 1.0, low_open=True, what="a number in (0, 1]")
-positive_real = _real_in(0.0, None, low_open=True, what="a number > 0")
-nonnegative_real = _real_in(0.0, None, low_open=False, what="a number >= 0")
-probability = _real_in(0.0, 1.0, low_open=False, what="a probability in [0, 1]")
-
-
-_COMMON_HELP = {
-    "seed": "random seed, an integer >= 0 (default 0); e.g. --seed 7",
-    "samples": "samples per CE iteration (default: the problem's own); "
-    "e.g. --samples 2000",
-    "elite": "elite size: a fraction of the samples in (0, 1) or a count >= 1 "
-    "(default: the problem's own); e.g. --elite 0.05 or --elite 20",
-    "smoothing": "smoothing alpha in (0, 1] of the CE update (default: the "
-    "problem's own); e.g. --smoothing 0.7",
-    "workers": "evaluate the samples in this many processes (default 1: in "
-    "this process); e.g. --workers 2",
-    "time-limit": "stop the CE iterations after this many seconds (the best "
-    "answer so far is reported); e.g. --time-limit 30",
-    "json": "also write all results as JSON to PATH (written only when the run "
-    "succeeds); e.g. --json result.json",
-    "plot": "write PNG plots into the folder DIR, created if needed (needs "
-    "matplotlib); e.g. --plot plots/",
-    "quiet": "print only the summary, no progress on stderr; e.g. --quiet",
-}
-
-_COMMON_TYPES = {
-    "seed": seed_int,
-    "samples": _int_at_least(2),
-    "elite": elite,
-    "smoothing": smoothing_real,
-    "workers": positive_int,
-    "time-limit": positive_real,
-}
-
-ALL_COMMON = ("seed", "samples", "elite", "smoothing", "workers", "time-limit")
-
-
-def add_common_options(parser, names=ALL_COMMON, **help_overrides) -> None:
-    """The optimizer options in ``names`` and always ``--json``, ``--plot``,
-    ``--quiet``; ``help_overrides`` replaces a help text (key: name with ``_``)."""
-    group = parser.add_argument_group("common options")
-    for name in names:
-        key = name.replace("-", "_")
-        metavar = {"seed": "N", "samples": "N", "elite": "E", "smoothing": "ALPHA"}
-        group.add_argument(
-            f"--{name}",
-            type=_COMMON_TYPES[name],
-            default=0 if name == "seed" else None,
-            metavar=metavar.get(name, {"workers": "K", "time-limit": "SEC"}.get(name)),
-            help=help_overrides.get(key, _COMMON_HELP[name]),
-        )
-    group.add_argument("--json", metavar="PATH", help=_COMMON_HELP["json"])
-    group.add_argument("--plot", metavar="DIR", help=_COMMON_HELP["plot"])
-    group.add_argument("--quiet", action="store_true", help=_COMMON_HELP["quiet"])
+from cemethod.cli._options import (  # noqa: F401 (re-exported)
+    ALL_COMMON,
+    InputError,
+    MissingExtra,
+    add_common_options,
+    elite,
+    nonnegative_int,
+    nonnegative_real,
+    positive_int,
+    positive_real,
+    probability,
+    seed_int,
+    smoothing_real,
+)
 
 
 def optimizer_options(args, defaults: dict) -> dict:
@@ -202,9 +102,9 @@ def check_output_places(args) -> None:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise InputError(
-                "--plot needs matplotlib, which is not installed "
-                "(python -m pip install matplotlib)"
+            raise MissingExtra(
+                "--plot needs matplotlib, which is not installed: "
+                'pip install "cemethod[plot]"'
             ) from None
 
 
@@ -277,7 +177,13 @@ def convergence_plot(result, label: str):
 
     def draw(ax):
         ax.plot(h["iteration"], h["best"], marker="o", ms=3, label="best")
-        ax.plot(h["iteration"], h["gamma"], marker=".", ms=3, label="level gamma_t")
+        ax.plot(
+            h["iteration"],
+            h["gamma"],
+            marker=".",
+            ms=3,
+            label="worst elite value (gamma_t)",
+        )
         ax.set_xlabel("CE iteration")
         ax.set_ylabel(label)
         ax.legend()

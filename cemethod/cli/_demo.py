@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["DEMO_SECTIONS", "DemoRow"]
+__all__ = ["DEMO_SECONDS", "DEMO_SECTIONS", "DemoRow"]
 
 
 class DemoRow(NamedTuple):
@@ -29,6 +29,31 @@ class DemoRow(NamedTuple):
         out = self._asdict()
         del out["plots"]
         return out
+
+
+def one_blas_thread():
+    """One BLAS thread (threadpoolctl, a dependency of scikit-learn, if
+    installed): many small fits, where BLAS threads cost far more CPU than they
+    save (the search: 14-20 CPU s with two OpenBLAS threads, 1.5 s with one)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _ticker(verbose: bool, label: str, every: int = 5):
+    """A ``callback`` printing a progress line every ``every`` CE iterations."""
+
+    def tick(result) -> bool:
+        if verbose and result.nit % every == 0:
+            line = f"  ... iteration {result.nit}: best {label} {result.fun:.6g}"
+            print(line, flush=True)
+        return False
+
+    return tick
 
 
 def _convergence(name: str, result, label: str, title: str):
@@ -113,16 +138,22 @@ def classifier_search(seed: int, verbose: bool) -> DemoRow:
     # the reference: a fine grid over the same range, scored on the same folds
     grid = {"logisticregression__C": np.logspace(-4, 3, 36)}
     reference = GridSearchCV(model, grid, scoring="neg_log_loss", cv=3)
-    grid_best = -reference.fit(X_train, y_train).best_score_
-    search = CrossEntropySearchCV(
-        model,
-        {"logisticregression__C": FloatRange(1e-4, 1e3, log=True)},
-        n_iter=24,
-        n_candidates_per_generation=8,
-        scoring="neg_log_loss",
-        cv=3,
-        random_state=seed,
-    ).fit(X_train, y_train)
+    with one_blas_thread():
+        if verbose:
+            print("  the reference: a 36-point grid of C, 108 fits ...", flush=True)
+        grid_best = -reference.fit(X_train, y_train).best_score_
+        if verbose:
+            print("  the CE search: 24 candidates in generations of 8 ...", flush=True)
+        search = CrossEntropySearchCV(
+            model,
+            {"logisticregression__C": FloatRange(1e-4, 1e3, log=True)},
+            n_iter=24,
+            n_candidates_per_generation=8,
+            scoring="neg_log_loss",
+            cv=3,
+            random_state=seed,
+            verbose=1 if verbose else 0,
+        ).fit(X_train, y_train)
     best = -search.best_score_
     best_c = float(search.best_params_["logisticregression__C"])
     if verbose:
@@ -174,7 +205,12 @@ def tsplib_tour(seed: int, verbose: bool) -> DemoRow:
     tsp = TSP._from_data(data)
     xy = data.coordinates  # GEO: latitude, longitude
     res = minimize(
-        tsp, tsp.default_family(), vectorized=True, rng=seed, **tsp.default_options()
+        tsp,
+        tsp.default_family(),
+        vectorized=True,
+        rng=seed,
+        callback=_ticker(verbose, "tour length"),
+        **tsp.default_options(),
     )
     tour, length = tsp.polish_result(res, rng=seed)
     pure = 100 * (res.fun / tsp.optimum - 1)
@@ -204,7 +240,7 @@ def max_cut(seed: int, verbose: bool) -> DemoRow:
     from cemethod.problems import MaxCut
 
     problem = MaxCut.synthetic(400, 200, rng=seed)
-    res = problem.solve(rng=seed)
+    res = problem.solve(rng=seed, callback=_ticker(verbose, "cut"))
     if verbose:
         print("Max-cut: synthetic n = 400 instance (de Boer et al. 2005, sec. 3.1)")
         print(
@@ -256,7 +292,12 @@ def bridge_rare_event(seed: int, verbose: bool) -> DemoRow:
 
 def _levels_plot(levels, gamma):
     def draw(ax):
-        ax.plot(range(1, len(levels) + 1), levels, "-o", label="level gamma_t")
+        ax.plot(
+            range(1, len(levels) + 1),
+            levels,
+            "-o",
+            label="intermediate level (gamma_t)",
+        )
         ax.axhline(gamma, color="k", ls="--", label=f"event level {gamma:g}")
         ax.set_xlabel("CE iteration")
         ax.set_ylabel("shortest path length")
@@ -329,7 +370,7 @@ def sequence_alignment(seed: int, verbose: bool) -> DemoRow:
     mutate = rng.random(40) < 0.2
     b = "".join(np.where(mutate, rng.choice(list("ACGT"), 40), list(a)))
     problem = SequenceAlignment(a, b, gap_open=2.0)
-    res = problem.solve(rng=seed)
+    res = problem.solve(rng=seed, callback=_ticker(verbose, "cut"))
     cmp = problem.compare(res)
     if verbose:
         print("Sequence alignment: two DNA sequences of length 40, linear gaps")
@@ -344,6 +385,21 @@ def sequence_alignment(seed: int, verbose: bool) -> DemoRow:
         plots=(_convergence("alignment_convergence.png", res, "score", "Alignment"),),
     )
 
+
+# Seconds each section takes on an idle 2-core x86_64 machine (CPU seconds of a
+# run with --quiet; the first section includes importing scikit-learn): what the
+# demo announces before it starts and before each section.
+DEMO_SECONDS = {
+    "classifier_log_loss": 4.0,
+    "classifier_search": 1.5,
+    "code_length_entropy": 0.1,
+    "tsplib_tour": 2.0,
+    "max_cut": 2.0,
+    "bridge_rare_event": 0.1,
+    "dodecahedron_unreliability": 0.5,
+    "buffer_allocation": 0.5,
+    "sequence_alignment": 0.3,
+}
 
 DEMO_SECTIONS = (
     classifier_log_loss,

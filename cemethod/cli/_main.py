@@ -19,12 +19,7 @@ import contextlib
 import sys
 import time
 
-from cemethod.cli._common import (
-    InputError,
-    Outputs,
-    check_output_places,
-    worker_pool,
-)
+from cemethod.cli._options import InputError, MissingExtra
 from cemethod.cli._parser import build_parser
 from cemethod.cli._progress import Progress
 
@@ -46,11 +41,22 @@ def _format_table(rows) -> str:
 
 
 def _run_demo(args, out, progress):
-    from cemethod.cli._demo import DEMO_SECTIONS
+    from cemethod.cli._demo import DEMO_SECONDS, DEMO_SECTIONS
 
     rows = []
+    total = sum(DEMO_SECONDS.values())
+    progress.note(
+        f"cemethod demo: {len(DEMO_SECTIONS)} sections, about {total:.0f} s on an idle "
+        "machine (longer on a busy one, and on the first run, when numba compiles "
+        "its kernels)"
+    )
     progress.open()
-    for section in DEMO_SECTIONS:
+    for i, section in enumerate(DEMO_SECTIONS, 1):
+        what = (section.__doc__ or section.__name__).strip().splitlines()[0]
+        progress.note(
+            f"[{i}/{len(DEMO_SECTIONS)}] {what.rstrip('.')} "
+            f"(about {DEMO_SECONDS.get(section.__name__, 1.0):.1f} s) ..."
+        )
         start = time.perf_counter()
         with contextlib.redirect_stdout(progress.stdout()) as stdout:
             row = section(seed=args.seed, verbose=not args.quiet)
@@ -103,14 +109,22 @@ def main(argv: list[str] | None = None) -> int:
     CE score 0; dynamic programming optimum 0 (reached)
     G-ATTACA
     GCAT-GCT
-    14 CE iterations, 7000 alignments evaluated; The level gamma_t did not ...
+    14 CE iterations, 7000 alignments evaluated; The worst value kept in the elite ...
     0
     """
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
     usage = subparsers[args.command]
+    from cemethod.cli import _examples
+
+    if args.command == "examples":
+        return _examples.run_examples(args)
+    _examples.resolve_inputs(args)
     progress = pool = None
     try:
+        # imported after parsing: ``--help`` and usage errors stay fast
+        from cemethod.cli._common import Outputs, check_output_places, worker_pool
+
         check_output_places(args)
         pool = args.pool = worker_pool(args)
         out = Outputs(args)
@@ -130,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 print(f"wrote {path}", file=sys.stderr)
         return 0 if ok else 1
+    except MissingExtra as exc:
+        if progress is not None:
+            progress.close()
+        print(f"cemethod {args.command}: {exc}", file=sys.stderr)
+        return 2
     except (InputError, ValueError) as exc:  # ValueError: a library check
         if progress is not None:
             progress.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from cemethod import __version__
-from cemethod.cli._common import (
+from cemethod.cli._options import (
     add_common_options,
     nonnegative_int,
     nonnegative_real,
@@ -18,12 +18,18 @@ from cemethod.cli._common import (
 __all__ = ["build_parser"]
 
 _RAW = argparse.RawDescriptionHelpFormatter
+_FOOTER = (
+    "The files named in the examples ship with cemethod ('cemethod examples'\n"
+    "lists them, 'cemethod examples --copy .' copies them here); a file name\n"
+    "missing from the current folder is read from the package.\n"
+    "Long form of the formats: docs/cli.md in the source distribution."
+)
 
 
 def _sub(sub, name, help_text, description, examples):
     lines = [description, "", "Example:" if len(examples) == 1 else "Examples:"]
     lines += [f"  {e}" for e in examples]
-    lines += ["", "File formats and details: docs/cli.md."]
+    lines += ["", _FOOTER]
     return sub.add_parser(
         name, help=help_text, description="\n".join(lines), formatter_class=_RAW
     )
@@ -37,7 +43,7 @@ def _demo(sub):
         "Run every capability on data shipped with the package (or with\n"
         "scikit-learn), each checked against a reference value, with progress on\n"
         "stderr and a summary table at the end; exit code 1 if a check fails.",
-        ["cemethod demo --seed 1 --json results.json --plot plots/"],
+        ["cemethod demo --seed 1 --json results.json"],
     )
     p.add_argument(
         "--seed",
@@ -55,13 +61,31 @@ def _demo(sub):
         "--plot",
         metavar="DIR",
         help="write PNG plots (tour, convergence, rare-event levels, "
-        "reliability diagram) into DIR (needs matplotlib), e.g. "
+        "reliability diagram) into DIR (needs matplotlib: "
+        'pip install "cemethod[plot]"), e.g. '
         "--plot plots/",
     )
     p.add_argument(
         "--quiet",
         action="store_true",
         help="print only the summary table, no progress; e.g. --quiet",
+    )
+
+
+def _examples(sub):
+    p = _sub(
+        sub,
+        "examples",
+        "list the example files shipped with the package, or copy them",
+        "List the example input files shipped inside the package (TSPLIB\n"
+        "instances, graphs, a production line, sequences, jobs, predictions),\n"
+        "or copy them into a folder (existing files are left as they are).",
+        ["cemethod examples --copy ."],
+    )
+    p.add_argument(
+        "--copy",
+        metavar="DIR",
+        help="copy every example file into DIR (created if needed); e.g. --copy .",
     )
 
 
@@ -72,7 +96,11 @@ def _tsp(sub):
         "shortest tour through the cities of a TSPLIB file",
         "Shortest round trip through the cities of a TSPLIB .tsp (symmetric) or\n"
         ".atsp (asymmetric) file: the CE method, then a 2-opt / Or-opt polish.\n"
-        "The published optimum of a TSPLIB instance is shown beside the result.",
+        "The published optimum of a TSPLIB instance is shown beside the result.\n"
+        "FILE: TSPLIB text: header lines 'KEY: value' (TYPE: TSP or ATSP,\n"
+        "DIMENSION: n, EDGE_WEIGHT_TYPE: EUC_2D, CEIL_2D, GEO, ATT, ... or\n"
+        "EXPLICIT with EDGE_WEIGHT_FORMAT: FULL_MATRIX, UPPER_ROW, ...), then a\n"
+        "NODE_COORD_SECTION ('i x y' per line) or an EDGE_WEIGHT_SECTION, then EOF.",
         ["cemethod tsp burma14.tsp --seed 1 --time-limit 30 --json tour.json"],
     )
     p.add_argument("file", metavar="FILE", help="TSPLIB file, e.g. berlin52.tsp")
@@ -105,8 +133,8 @@ def _maxcut(sub):
         "a G-set / rudy file (first line 'n m', then m lines 'i j w', nodes\n"
         "1..n), recognized by its first two lines or chosen with --format.",
         [
-            "cemethod maxcut graph.txt --seed 3 --samples 1000 --json cut.json",
-            "cemethod maxcut G2.txt --pure-ce",
+            "cemethod maxcut maxcut5.txt --seed 3 --samples 1000 --json cut.json",
+            "cemethod maxcut maxcut5.csv --pure-ce",
         ],
     )
     p.add_argument(
@@ -159,7 +187,7 @@ def _reliability(sub):
         "line (q: the link's failure probability, else --q; node ids are names,\n"
         "any size), or a .csv matrix of failure probabilities (0 = no link; a\n"
         "0/1 adjacency matrix needs --q).",
-        ["cemethod reliability net.txt --source 0 --target 3 --q 0.01 --json r.json"],
+        ["cemethod reliability bridge.txt --source 0 --target 3 --json r.json"],
     )
     p.add_argument(
         "graph",
@@ -243,7 +271,7 @@ def _buffer(sub):
         "CONFIG: a JSON file, e.g.\n"
         '  {"service_rates": [1.0, 1.2, 1.0], "failure_rates": [0.05, 0.1, 0.02],\n'
         '   "repair_rates": [0.5, 0.6, 0.4], "total_buffer": 6, "horizon": 1000}',
-        ["cemethod buffer line.json --seed 2 --exact --enumerate --json line.json"],
+        ["cemethod buffer line.json --seed 2 --exact --enumerate --json best.json"],
     )
     p.add_argument("config", metavar="CONFIG", help="JSON file, e.g. line.json")
     p.add_argument(
@@ -272,8 +300,9 @@ def _align(sub):
         "first record is used) or the sequences themselves.",
         [
             "cemethod align GATTACA GCATGCT --gap-open 1 --json aln.json",
-            "cemethod align a.fasta b.fasta --matrix blosum62 --gap-open 10 "
-            "--gap-extend 1 --mode local",
+            "cemethod align seq1.fasta seq2.fasta --gap-open 3 --gap-extend 1 "
+            "--mode local",
+            "cemethod align HEAGAWGHEE PAWHEAE --matrix blosum62 --gap-open 8",
         ],
     )
     p.add_argument("seq1", metavar="SEQ1", help="FASTA file or sequence, e.g. a.fa")
@@ -414,9 +443,9 @@ def build_parser():
         prog="cemethod",
         description="The cross-entropy method and cross-entropy metrics.\n"
         "Run 'cemethod COMMAND --help' for the options of a command.",
-        epilog="Examples:\n  cemethod demo\n  cemethod tsp burma14.tsp --json tour.json"
-        "\n  cemethod evaluate y_true.csv y_proba.csv\n\n"
-        "File formats and details: docs/cli.md.",
+        epilog="Examples:\n  cemethod demo\n  cemethod examples\n"
+        "  cemethod tsp burma14.tsp --json tour.json"
+        "\n  cemethod evaluate y_true.csv y_proba.csv\n\n" + _FOOTER,
         formatter_class=_RAW,
     )
     parser.add_argument("--version", action="version", version=__version__)
@@ -424,6 +453,7 @@ def build_parser():
     sub.required = True
     for add in (
         _demo,
+        _examples,
         _tsp,
         _maxcut,
         _reliability,

@@ -46,6 +46,15 @@ class Progress:
         else:
             print(f"{self.desc}: {text}", file=sys.stderr, flush=True)
 
+    def note(self, text: str) -> None:
+        """A line of its own on stderr (above the bar, if one shows)."""
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self._tqdm.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
     def callback(self, result) -> bool:
         """For ``callback=`` of the optimizer: one step per CE iteration."""
         self.step(f"iteration {result.nit}, best {result.fun:.6g}")

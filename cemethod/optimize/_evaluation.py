@@ -31,6 +31,7 @@ import itertools
 import math
 import numbers
 import pickle
+import time
 
 import numpy as np
 
@@ -66,11 +67,14 @@ def _check_workers(workers, func: str):
 class _ChunkCall:
     """Picklable task: evaluate one contiguous chunk of rows."""
 
-    def __init__(self, fun, vectorized: bool, catch: bool, kwargs: dict):
+    def __init__(self, fun, vectorized: bool, catch: bool, kwargs: dict, deadline=None):
         self.fun = fun
         self.vectorized = vectorized
         self.catch = catch
         self.kwargs = kwargs
+        # time.perf_counter() after which no further row is evaluated (the
+        # rows evaluated so far are returned: a shorter array)
+        self.deadline = deadline
 
     def _checked_vector(self, out, m: int) -> np.ndarray:
         out = np.asarray(out, dtype=np.float64)
@@ -115,6 +119,8 @@ class _ChunkCall:
             return values
         values = np.full(m, math.nan)
         for i, row in enumerate(chunk):
+            if i and self.deadline is not None and time.perf_counter() >= self.deadline:
+                return values[:i]
             out, ok = self._call(row)
             if ok:
                 values[i] = self._checked_row(out)
@@ -187,6 +193,9 @@ class BatchEvaluator:
         self.worst = float(worst)
         self.func = func
         self._pool = None
+        # set by the optimizer's loop: in this process and one row at a time, the
+        # rows after this time.perf_counter() are left out (see __call__)
+        self.deadline = None
 
     def __enter__(self):
         return self
@@ -248,15 +257,20 @@ class BatchEvaluator:
     def __call__(self, X, **kwargs) -> tuple[np.ndarray, int]:
         """Evaluate the rows of ``X``; return ``(values, n_failures)``.
 
-        ``kwargs`` are passed to every call of ``fun`` (e.g. ``seed=``).
+        ``kwargs`` are passed to every call of ``fun`` (e.g. ``seed=``). With
+        :attr:`deadline` set, one process and ``vectorized=False``, the rows
+        after the deadline are not evaluated and ``values`` is shorter than
+        ``X`` (at least one row is evaluated).
         """
         X = np.asarray(X)
         n = X.shape[0]
         if n == 0:
             return np.empty(0), 0
         catch = self.on_error == "worst"
-        task = _ChunkCall(self.fun, self.vectorized, catch, kwargs)
-        if self.workers is None or self.workers == 1:
+        serial = self.workers is None or self.workers == 1
+        deadline = self.deadline if serial else None
+        task = _ChunkCall(self.fun, self.vectorized, catch, kwargs, deadline)
+        if serial:
             values = task(X)  # one chunk in this process: no split, no copy
         else:
             chunks = [X[s] for s in self._chunks(n)]

@@ -123,7 +123,11 @@ def _run(
                 n = X.shape[0]
                 kept = opt.kept_points if reevaluate_elite else None
                 batch = X if kept is None else np.concatenate([X, kept])
+                evaluate.deadline = _deadline(opt, kept, replications, noise_seed)
                 values = _evaluate(evaluate, batch, opt, replications, noise_seed)
+                if values.shape[0] < n:  # the time limit passed within the batch
+                    n = values.shape[0]
+                    X = batch = X[:n]
                 fresh = values[:n]
                 if refine is not None:
                     X, fresh = refine(X, fresh)
@@ -144,6 +148,17 @@ def _run(
     finally:
         bar.close()
     return opt.result()
+
+
+def _deadline(opt, kept, replications, noise_seed):
+    """When the time limit passes during a batch evaluated one row at a time
+    in this process, the rest of the batch is left out and the iteration ends
+    with the rows evaluated so far: the limit is kept to within one evaluation
+    (not one batch). Not with replications or re-evaluated elite points."""
+    limit = opt._settings["time_limit"]
+    if limit is None or kept is not None or replications != 1 or noise_seed:
+        return None
+    return opt._t_ask + limit - opt._elapsed
 
 
 def _evaluate(evaluate, X, opt, replications, noise_seed):

@@ -10,13 +10,19 @@ __all__ = ["STATUS", "fired_rules", "stall_fired", "stall_levels", "status_of"]
 # fired decides the status of the result.
 STATUS = {
     "target": (1, True, "The target value was reached."),
-    "stalled": (0, True, "The level gamma_t did not change for {patience} iterations."),
+    "stalled": (
+        0,
+        True,
+        "The worst value kept in the elite (the level gamma_t) stayed the same "
+        "for {patience} iterations.",
+    ),
     "degenerate": (0, True, "The sampling distribution degenerated to one point."),
     "hard": (
         7,
         False,
-        "Neither gamma_t nor the best value improved with the largest sample "
-        "size (max_n_samples): the fully adaptive CE declares the problem hard.",
+        "Neither the worst elite value (gamma_t) nor the best value improved with "
+        "the largest sample size (max_n_samples): the fully adaptive CE method "
+        "gives up on this problem as too hard.",
     ),
     "callback": (5, False, "The callback asked to stop."),
     "time_limit": (4, False, "The time limit was reached."),
@@ -24,7 +30,7 @@ STATUS = {
     "maxiter": (2, False, "The maximum number of iterations was reached."),
 }
 FACE_STALLED = (
-    "The best value did not change for {patience} accepted iterations (fully "
+    "The best value stayed the same for {patience} accepted iterations (fully "
     "adaptive CE)."
 )
 RUNNING = (-1, False, "The optimization is running: no stop rule has fired.")

@@ -33,6 +33,12 @@ class ConfidenceInterval:
     --------
     >>> ConfidenceInterval(0.1, 0.3, 0.95)
     ConfidenceInterval(low=0.1, high=0.3, level=0.95)
+
+    It unpacks into its two ends:
+
+    >>> low, high = ConfidenceInterval(0.1, 0.3, 0.95)
+    >>> low, high
+    (0.1, 0.3)
     """
 
     low: float
@@ -43,6 +49,11 @@ class ConfidenceInterval:
         # plain floats, whatever numpy scalar the arithmetic produced
         for name in ("low", "high", "level"):
             object.__setattr__(self, name, float(getattr(self, name)))
+
+    def __iter__(self):
+        """``low, high = interval``: the two ends (the level is an attribute)."""
+        yield self.low
+        yield self.high
 
 
 @dataclass(frozen=True, repr=False)

@@ -2,6 +2,7 @@
 
 import functools
 import json
+import re
 
 import cli_helpers
 
@@ -18,6 +19,16 @@ def test_demo_prints_a_passing_summary_and_writes_json_and_plots(tmp_path):
     # progress: stderr is not a terminal here, so one line per section
     progress = [line for line in proc.stderr.splitlines() if line.startswith("demo: ")]
     assert len(progress) == 9 and all(line.endswith(": ok") for line in progress)
+    # announced: the whole run's duration first, then each section before it runs
+    lines = proc.stderr.splitlines()
+    assert re.match(r"cemethod demo: 9 sections, about \d+ s", lines[0]), lines[0]
+    starts = [i for i, line in enumerate(lines) if re.match(r"\[\d/9\] ", line)]
+    ends = [i for i, line in enumerate(lines) if line.startswith("demo: ")]
+    assert len(starts) == 9 and all(s < e for s, e in zip(starts, ends, strict=True))
+    assert all(re.search(r"\(about [\d.]+ s\) \.\.\.$", lines[i]) for i in starts)
+    # and during the long ones: the search's generations, the optimizers' iterations
+    assert "generation 3: best score" in proc.stdout
+    assert "... iteration 5: best tour length" in proc.stdout
     names = {p.name for p in plots.iterdir()}
     assert {
         "tsp_tour.png",

@@ -193,6 +193,7 @@ def test_help_of_every_command_lists_every_option_with_an_example(capsys):
     _, subparsers = build_parser()
     assert set(subparsers) == {
         "demo",
+        "examples",
         "tsp",
         "maxcut",
         "reliability",

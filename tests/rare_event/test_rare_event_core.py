@@ -378,3 +378,12 @@ def test_pooled_term_statistics_match_direct_formulas():
     assert s.relative_error == pytest.approx(math.sqrt(var) / z.mean(), rel=1e-12)
     assert s.effective_sample_size == pytest.approx(z.sum() ** 2 / (z @ z))
     assert s.n_hits == np.count_nonzero(z) and s.n_terms == 1300
+
+
+def test_a_confidence_interval_unpacks_into_its_two_ends():
+    ci = ce.ConfidenceInterval(np.float64(0.25), 0.5, 0.95)
+    low, high = ci
+    assert (low, high) == (0.25, 0.5) and type(low) is float
+    assert list(ci) == [0.25, 0.5] and ci.level == 0.95
+    with pytest.raises(ValueError, match="not enough values"):
+        low, high, level = ci
