@@ -386,4 +386,4 @@ def test_a_confidence_interval_unpacks_into_its_two_ends():
     assert (low, high) == (0.25, 0.5) and type(low) is float
     assert list(ci) == [0.25, 0.5] and ci.level == 0.95
     with pytest.raises(ValueError, match="not enough values"):
-        low, high, level = ci
+        low, high, _level = ci
