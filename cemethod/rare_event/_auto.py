@@ -35,20 +35,14 @@ import warnings
 import numpy as np
 
 from cemethod.rare_event._levels import NoWeightError
+from cemethod.rare_event._subset import UNUSED_BY_SUBSET, is_default
 
 __all__ = ["estimate_auto"]
 
 HIGH_DIMENSION = 100
 _EFFECTIVE_SHARE = 1 / 3  # effective points of a level, per sample (see above)
 # The options that only the importance-sampling methods take, and their defaults.
-_CE_ONLY = {
-    "n_final": None,
-    "smoothing": 1.0,
-    "reuse_level_samples": False,
-    "screening": False,
-    "final_refits": 0,
-    "target_cov": 1.5,
-}
+_CE_ONLY = UNUSED_BY_SUBSET
 
 
 def _gaussian_input(family):
@@ -87,7 +81,7 @@ def choose(family, options):
     if not _gaussian_input(family):
         return "ce", family, None
     d = int(np.asarray(family.mean).size)
-    if any(options[k] != v for k, v in _CE_ONLY.items()):
+    if not all(is_default(options[k], v) for k, v in _CE_ONLY.items()):
         return "ce", family, None
     if d > HIGH_DIMENSION:
         return (

@@ -326,7 +326,7 @@ def subset_result(levels, note, scorer, n, family, sign, level, start):
 
 # The options of estimate_rare_event that subset simulation has no use for,
 # with their defaults.
-_UNUSED = {
+UNUSED_BY_SUBSET = {
     "n_final": None,
     "smoothing": 1.0,
     "reuse_level_samples": False,
@@ -336,7 +336,7 @@ _UNUSED = {
 }
 
 
-def _is_default(value, default):
+def is_default(value, default):
     if value is None or default is None:
         return value is default
     if isinstance(value, (bool, np.bool_)) != isinstance(default, bool):
@@ -350,9 +350,9 @@ def _is_default(value, default):
 def estimate_subset(score, target, family, options, func):
     """``estimate_rare_event(..., method="subset")`` once the shared options
     are checked; ``options`` holds its arguments and checked values."""
-    for name, default in _UNUSED.items():
+    for name, default in UNUSED_BY_SUBSET.items():
         value = options[name]
-        if not _is_default(value, default):
+        if not is_default(value, default):
             raise parameter_error(
                 func, name, f"{default!r} (its default) with method='subset'", value
             )

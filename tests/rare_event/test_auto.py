@@ -77,6 +77,16 @@ def _result(reliable, n_evaluations, method):
     )  # fmt: skip
 
 
+def _options():
+    """The arguments estimate_auto receives for a 3-D Gaussian, defaults kept."""
+    return {
+        "score": None, "gamma": 1.0, "family": Gaussian(np.zeros(3), 1.0),
+        "n_final": None, "smoothing": 1.0, "reuse_level_samples": False,
+        "screening": False, "final_refits": 0, "target_cov": 1.5,
+        "n_samples": 1000,
+    }  # fmt: skip
+
+
 def test_an_unreliable_result_is_replaced_by_subset_simulation():
     calls = []
 
@@ -89,12 +99,7 @@ def test_an_unreliable_result_is_replaced_by_subset_simulation():
             return _result(False, 5000, "improved cross-entropy")
         return _result(True, 7000, "subset simulation")
 
-    options = {
-        "score": None, "gamma": 1.0, "family": Gaussian(np.zeros(3), 1.0),
-        "n_final": None, "smoothing": 1.0, "reuse_level_samples": False,
-        "screening": False, "final_refits": 0, "target_cov": 1.5,
-        "n_samples": 1000,
-    }  # fmt: skip
+    options = _options()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the replaced run's warning is dropped
         res = estimate_auto(fake, options)
@@ -109,12 +114,7 @@ def test_a_reliable_result_keeps_its_warnings_and_method():
         warnings.warn("note this", RuntimeWarning, stacklevel=2)
         return _result(True, 5000, "improved cross-entropy")
 
-    options = {
-        "score": None, "gamma": 1.0, "family": Gaussian(np.zeros(3), 1.0),
-        "n_final": None, "smoothing": 1.0, "reuse_level_samples": False,
-        "screening": False, "final_refits": 0, "target_cov": 1.5,
-        "n_samples": 1000,
-    }  # fmt: skip
+    options = _options()
     with pytest.warns(RuntimeWarning, match="note this"):
         res = estimate_auto(fake, options)
     assert dataclasses.replace(res, message="m.", elapsed=0.0) == _result(

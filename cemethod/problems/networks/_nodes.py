@@ -73,14 +73,10 @@ def usable_failures(edges, X):
 
 
 def _components(n, pairs):
-    parent = list(range(n))
+    """The ``find`` of a union-find forest over ``n`` nodes joined by ``pairs``."""
+    from cemethod.problems.networks._turnip import _union_find
 
-    def find(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
+    parent, find = _union_find(n)
     for u, v in pairs:
         parent[find(u)] = find(v)
     return find
