@@ -128,10 +128,10 @@ def main(argv=None):
         if problem.d >= 300 and not args.quick:
             n_seeds = min(n_seeds, 50)
         seeds = range(n_seeds)
-        budget = None
+        budget, first = None, len(rows)
         for method in OURS:
             if method == "ce" and problem.d >= 300:
-                continue  # 150,000+ evaluations to return ~0 (docs/rare_event_methods.md)
+                continue  # 150,000+ evaluations to return ~0 (see the docs)
             runs = [ours(problem, method, s) for s in seeds]
             if method == "auto":
                 budget = int(np.mean([r[5] for r in runs]))
@@ -142,6 +142,9 @@ def main(argv=None):
             per_level = R.openturns_per_level(problem, method, budget)
             runs = [peer(problem, method, budget, s, per_level) for s in seeds]
             rows.append(row(problem, f"OT {method}", runs))
+        # The rows so far, so that a long run stopped early keeps them.
+        for cells in rows[first:]:
+            print("  " + " | ".join(str(c) for c in cells), file=sys.stderr)
         print(f"  done: {problem.name}", file=sys.stderr, flush=True)
     print_table(header, rows)
     print(
