@@ -141,9 +141,7 @@ def _row(name, path, seeds, quick):
     tabu_baseline(problem, 0.01, 0)
     ce, memetic, plain = [], [], []
     for seed in seeds:
-        res, cpu = _timed(
-            lambda s=seed: problem.solve(polish=False, rng=s, **ce_opts)
-        )
+        res, cpu = _timed(lambda s=seed: problem.solve(polish=False, rng=s, **ce_opts))
         ce.append((res.fun, cpu))
         res, cpu = _timed(
             lambda s=seed: problem.solve(polish="tabu", rng=s, **tabu_opts)
