@@ -4,11 +4,14 @@ dimension and what the levels show; the result says which ran and why.
 * A nominal family that is not Gaussian (exponentials, Bernoulli links, a
   product of them): the multilevel CE method with that family, as before.
 * Gaussian inputs (``Gaussian`` or ``MultivariateGaussian``) in more than
-  ``HIGH_DIMENSION`` dimensions: subset simulation. Importance sampling with a
-  parametric family degrades there (the likelihood ratios of a Gaussian fitted
-  in d = 300 or 1000 dimensions are degenerate: estimates orders of magnitude
-  too small), while subset simulation's Markov chains do not need one (rRMSE
-  about 0.3 at 12,000 evaluations at d = 300 and 1000, docs/rare_event_methods.md).
+  ``HIGH_DIMENSION`` dimensions: subset simulation, with ``SUBSET_SCALE``
+  times ``n_samples`` per level (about 17,500 evaluations at the default
+  1,000 for a probability of 1e-6: measured at d = 1000 over 20 seeds, rRMSE
+  0.25 and coverage 0.90, against 0.57 and 0.80 at 1,000 per level).
+  Importance sampling with a parametric family degrades there (the likelihood
+  ratios of a Gaussian fitted in d = 300 or 1000 dimensions are degenerate:
+  estimates orders of magnitude too small), while subset simulation's Markov
+  chains do not need one (docs/rare_event_methods.md).
 * Gaussian inputs in fewer dimensions: the improved CE method (which fits on
   every sample of a level; with the plain CE levels a mixture loses its minor
   components) with a Gaussian mixture (``GaussianMixture``, its number of
@@ -40,6 +43,7 @@ from cemethod.rare_event._subset import UNUSED_BY_SUBSET, is_default
 __all__ = ["estimate_auto"]
 
 HIGH_DIMENSION = 100
+SUBSET_SCALE = 3
 _EFFECTIVE_SHARE = 1 / 3  # effective points of a level, per sample (see above)
 # The options that only the importance-sampling methods take, and their defaults.
 _CE_ONLY = UNUSED_BY_SUBSET
@@ -88,7 +92,8 @@ def choose(family, options):
             "subset",
             family,
             f"Gaussian input of dimension {d} > {HIGH_DIMENSION}: subset "
-            "simulation (no importance-sampling family to degenerate)",
+            "simulation (no importance-sampling family to degenerate), "
+            f"{SUBSET_SCALE} x n_samples per level",
         )
     covariance = _mixture_covariance(d, options["n_samples"])
     if covariance is not None:
@@ -125,6 +130,8 @@ def estimate_auto(estimate, options):
         )
     keywords = {k: v for k, v in options.items() if k not in ("score", "gamma")}
     keywords.update(method=method, family=first_family)
+    if method == "subset":
+        keywords["n_samples"] = SUBSET_SCALE * options["n_samples"]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -163,9 +163,10 @@ def estimate_rare_event(
         ``"auto"``: chosen by the input and what the levels show, named with
         its reason in ``message`` (``_auto``): a family that is not Gaussian
         runs ``"ce"``; Gaussian inputs in more than 100 dimensions run
-        ``"subset"``, in fewer ``"ice"`` with a ``GaussianMixture`` started at
-        the nominal (the nominal itself where ``n_samples`` is too small for
-        two components of a mixture); an importance-sampling
+        ``"subset"`` (with ``3 * n_samples`` per level), in fewer
+        ``"ice"`` with a ``GaussianMixture`` started at the nominal (the
+        nominal itself where ``n_samples`` is too small for two components
+        of a mixture); an importance-sampling
         result that is not ``reliable`` is replaced by a subset simulation run
         (``n_evaluations`` counts both). With CE-only options given
         (``n_final``, ``smoothing``, ...), ``"ce"``.
