@@ -173,6 +173,11 @@ def row(name, q, method, results, exact, how):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few cases, 3 seeds")
+    parser.add_argument(
+        "--methods",
+        help="comma-separated subset of turnip,cross-entropy,splitting,crude "
+        "(default: all)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         cases = [("dodecahedron", dodecahedron), ("K8", lambda: complete(8))]
@@ -194,6 +199,11 @@ def main(argv=None):
         ]
         qs, seeds = [1e-2, 1e-3, 1e-6, 1e-8], list(range(50))
         methods = ["turnip", "cross-entropy", "splitting", "crude"]
+    if args.methods:
+        unknown = set(args.methods.split(",")) - set(methods)
+        if unknown:
+            parser.error(f"--methods: unknown {sorted(unknown)}; choose from {methods}")
+        methods = [m for m in methods if m in args.methods.split(",")]
     header = (
         "network", "q", "reference", "value", "method", "seeds", "mean/ref",
         "rRMSE", "reported", "coverage", "flagged", "wrong>2x unflagged", "CPU ms",
