@@ -16,6 +16,7 @@ written only after a successful run, each atomically.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 
@@ -97,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 when a ``demo`` check fails, 130 after Ctrl-C; usage
+        0 on success, 1 when a ``demo`` check fails, 130 after Ctrl-C, 141
+        when the reader of the output closed it early (``| head``); usage
         errors (bad options or input files) exit with 2 through argparse.
 
     Examples
@@ -112,6 +114,18 @@ def main(argv: list[str] | None = None) -> int:
     14 CE iterations, 7000 alignments evaluated; The worst value kept in the elite ...
     0
     """
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # The reader of the output went away (``cemethod examples | head``):
+        # point stdout at devnull so the interpreter's final flush stays quiet
+        # (the Python documentation's advice for SIGPIPE), and exit 141.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+
+
+def _run(argv):
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
     usage = subparsers[args.command]

@@ -117,3 +117,20 @@ def test_plot_without_matplotlib_is_a_one_line_hint_naming_the_extra(tmp_path):
         'pip install "cemethod[plot]"'
     ]
     assert not (tmp_path / "p").exists()
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    # `cemethod examples | head -1` once the reader is gone: stdout is a pipe
+    # whose read end is closed, so the first write fails with EPIPE.
+    code = (
+        "import os, sys\n"
+        "r, w = os.pipe(); os.close(r); os.dup2(w, 1)\n"
+        "from cemethod.cli import main\n"
+        "sys.exit(main(['examples']))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=tmp_path, env=ENV
+    )
+    err = proc.stderr.decode()
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert proc.returncode == 141
