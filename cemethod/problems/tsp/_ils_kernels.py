@@ -29,6 +29,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from cemethod._splitmix import uniform_below
+
 __all__ = ["ils", "local_search_nb", "tour_cost"]
 
 
@@ -263,7 +265,7 @@ def ils(D, nbr_out, nbr_in, sym, eps, tour0, n_kicks, max_block, seed):
     # pragma: no cover - compiled
     """Local search, then ``n_kicks`` double-bridge kicks each followed by the
     local search around the kick; returns the best tour (a local optimum)."""
-    np.random.seed(seed)  # noqa: NPY002 - numba's per-thread stream
+    state = np.array([seed], dtype=np.uint64)  # seeded by the caller's Generator
     n = tour0.shape[0]
     tour, pos, queue, inq, qs = _setup(tour0)
     buf = np.empty(3, dtype=np.intp)
@@ -277,9 +279,9 @@ def ils(D, nbr_out, nbr_in, sym, eps, tour0, n_kicks, max_block, seed):
     cap = min(max_block, (n - 2) // 2)
     block = np.empty(2 * cap, dtype=np.intp)
     for _ in range(n_kicks):
-        i = np.random.randint(n)  # noqa: NPY002
-        l1 = 1 + np.random.randint(cap)  # noqa: NPY002
-        l2 = 1 + np.random.randint(cap)  # noqa: NPY002
+        i = uniform_below(state, n)
+        l1 = 1 + uniform_below(state, cap)
+        l2 = 1 + uniform_below(state, cap)
         a = tour[(i - 1) % n]
         b1 = tour[i]
         b2 = tour[(i + l1 - 1) % n]
