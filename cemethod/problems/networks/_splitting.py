@@ -31,7 +31,11 @@ from cemethod.problems.networks._splitting_numba import (
     gibbs_sweeps,
     splitting_counts,
 )
-from cemethod.problems.networks._turnip import exact_result, reduced_graph
+from cemethod.problems.networks._turnip import (
+    exact_result,
+    reduced_graph,
+    summary_result,
+)
 
 __all__ = ["splitting_estimate"]
 
@@ -96,11 +100,7 @@ def splitting_estimate(
     """A ``RareEventResult`` from ``n_runs`` independent runs of generalized
     splitting with levels from a pilot of ``n_pilot`` chains (``node_q``: node
     failure probabilities, or None)."""
-    from cemethod.rare_event._result import (
-        RareEventResult,
-        _normal_interval,
-        _term_summary,
-    )
+    from cemethod.rare_event._result import _term_summary
 
     start = time.perf_counter()
     answer, graph = _kernel_graph(net, terminals, node_q)
@@ -153,19 +153,8 @@ def splitting_estimate(
         )
         warnings.warn(note + ".", RuntimeWarning, stacklevel=4)
         notes.append(note)
-    return RareEventResult(
-        estimate=summary.estimate,
-        std_error=summary.std_error,
-        relative_error=summary.relative_error,
-        confidence_interval=_normal_interval(summary, level),
-        n_evaluations=int(pilot_sweeps + sweeps.sum()),
-        levels=tuple(levels.tolist()),
-        family=None,
-        effective_sample_size=summary.effective_sample_size,
-        method="splitting",
-        degenerate_weights=unreliable,
-        message="; ".join(notes) + ".",
-        elapsed=time.perf_counter() - start,
-        log_estimate=summary.log_estimate,
-        pareto_k=summary.pareto_k,
-    )
+    n_evaluations = pilot_sweeps + sweeps.sum()
+    return summary_result(
+        summary, "splitting", n_evaluations, levels.tolist(), unreliable, notes,
+        level, start,
+    )  # fmt: skip

@@ -31,7 +31,7 @@ import numpy as np
 
 from cemethod.problems.networks._turnip_numba import merge_log_survivals
 
-__all__ = ["exact_result", "merge_process_estimate", "reduced_graph"]
+__all__ = ["exact_result", "merge_process_estimate", "reduced_graph", "summary_result"]
 
 _CHUNK = 1 << 21  # uniforms per chunk of permutations (16 MB of float64)
 
@@ -84,11 +84,7 @@ def reduced_graph(net, terminals):
 
 def merge_process_estimate(net, terminals, n_samples, rng, *, turnip, level):
     """A ``RareEventResult`` from ``n_samples`` merge-process orders."""
-    from cemethod.rare_event._result import (
-        RareEventResult,
-        _normal_interval,
-        _term_summary,
-    )
+    from cemethod.rare_event._result import _term_summary
 
     start = time.perf_counter()
     method = "turnip" if turnip else "permutation Monte Carlo"
@@ -123,17 +119,29 @@ def merge_process_estimate(net, terminals, n_samples, rng, *, turnip, level):
         )
         warnings.warn(note + ".", RuntimeWarning, stacklevel=4)
         notes.append(note)
+    return summary_result(
+        summary, method, n_samples, (), summary.degenerate, notes, level, start
+    )
+
+
+def summary_result(
+    summary, method, n_evaluations, levels, unreliable, notes, level, start
+):
+    """The ``RareEventResult`` of a sampling estimator without a family (turnip,
+    permutation Monte Carlo, splitting) from its term summary and notes."""
+    from cemethod.rare_event._result import RareEventResult, _normal_interval
+
     return RareEventResult(
         estimate=summary.estimate,
         std_error=summary.std_error,
         relative_error=summary.relative_error,
         confidence_interval=_normal_interval(summary, level),
-        n_evaluations=int(n_samples),
-        levels=(),
+        n_evaluations=int(n_evaluations),
+        levels=tuple(levels),
         family=None,
         effective_sample_size=summary.effective_sample_size,
         method=method,
-        degenerate_weights=summary.degenerate,
+        degenerate_weights=bool(unreliable),
         message="; ".join(notes) + ".",
         elapsed=time.perf_counter() - start,
         log_estimate=summary.log_estimate,
