@@ -23,10 +23,26 @@ dimension and what the levels show; the result says which ran and why.
   else diagonal ones while ``2 (2 d + 1) <= n_samples / 3`` (d <= 82), else
   the improved CE method with the nominal family.
 
-Then the levels are judged: when the importance-sampling result is not
-``reliable`` (degenerate weights, or a failure region seen in the levels and
-lost, ``_collapse``), subset simulation runs on a fresh budget and its result is
-returned, its ``n_evaluations`` counting both runs and its message saying why.
+Each choice on Gaussian input runs twice, on independent streams spawned from
+the caller's ``rng``, because one run that has missed a failure region looks
+as sure of itself as one that has not; two runs that miss different regions
+disagree (``_replicas.agreement``, a z in log space, ``AGREE_Z``):
+
+* Both runs ``reliable`` and in agreement: their mean, with the variance of a
+  mean of two independent estimates (``_replicas.pooled``).
+* Otherwise (a run not reliable: degenerate weights, or a failure region seen
+  in the levels and lost, ``_collapse``; or the two disagree): a final run of
+  ``n_samples`` draws from each run's fitted family, weighted by the balance
+  heuristic (``_replicas.union_run``), which keeps what either run found.
+* When that is not reliable either, two subset simulation runs; when they are
+  not reliable or disagree, the flagged importance-sampling result is returned
+  (subset simulation fails outright on plateaus and ties).
+
+Subset simulation in high dimension runs twice at ``SUBSET_SCALE / 2`` times
+``n_samples`` per level each (the same total budget as one run at
+``SUBSET_SCALE``); two runs that disagree give their mean with an interval
+spanning both, and a ``RuntimeWarning``. ``n_evaluations`` counts every run;
+the message says which ran and why.
 """
 
 from __future__ import annotations
@@ -37,7 +53,15 @@ import warnings
 
 import numpy as np
 
+from cemethod._validation import check_int_at_least
 from cemethod.rare_event._levels import NoWeightError
+from cemethod.rare_event._replicas import (
+    AGREE_Z,
+    agreement,
+    disagreeing,
+    pooled,
+    union_run,
+)
 from cemethod.rare_event._subset import UNUSED_BY_SUBSET, is_default
 
 __all__ = ["estimate_auto"]
@@ -111,61 +135,167 @@ def choose(family, options):
     )
 
 
-def estimate_auto(estimate, options):
+def estimate_auto(estimate, options, union=union_run):
     """Run ``estimate`` (``estimate_rare_event``) as ``method="auto"`` says.
 
     ``options`` are the caller's arguments (``score``, ``gamma``, ``family``
-    and the keywords). Warnings of a first run that is replaced are dropped;
-    those of the returned run reach the caller.
+    and the keywords); ``union`` is the importance-sampling run from two
+    families (``_replicas.union_run``). Warnings of runs that are replaced are
+    dropped; those of the returned runs reach the caller.
     """
     start = time.perf_counter()
     family = options["family"]
+    options = dict(options)
+    options["n_samples"] = check_int_at_least(
+        options["n_samples"], param="n_samples", func="estimate_rare_event", low=2
+    )
     method, first_family, reason = choose(family, options)
-    may_fall_back = reason is not None and method != "subset"
+    keywords = {k: v for k, v in options.items() if k not in ("score", "gamma")}
+    keywords.update(method=method, family=first_family)
     if reason is None:
         reason = (
             "the nominal family is not Gaussian"
             if not _gaussian_input(family)
             else "importance-sampling options were given"
         )
-    keywords = {k: v for k, v in options.items() if k not in ("score", "gamma")}
-    keywords.update(method=method, family=first_family)
-    if method == "subset":
-        keywords["n_samples"] = SUBSET_SCALE * options["n_samples"]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            res = estimate(options["score"], options["gamma"], **keywords)
-        except NoWeightError as error:
-            if method != "ice":
-                raise
-            # The smoothed indicator underflowed (a score constant on most of
-            # the space): the multilevel CE levels handle such plateaus.
-            keywords.update(method="ce", family=family)
-            reason += f"; it failed ({error}), so multilevel CE ran"
-            res = estimate(options["score"], options["gamma"], **keywords)
-    notes = [f"method='auto' ran {res.method}: {reason}"]
-    if res.reliable or not may_fall_back:
+        res, caught = _run(estimate, options, keywords)
         _replay(caught)
+        notes = [f"method='auto' ran {res.method}: {reason}"]
         return _with_notes(res, notes, res.n_evaluations, start)
-    causes = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
-    why = causes[0].split(":")[0] if causes else "reliable=False"
-    keywords.update(method="subset", family=family, **_CE_ONLY)
+    streams = _Streams(options.get("rng"))
+    notes = [f"method='auto': {reason}, two independent runs"]
+    if method == "subset":
+        keywords["n_samples"] = max(2, SUBSET_SCALE * options["n_samples"] // 2)
+        return _subset_pair(estimate, options, keywords, streams, notes, 0, start)
+    runs = [_first_run(estimate, options, keywords, streams(), notes) for _ in "ab"]
+    (a, caught_a), (b, caught_b) = runs
+    spent = a.n_evaluations + b.n_evaluations
+    z = agreement(a, b)
+    if a.reliable and b.reliable and z <= AGREE_Z:
+        _replay(caught_a + caught_b)
+        note = (
+            f"{a.method} twice, pooled (estimates {a.estimate:.4g} and "
+            f"{b.estimate:.4g}, z = {z:.2f} <= {AGREE_Z})"
+        )
+        return _with_notes(pooled(a, b, note), notes, spent, start)
+    notes.append(_why_not_pooled(a, b, caught_a, caught_b, z))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        second = estimate(options["score"], options["gamma"], **keywords)
+        both = union(
+            options["score"],
+            options["gamma"],
+            options,
+            (a.family, b.family),
+            a.method,
+            streams(),
+        )
+    spent += both.n_evaluations
+    if both.reliable:
+        _replay(caught)
+        notes.append("a final run drew from both runs' families (balance heuristic)")
+        return _with_notes(both, notes, spent, start)
+    notes.append(
+        f"the final run from both families was not reliable either (estimate "
+        f"{both.estimate:.3g}), so subset simulation ran"
+    )
+    keywords.update(method="subset", family=family, **_CE_ONLY)
+    with warnings.catch_warnings(record=True) as subset_caught:
+        warnings.simplefilter("always")
+        last = _subset_pair(estimate, options, keywords, streams, [], spent, start)
+    if last.reliable:
+        _replay(subset_caught)
+        return _with_notes(last, notes, last.n_evaluations, start)
+    # Neither is to be trusted; the importance-sampling estimate is the less
+    # broken one (subset simulation fails outright on plateaus and ties).
     _replay(caught)
     notes.append(
-        f"its result was not reliable ({why}; estimate {res.estimate:.3g} after "
-        f"{res.n_evaluations} evaluations), so subset simulation ran"
+        f"subset simulation was not reliable either (estimate {last.estimate:.3g}): "
+        "the flagged importance-sampling result is returned"
     )
-    return _with_notes(second, notes, res.n_evaluations + second.n_evaluations, start)
+    return _with_notes(both, notes, last.n_evaluations, start)
 
 
-def _replay(caught):
+class _Streams:
+    """Independent generators for the successive runs, spawned from the
+    caller's ``rng`` (the same seed gives the same runs)."""
+
+    def __init__(self, rng):
+        self._root = np.random.default_rng(rng)
+
+    def __call__(self):
+        return self._root.spawn(1)[0]
+
+
+def _run(estimate, options, keywords):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = estimate(options["score"], options["gamma"], **keywords)
+    return res, list(caught)
+
+
+def _first_run(estimate, options, keywords, rng, notes):
+    """One improved-CE run; multilevel CE with the nominal family where the
+    smoothed indicator underflows (a score constant on most of the space: the
+    multilevel CE levels handle such plateaus)."""
+    try:
+        return _run(estimate, options, {**keywords, "rng": rng})
+    except NoWeightError as error:
+        note = f"improved CE failed ({error}), so multilevel CE ran"
+        if note not in notes:
+            notes.append(note)
+        again = {**keywords, "rng": rng, "method": "ce", "family": options["family"]}
+        return _run(estimate, options, again)
+
+
+def _why_not_pooled(a, b, caught_a, caught_b, z):
+    for res, caught, name in ((a, caught_a, "first"), (b, caught_b, "second")):
+        if not res.reliable:
+            causes = [
+                str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)
+            ]
+            why = causes[0].split(":")[0] if causes else "reliable=False"
+            return (
+                f"the {name} run was not reliable ({why}; estimate "
+                f"{res.estimate:.3g} after {res.n_evaluations} evaluations)"
+            )
+    return (
+        f"the two runs disagree (estimates {a.estimate:.4g} and {b.estimate:.4g}, "
+        f"z = {z:.1f} > {AGREE_Z}: one has missed part of the failure domain)"
+    )
+
+
+def _subset_pair(estimate, options, keywords, streams, notes, spent, start):
+    """Two subset simulation runs: pooled when they agree and are reliable,
+    else their mean, flagged, with an interval spanning both."""
+    runs = [_run(estimate, options, {**keywords, "rng": streams()}) for _ in "ab"]
+    (a, caught_a), (b, caught_b) = runs
+    spent += a.n_evaluations + b.n_evaluations
+    z = agreement(a, b)
+    n = keywords["n_samples"]
+    if a.reliable and b.reliable and z <= AGREE_Z:
+        _replay(caught_a + caught_b, stacklevel=5)
+        note = (
+            f"subset simulation twice with {n} samples per level, pooled "
+            f"(estimates {a.estimate:.4g} and {b.estimate:.4g}, z = {z:.2f})"
+        )
+        return _with_notes(pooled(a, b, note), notes, spent, start)
+    _replay(caught_a + caught_b, stacklevel=5)
+    note = _why_not_pooled(a, b, caught_a, caught_b, z)
+    warning = (
+        f"subset simulation, {n} samples per level: {note}; the estimate is "
+        "their mean and the interval spans both runs' intervals: not to be "
+        "trusted at this budget (more samples per level may help)"
+    )
+    # user -> estimate_rare_event -> estimate_auto -> here
+    warnings.warn(warning, RuntimeWarning, stacklevel=4)
+    return _with_notes(disagreeing(a, b, warning), notes, spent, start)
+
+
+def _replay(caught, stacklevel=4):
+    """Re-issue the kept warnings at the caller of ``estimate_rare_event``
+    (user -> estimate_rare_event -> estimate_auto -> here: 4)."""
     for w in caught:
-        # user -> estimate_rare_event -> estimate_auto -> here
-        warnings.warn(w.message, w.category, stacklevel=4)
+        warnings.warn(w.message, w.category, stacklevel=stacklevel)
 
 
 def _with_notes(res, notes, n_evaluations, start):

@@ -1,0 +1,165 @@
+"""Two independent runs, and what their agreement says (``method="auto"``).
+
+A level loop that drifts onto one failure region, or subset simulation whose
+chains hold a region by a few seeds, returns a wrong estimate with a tight
+error bar, and nothing inside the run can see a region it never sampled. On
+RP110 (two regions, the levels led towards the small one) one improved-CE run
+in ten returned 1% of the probability with a 3% relative error. Two runs from
+independent streams rarely miss alike: when their estimates differ by more
+than their stated errors allow, at least one of them is wrong.
+
+* The test is in log space, where both the normal and the log-normal intervals
+  are about symmetric: ``|log l_1 - log l_2| <= Z sqrt(s_1^2 + s_2^2)`` with
+  ``s^2 = log(1 + cov^2)``. ``Z = 3.5``: the stated errors of importance
+  sampling and of subset simulation are somewhat optimistic (their intervals
+  cover 89-95%), and a false alarm costs a run (importance sampling) or a
+  flag (subset simulation), while the misses seen are at ``z > 20``.
+* Agreeing runs are pooled: the mean of the two estimates, variance
+  ``(v_1 + v_2) / 4``.
+* Disagreeing (or unreliable) importance-sampling runs: a final run draws
+  ``n`` samples from each of their two families and weighs every hit against
+  the equal mixture of both (the balance heuristic, Veach & Guibas 1995; Owen
+  & Zhou 2000): unbiased wherever either family reaches, so a region that one
+  run found and the other lost counts in full.
+* Disagreeing subset simulation runs: their mean, flagged, with an interval
+  that spans both runs' intervals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+import numpy as np
+from scipy.special import ndtri
+
+from cemethod.rare_event._result import ConfidenceInterval, RareEventResult
+
+__all__ = ["agreement", "combined_family", "disagreeing", "pooled", "union_run"]
+
+AGREE_Z = 3.5
+
+
+def _log_sd(res) -> float:
+    cov = res.relative_error
+    return math.sqrt(math.log1p(cov * cov)) if math.isfinite(cov) else math.inf
+
+
+def agreement(a: RareEventResult, b: RareEventResult) -> float:
+    """``z = |log l_a - log l_b| / sqrt(s_a^2 + s_b^2)``; ``inf`` when either
+    estimate is 0 or has no error, 0 when both are 0."""
+    la, lb = a.log_estimate, b.log_estimate
+    if not (math.isfinite(la) and math.isfinite(lb)):
+        return 0.0 if la == lb else math.inf
+    spread = math.hypot(_log_sd(a), _log_sd(b))
+    if not math.isfinite(spread):
+        return math.inf
+    return abs(la - lb) / spread if spread > 0 else math.inf
+
+
+def _log_mean(a, b) -> float:
+    return float(np.logaddexp(a.log_estimate, b.log_estimate) - math.log(2.0))
+
+
+def pooled(a: RareEventResult, b: RareEventResult, note: str) -> RareEventResult:
+    """The mean of two agreeing runs with variance ``(v_a + v_b) / 4``; the
+    interval of the runs' kind (log-normal for subset simulation)."""
+    log_estimate = _log_mean(a, b)
+    estimate = math.exp(log_estimate)
+    std_error = 0.5 * math.hypot(a.std_error, b.std_error)
+    cov = std_error / estimate if estimate > 0 else math.nan
+    level = a.confidence_interval.level
+    z = ndtri(0.5 + level / 2)
+    if a.method == "subset simulation":
+        half = z * math.sqrt(math.log1p(cov * cov))
+        low, high = math.exp(log_estimate - half), math.exp(log_estimate + half)
+    else:
+        low, high = estimate - z * std_error, estimate + z * std_error
+    return dataclasses.replace(
+        a,
+        estimate=estimate,
+        log_estimate=log_estimate,
+        std_error=std_error,
+        relative_error=cov,
+        confidence_interval=ConfidenceInterval(max(0.0, low), min(1.0, high), level),
+        n_evaluations=a.n_evaluations + b.n_evaluations,
+        effective_sample_size=a.effective_sample_size + b.effective_sample_size,
+        n_failures=a.n_failures + b.n_failures,
+        pareto_k=float(np.nanmax([a.pareto_k, b.pareto_k]))
+        if not (math.isnan(a.pareto_k) and math.isnan(b.pareto_k))
+        else math.nan,
+        message=f"{note}; first run: {a.message}",
+    )
+
+
+def disagreeing(a: RareEventResult, b: RareEventResult, note: str) -> RareEventResult:
+    """Two runs that contradict each other: their mean, flagged, the interval
+    spanning both of theirs."""
+    res = pooled(a, b, note)
+    ia, ib = a.confidence_interval, b.confidence_interval
+    hull = ConfidenceInterval(min(ia.low, ib.low), max(ia.high, ib.high), ia.level)
+    return dataclasses.replace(res, confidence_interval=hull, degenerate_weights=True)
+
+
+def _as_components(family):
+    """``(weights, means, covariances)`` of a Gaussian, a multivariate
+    Gaussian or a Gaussian mixture."""
+    from cemethod.families import Gaussian, GaussianMixture
+
+    if isinstance(family, GaussianMixture):
+        return family.weights, family.means, family.covariances
+    mean = np.asarray(family.mean, dtype=float)
+    if isinstance(family, Gaussian):
+        cov = np.diag(np.broadcast_to(np.asarray(family.std, float) ** 2, mean.shape))
+    else:
+        cov = np.asarray(family.cov, dtype=float)
+    return np.ones(1), mean[None], cov[None]
+
+
+def combined_family(fa, fb):
+    """The equal mixture of two Gaussian families as one ``GaussianMixture``."""
+    from cemethod.families import GaussianMixture
+
+    parts = [_as_components(f) for f in (fa, fb)]
+    weights = np.concatenate([0.5 * w / w.sum() for w, _, _ in parts])
+    means = np.concatenate([m for _, m, _ in parts])
+    covs = np.concatenate([c for _, _, c in parts])
+    return GaussianMixture(weights, means, covs)
+
+
+def union_run(score, gamma, options, families, label, rng) -> RareEventResult:
+    """Importance sampling from the families of two runs: ``n_samples`` draws
+    from each, every hit weighed against their equal mixture (stratified, so
+    the variance is the sum of the two groups' own)."""
+    from cemethod.optimize._evaluation import BatchEvaluator
+    from cemethod.rare_event._crude import _finish, _log_terms, _Scorer
+    from cemethod.rare_event._result import _term_summary
+
+    start = time.perf_counter()
+    nominal = options["family"]
+    sign = 1.0 if options["direction"] == "greater" else -1.0
+    mixture = combined_family(*families)
+    with BatchEvaluator(
+        score,
+        vectorized=options["vectorized"],
+        workers=options["workers"],
+        on_error=options["on_error"],
+        worst=-sign * math.inf,
+        func="estimate_rare_event",
+    ) as evaluator:
+        scorer = _Scorer(evaluator, sign)
+        groups = []
+        for family in families:
+            X, s = scorer(family, options["n_samples"], rng)
+            groups.append(_log_terms(X, s, sign * gamma, nominal, mixture))
+    return _finish(
+        _term_summary(groups),
+        scorer,
+        mixture,
+        (),
+        [f"drawn {options['n_samples']} times from each of the two runs' families"],
+        options["confidence_level"],
+        label,
+        start,
+    )
