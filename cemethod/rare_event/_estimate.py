@@ -163,12 +163,16 @@ def estimate_rare_event(
         ``"auto"``: chosen by the input and what the levels show, named with
         its reason in ``message`` (``_auto``): a family that is not Gaussian
         runs ``"ce"``; Gaussian inputs in more than 100 dimensions run
-        ``"subset"`` (with ``3 * n_samples`` per level), in fewer
+        ``"subset"``, in fewer
         ``"ice"`` with a ``GaussianMixture`` started at the nominal (the
         nominal itself where ``n_samples`` is too small for two components
-        of a mixture); an importance-sampling
-        result that is not ``reliable`` is replaced by a subset simulation run
-        (``n_evaluations`` counts both). With CE-only options given
+        of a mixture). On Gaussian inputs the choice runs twice on
+        independent streams: two reliable runs that agree are pooled; else a
+        final run draws from both runs' families (balance heuristic); else
+        two subset simulation runs; what cannot be trusted is flagged
+        (``reliable=False``, a ``RuntimeWarning``). In more than 100
+        dimensions the two subset runs take ``3 * n_samples / 2`` per level
+        each. ``n_evaluations`` counts every run. With CE-only options given
         (``n_final``, ``smoothing``, ...), ``"ce"``.
         ``"ce"``: the multilevel CE levels (elite samples, see Notes).
         ``"ice"``: the improved CE method of Papaioannou, Geyer & Straub
