@@ -33,8 +33,11 @@ def _side(value, m, func, what):
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise _error(func, f"a {what} with numeric bounds", value) from None
-    if arr.ndim == 0:
-        arr = np.full(m, float(arr))
+    arr = np.atleast_1d(arr)
+    if m is None:  # NonlinearConstraint: checked against fun's output later
+        m = arr.size
+    if arr.shape == (1,):
+        arr = np.full(m, float(arr[0]))
     if arr.shape != (m,):
         raise _error(
             func, f"a {what} whose lb and ub have {m} entries (one per row)", arr
@@ -46,7 +49,9 @@ def _side(value, m, func, what):
 
 def _sides(item, m, func, what):
     lb = _side(item.lb, m, func, what)
-    ub = _side(item.ub, m, func, what)
+    ub = _side(item.ub, lb.size if m is None and lb.size > 1 else m, func, what)
+    if lb.size == 1 and ub.size > 1:
+        lb = np.full(ub.size, lb[0])
     if np.any(lb > ub):
         raise _error(func, f"a {what} with lb <= ub in every row", np.stack([lb, ub]))
     if np.any(lb == ub):
@@ -94,11 +99,12 @@ class ConstraintSet:
             v += _excess(X2 @ A.T, lb, ub)
         for fun, lb, ub in self.nonlinear:
             g = np.array([np.atleast_1d(fun(x)).astype(np.float64) for x in X2])
-            if g.shape != (X2.shape[0], lb.size) or not np.all(np.isfinite(g)):
+            m = lb.size if lb.size > 1 else g.shape[-1] if g.ndim == 2 else 0
+            if g.shape != (X2.shape[0], m) or not np.all(np.isfinite(g)):
                 raise ValueError(
                     "The 'fun' of a NonlinearConstraint in 'constraints' must "
-                    f"return {lb.size} finite numbers per point. Got "
-                    f"{format_value(g)} instead."
+                    f"return {lb.size if lb.size > 1 else 'the same number of'} "
+                    f"finite numbers per point. Got {format_value(g)} instead."
                 )
             v += _excess(g, lb, ub)
         # NaN in X (never from a family sample) must not count as feasible.
@@ -149,9 +155,8 @@ def as_constraints(constraints, family, func):
                 raise _error(func, "a LinearConstraint with a finite A", A)
             linear.append((A, *_sides(item, A.shape[0], func, "LinearConstraint")))
         elif isinstance(item, NonlinearConstraint):
-            probe = np.atleast_1d(np.asarray(item.lb, dtype=np.float64))
-            m = max(probe.size, np.atleast_1d(np.asarray(item.ub)).size)
-            nonlinear.append((item.fun, *_sides(item, m, func, "NonlinearConstraint")))
+            sides = _sides(item, None, func, "NonlinearConstraint")
+            nonlinear.append((item.fun, *sides))
         else:
             if bounds is not None:
                 raise _error(func, "a list with at most one Bounds", constraints)
