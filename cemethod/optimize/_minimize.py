@@ -157,6 +157,7 @@ def _run(
         vectorized=vectorized,
         constraints=constraints,
         family=opt.family,
+        settings=opt._settings,
     )
 
 

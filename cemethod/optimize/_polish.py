@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 import warnings
 
 import numpy as np
@@ -75,18 +76,34 @@ def check_polish(polish, *, constraints, family, noisy, func):
     return "SLSQP" if polish is True else polish
 
 
-def _scalar(fun, vectorized, sign):
-    """``x -> sign * fun(x)`` on one point, counting calls."""
-    calls = [0]
+class _OutOfBudget(Exception):
+    """The polish reached what is left of max_evaluations or time_limit."""
 
-    def f(x):
-        calls[0] += 1
-        x = np.asarray(x, dtype=np.float64)
-        value = fun(x[None, :])[0] if vectorized else fun(x)
-        value = sign * float(value)
-        return value if math.isfinite(value) else math.inf
 
-    return f, calls
+class _Objective:
+    """``x -> sign * fun(x)`` on one point: counts calls, keeps the best
+    feasible point evaluated, and stops at the remaining budget."""
+
+    def __init__(self, fun, vectorized, sign, feasible, max_calls, deadline):
+        self.fun, self.vectorized, self.sign = fun, vectorized, sign
+        self.feasible, self.max_calls, self.deadline = feasible, max_calls, deadline
+        self.calls, self.best, self.best_x = 0, math.inf, None
+
+    def __call__(self, x):
+        out_of_calls = self.max_calls is not None and self.calls >= self.max_calls
+        if out_of_calls or (
+            self.deadline is not None and time.perf_counter() > self.deadline
+        ):
+            raise _OutOfBudget
+        self.calls += 1
+        x = np.array(x, dtype=np.float64)
+        value = self.fun(x[None, :])[0] if self.vectorized else self.fun(x)
+        value = self.sign * float(value)
+        if not math.isfinite(value):
+            return math.inf
+        if value < self.best and self.feasible(x):
+            self.best, self.best_x = value, x
+        return value
 
 
 def _box(family, dim):
@@ -115,14 +132,17 @@ def _feasible_toward(x_new, x_ce, violation, box):
     return x_ce + lo * step if lo > 0.0 else None
 
 
-def polish_result(res, fun, *, method, vectorized, constraints, family):
+def polish_result(res, fun, *, method, vectorized, constraints, family, settings):
     """``res`` with ``x``/``fun`` from a local scipy run if that is better.
 
     Starts at ``res.x``; the constraint objects and the family's box go to
-    scipy. Evaluations are added to ``nfev``; the message says what happened.
-    Without a feasible CE point the result is returned as it is.
+    scipy. The answer is the best feasible point the polish evaluated, if it
+    beats the CE point. Evaluations count in ``nfev`` and stay within what is
+    left of ``max_evaluations`` and ``time_limit``; the message says what
+    happened. Without a feasible CE point, or after a time-limit or callback
+    stop, the result is returned as it is.
     """
-    if method is None or res.x is None or not math.isfinite(res.fun):
+    if method is None or not math.isfinite(res.fun) or res.status in (4, 5):
         return res
     if res.constraint_violation not in (None, 0.0):
         return res
@@ -130,10 +150,10 @@ def polish_result(res, fun, *, method, vectorized, constraints, family):
 
     sign = 1.0 if res.direction == "minimize" else -1.0
     x0 = np.asarray(res.x, dtype=np.float64).ravel()
-    f, calls = _scalar(fun, vectorized, sign)
     box = _box(family, x0.size)
     kwargs = {}
-    if isinstance(constraints, ConstraintSet):
+    structured = isinstance(constraints, ConstraintSet)
+    if structured:
         kwargs["constraints"] = constraints.scipy_constraints()
         if constraints.bounds is not None:
             lo, hi = constraints.bounds
@@ -142,6 +162,21 @@ def polish_result(res, fun, *, method, vectorized, constraints, family):
             box = (lo, hi)
     if box is not None:
         kwargs["bounds"] = Bounds(*box)
+
+    def feasible(x):
+        inside = box is None or bool(np.all((x >= box[0]) & (x <= box[1])))
+        return inside and (not structured or constraints(x[None, :])[0] == 0.0)
+
+    budget = settings.get("max_evaluations")
+    limit = settings.get("time_limit")
+    f = _Objective(
+        fun,
+        vectorized,
+        sign,
+        feasible,
+        None if budget is None else max(budget - res.nfev, 0),
+        None if limit is None else time.perf_counter() + limit - res.elapsed,
+    )
     # Tight tolerances: the CE point is already close, and the aim is the
     # boundary optimum to well within 0.1%.
     options = {"maxiter": 500}
@@ -157,26 +192,27 @@ def polish_result(res, fun, *, method, vectorized, constraints, family):
         x_new = _feasible_toward(
             np.asarray(out.x, dtype=np.float64),
             x0,
-            constraints if isinstance(constraints, ConstraintSet) else None,
+            constraints if structured else None,
             box,
         )
+        if x_new is not None:
+            f(x_new)  # recorded by f if feasible and the best so far
+    except _OutOfBudget:
+        note = "the evaluation budget ran out"
     except Exception as exc:  # a failing polish must not lose the CE answer
-        x_new, note = None, f"it raised {type(exc).__name__}: {exc}"
-    f_new = math.inf if x_new is None else f(x_new)
-    f_ce = sign * res.fun
-    if f_new < f_ce:
-        x_out, fun_out = x_new.reshape(np.shape(res.x)), sign * f_new
+        note = f"it raised {type(exc).__name__}: {exc}"
+    if f.best < sign * res.fun:
+        x_out, fun_out = f.best_x.reshape(np.shape(res.x)), sign * f.best
         text = f"Polished by {method}: fun {res.fun:.10g} -> {fun_out:.10g}"
+        if note:
+            text += f" (stopped early: {note})"
     else:
         x_out, fun_out = res.x, res.fun
-        reason = note or (
-            "no feasible point found" if x_new is None else "no improvement"
-        )
-        text = f"Polish by {method} kept the CE point ({reason})"
+        text = f"Polish by {method} kept the CE point ({note or 'no improvement'})"
     return dataclasses.replace(
         res,
         x=x_out,
         fun=fun_out,
-        nfev=res.nfev + calls[0],
-        message=f"{res.message} {text}, {calls[0]} evaluations.",
+        nfev=res.nfev + f.calls,
+        message=f"{res.message} {text}, {f.calls} evaluations.",
     )

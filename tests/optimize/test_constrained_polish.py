@@ -166,6 +166,22 @@ def test_polish_that_finds_nothing_better_keeps_the_ce_point():
     assert "kept the CE point (no improvement)" in res.message
 
 
+def test_polish_stays_within_max_evaluations():
+    c, _, f_star = _halfspace_case(6)
+    kw = dict(
+        vectorized=True,
+        constraints=LinearConstraint(np.ones(6), -np.inf, 1.0),
+        rng=7,
+    )
+    fam = Gaussian(np.full(6, 10.0), 3.0)
+    full = ce.minimize(_quad(c), fam, **kw)
+    budget = full.nfev - 5  # the CE run stops earlier, the polish gets little
+    res = ce.minimize(_quad(c), fam, max_evaluations=budget, **kw)
+    assert res.nfev == budget and res.x.sum() <= 1.0
+    assert "stopped early: the evaluation budget ran out" in res.message
+    assert (res.fun - f_star) / f_star <= 1e-3  # the best point evaluated so far
+
+
 def test_noisy_objective_is_not_polished_by_default_and_refused_explicitly():
     cons = LinearConstraint(np.ones(2), -np.inf, 1.0)
     fam = Gaussian(np.zeros(2), 2.0)
