@@ -10,9 +10,11 @@ import numpy as np
 
 from cemethod._validation import format_value
 from cemethod.optimize._checkpoint import load_checkpoint, write_checkpoint
+from cemethod.optimize._constraints import as_constraints
 from cemethod.optimize._evaluation import BatchEvaluator
 from cemethod.optimize._optimizer import CrossEntropyOptimizer
 from cemethod.optimize._options import OPTION_NAMES, check_bool, check_int
+from cemethod.optimize._polish import check_polish, polish_result
 
 __all__ = ["maximize", "minimize"]
 
@@ -71,6 +73,7 @@ def _run(
     # batch between its evaluation and ``tell`` (the memetic TSP loop polishes
     # its best tours there); ``values`` are those of X's rows only.
     refine = options.pop("_refine", None)
+    polish = options.pop("polish", "auto")
     for name in options:
         if name not in OPTION_NAMES or name in ("direction", "callback", "rng"):
             raise TypeError(f"{func}() got an unexpected keyword argument {name!r}")
@@ -94,11 +97,11 @@ def _run(
             f"The 'checkpoint' parameter of {func} must be a path in an existing "
             f"directory. Got {format_value(os.fspath(checkpoint))} instead."
         )
-    if constraints is not None and not callable(constraints):
-        raise TypeError(
-            f"The 'constraints' parameter of {func} must be None or a callable "
-            f"X -> violation (n,). Got {format_value(constraints)} instead."
-        )
+    constraints = as_constraints(constraints, family, func)
+    noisy = replications > 1 or noise_seed or reevaluate_elite
+    polish = check_polish(
+        polish, constraints=constraints, family=family, noisy=noisy, func=func
+    )
     options = dict(
         options, direction=direction, callback=callback, rng=rng, on_error=on_error
     )
@@ -147,7 +150,15 @@ def _run(
                     bar.update(opt._iteration_records()[-1])
     finally:
         bar.close()
-    return opt.result()
+    return polish_result(
+        opt.result(),
+        fun,
+        method=polish,
+        vectorized=vectorized,
+        constraints=constraints,
+        family=opt.family,
+        settings=opt._settings,
+    )
 
 
 def _deadline(opt, kept, replications, noise_seed):
@@ -218,8 +229,11 @@ _DOC_PARAMETERS = """
     rng : None, int or numpy.random.Generator
         Source of all randomness; the same seed gives the same ``x``, ``fun``,
         ``nfev`` and history whatever ``workers`` is.
-    constraints : callable, optional
-        ``constraints(X) -> (n,)`` violation ``>= 0`` (0 = feasible) for a batch.
+    constraints : callable, scipy constraint object or list of them, optional
+        ``constraints(X) -> (n,)`` violation ``>= 0`` (0 = feasible) for a batch,
+        or ``scipy.optimize.LinearConstraint`` / ``NonlinearConstraint`` /
+        ``Bounds`` objects (inequalities; the violation is then the summed
+        distance of every row to ``[lb, ub]``, exactly 0 on the feasible set).
         Ranking is feasibility first; ``result.x`` is the best feasible point,
         and if none was found ``success`` is False (status 6).
     replications : int, default=1
@@ -233,6 +247,18 @@ _DOC_PARAMETERS = """
         (noisy objectives): a lucky noise draw then cannot keep a point in the
         elite, and ``result.x`` is the best point of the last pool by its fresh
         value (``history.best`` is then not monotone).
+    polish : {"auto", True, False, "SLSQP", "trust-constr"}, default="auto"
+        (keyword) A final local run of ``scipy.optimize.minimize`` from
+        ``result.x`` with the constraint objects and the family's box, for
+        optima on a constraint boundary that the CE sample approaches but does
+        not reach. The polished point is kept only if it is feasible (violation
+        exactly 0; an overshoot is pulled back towards the CE point) and better;
+        its evaluations count in ``nfev`` and ``message`` says what happened.
+        "auto" polishes with SLSQP when ``constraints`` are scipy objects, the
+        family is continuous and the objective is not declared noisy; True
+        means "SLSQP". A noisy objective (``replications > 1``, ``noise_seed``,
+        ``reevaluate_elite``) refuses True / a method name; if ``fun`` is noisy
+        by itself, pass ``polish=False``.
     **options
         Settings of :class:`CrossEntropyOptimizer`: ``n_samples``,
         ``elite_fraction``, ``n_elite``, ``smoothing``, ``std_smoothing``,
