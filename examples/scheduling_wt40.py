@@ -7,8 +7,8 @@ Run: python examples/scheduling_wt40.py
 from cemethod.problems import load_wt40
 
 problems = load_wt40()
-for k in (1, 11):
-    prob = problems[k]
+for k in (1, 11):  # OR-Library instance numbers, counted from 1
+    prob = problems[k - 1]
     res = prob.solve(rng=k)  # plain CE
     order, value, _ = prob.local_search(res.x)  # what polish="final" adds
     best = prob.solve(rng=k, polish=True)  # interchange sweeps on every sample too

@@ -362,7 +362,7 @@ def _schedule(sub):
         "wt file (wt40.txt, wt50.txt, wt100.txt) with --instance.",
         [
             "cemethod schedule jobs.csv --polish final --seed 1",
-            "cemethod schedule wt40.txt --instance 2 --optimum 913 --json wt.json",
+            "cemethod schedule wt40.txt --instance 1 --optimum 913 --json wt.json",
         ],
     )
     p.add_argument("file", metavar="FILE", help="jobs.csv or an OR-Library wt file")

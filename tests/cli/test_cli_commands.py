@@ -261,13 +261,13 @@ def test_schedule_six_jobs_equals_brute_force(tmp_path):
 
 
 def test_schedule_orlib_instance_with_polish(tmp_path):
-    # instance 2 of the shipped wt40 file has the OR-Library optimum 913
+    # instance 1 of the shipped wt40 file (OR-Library order) has the optimum 913
     _, payload = run_json(
         tmp_path,
         "schedule",
         DATA / "orlib" / "wt40.txt",
         "--instance",
-        2,
+        1,
         "--optimum",
         913,
         "--polish",

@@ -46,7 +46,7 @@ def read_orlib_wt_optima(path) -> np.ndarray:
     Examples
     --------
     >>> from cemethod.problems.scheduling.orlib import _data_path, read_orlib_wt_optima
-    >>> read_orlib_wt_optima(_data_path("wtopt40.txt"))[1:4].tolist()
+    >>> read_orlib_wt_optima(_data_path("wtopt40.txt"))[:3].tolist()
     [913.0, 1225.0, 537.0]
     """
     return _integers(path, "read_orlib_wt_optima").astype(float)
@@ -82,7 +82,7 @@ def read_orlib_wt(path, n_jobs: int = 40, optima=None) -> list[WeightedTardiness
     >>> probs = read_orlib_wt(_data_path("wt40.txt"))
     >>> len(probs), probs[0].n_jobs
     (125, 40)
-    >>> probs[1].processing[:3].tolist()
+    >>> probs[0].processing[:3].tolist()
     [26.0, 24.0, 79.0]
     """
     func = "read_orlib_wt"
@@ -124,21 +124,24 @@ def _data_path(name: str):
 
 def load_wt40() -> list[WeightedTardiness]:
     """The 125 OR-Library 40-job instances shipped with the package, each with
-    its optimal value as ``optimum``.
+    its optimal value as ``optimum``; record ``k`` is OR-Library instance
+    ``k + 1``.
 
-    The files are the copies in ``/work/shared/data/orlib`` as they are. Their
-    first record (processing times 100, 47, 68, ...) is not the OR-Library's
-    first instance (26, 24, 79, ...), which is record 1 here with its optimum
-    913, and its listed value 77122 is not optimal: an order of total weighted
-    tardiness 63817 exists (see
-    tests/problems/scheduling/test_scheduling_orlib.py).
+    Instance 1 has processing times 26, 24, 79, ... and optimum 913; the
+    optima read 913, 1225, 537, ... Some copies of ``wt40.txt`` in circulation
+    (the project's shared one among them) start with instance 20 (processing
+    times 100, 47, 68, ..., optimum 63229); the shipped file has it in its
+    place after instance 19. The pairing is checked in
+    tests/problems/scheduling/test_scheduling_orlib.py (the due dates of every
+    record lie in the window of its (TF, RDD) group; heuristic and CE orders
+    reach the listed values exactly and never go below one).
 
     Examples
     --------
     >>> from cemethod.problems import load_wt40
     >>> probs = load_wt40()
-    >>> len(probs), probs[1].optimum
-    (125, 913.0)
+    >>> len(probs), probs[0].processing[:3].tolist(), probs[0].optimum
+    (125, [26.0, 24.0, 79.0], 913.0)
     """
     with (
         resources.as_file(_data_path("wt40.txt")) as inst,
