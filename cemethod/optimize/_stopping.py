@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["STATUS", "fired_rules", "stall_fired", "stall_levels", "status_of"]
+__all__ = [
+    "STATUS",
+    "fired_rules",
+    "noise_stalled",
+    "stall_fired",
+    "stall_levels",
+    "status_of",
+]
 
 # status code, success, message template; the first rule in this order that
 # fired decides the status of the result.
@@ -15,6 +22,13 @@ STATUS = {
         True,
         "The worst value kept in the elite (the level gamma_t) stayed the same "
         "for {patience} iterations.",
+    ),
+    "noise_stalled": (
+        0,
+        True,
+        "The level gamma_t stopped improving beyond its noise: the mean of the "
+        "last {window} levels is not below the mean of the {window} before "
+        "(one-sided Welch t-test at the 5% level, t = {t:.3g}).",
     ),
     "degenerate": (0, True, "The sampling distribution degenerated to one point."),
     "hard": (
@@ -57,6 +71,38 @@ def gamma_stalled(gammas, patience, tol, start=0) -> bool:
     return max(last) - min(last) <= tol * max(1.0, abs(last[-1]))
 
 
+def noise_stalled(gammas, window, start=0):
+    """The noise-aware stop rule: ``(fired, t)``.
+
+    The levels of a noisy objective never repeat exactly (with common random
+    numbers every iteration's level carries that iteration's shared draw), so
+    the equality test of :func:`gamma_stalled` waits for the cap. This rule
+    compares the mean of the last ``window`` levels (the smoothed level) with
+    the mean of the ``window`` before by a one-sided Welch t-test (Welch 1947)
+    and fires when the improvement is not significant at the 5% level: what
+    the run could still gain is below what its noise lets it see.
+    """
+    levels = gammas[start:]
+    if window is None or len(levels) < 2 * window:
+        return False, math.nan
+    a, b = levels[-2 * window : -window], levels[-window:]
+    if not all(math.isfinite(g) for g in a + b):
+        return False, math.nan
+    ma, mb = sum(a) / window, sum(b) / window
+    va = sum((g - ma) ** 2 for g in a) / (window - 1)
+    vb = sum((g - mb) ** 2 for g in b) / (window - 1)
+    se2 = (va + vb) / window
+    gain = ma - mb  # minimization scale: positive = the level went down
+    if se2 == 0.0:
+        return gain <= 0.0, math.inf if gain > 0 else -math.inf
+    from scipy import stats  # lazily: importing the optimizer stays fast
+
+    # Welch-Satterthwaite degrees of freedom (equal sizes).
+    df = se2**2 / ((va / window) ** 2 + (vb / window) ** 2) * (window - 1)
+    t = gain / math.sqrt(se2)
+    return bool(t <= stats.t.ppf(0.95, df)), t
+
+
 def stall_levels(opt) -> list:
     """The values the stall rule watches: the levels gamma_t, or with FACE the
     best value after each accepted iteration."""
@@ -87,6 +133,13 @@ def fired_rules(opt) -> dict[str, str]:
         fired["stalled"] = (
             FACE_STALLED if s["sample_growth"] > 1.0 else STATUS["stalled"][2]
         ).format(patience=s["patience"])
+    window = s.get("noise_window")  # absent from older checkpoints
+    if window is not None:
+        fired_noise, t = noise_stalled(opt._gammas, window, opt._stall_from)
+        if fired_noise:
+            fired["noise_stalled"] = STATUS["noise_stalled"][2].format(
+                window=window, t=t
+            )
     if opt._nit > 0 and opt._degenerate():
         fired["degenerate"] = STATUS["degenerate"][2]
     if opt._callback_stop:
