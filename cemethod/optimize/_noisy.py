@@ -216,7 +216,7 @@ def check_noisy(func, given):
         high=1,
         high_inclusive=False,
     )
-    s["noise_window"] = 5
+    s["noise_window"] = 10
     return s
 
 
