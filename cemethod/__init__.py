@@ -21,6 +21,8 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     "CEResult": "optimize",
     "CrossEntropyOptimizer": "optimize",
+    "HonestValue": "optimize",
+    "Selection": "optimize",
     "maximize": "optimize",
     "minimize": "optimize",
     "minimize_with_restarts": "optimize",
@@ -34,6 +36,8 @@ _SUBPACKAGES = ("cli", "families", "optimize", "problems", "rare_event", "testin
 __all__ = [
     "CEResult",
     "CrossEntropyOptimizer",
+    "HonestValue",
+    "Selection",
     "__version__",
     "maximize",
     "minimize",

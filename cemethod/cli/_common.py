@@ -138,8 +138,50 @@ def history_dict(result) -> dict:
     }
 
 
+def honest_line(result, what="value") -> str:
+    """One line on the honest value of a noisy run (``noisy=True``)."""
+    h, sel = result.honest, result.selection
+    line = (
+        f"honest {what} {h.value:.5g} +- {h.std_error:.2g} (95% interval "
+        f"{h.interval[0]:.5g} to {h.interval[1]:.5g}, {h.n_replications} fresh "
+        f"replications; in-run value {result.fun:.5g} is optimistic)"
+    )
+    if sel is not None:
+        line += (
+            f"; chosen among {sel.n_candidates} by KN (indifference zone "
+            f"{sel.indifference_zone:.3g}, confidence {sel.confidence:g})"
+        )
+    return line
+
+
+def honest_summary(result) -> dict:
+    """The honest value and the selection of a noisy run, for JSON."""
+    h, sel = result.honest, result.selection
+    out = {
+        "value": h.value,
+        "std_error": h.std_error,
+        "interval": list(h.interval),
+        "n_replications": h.n_replications,
+    }
+    if sel is not None:
+        out["selection"] = {
+            "method": sel.method,
+            "n_candidates": sel.n_candidates,
+            "indifference_zone": sel.indifference_zone,
+            "confidence": sel.confidence,
+            "n_evaluations": sel.n_evaluations,
+        }
+    return out
+
+
 def ce_summary(result) -> dict:
-    """The scalar fields of a CEResult, for JSON."""
+    """The scalar fields of a CEResult, for JSON (with ``honest`` for a noisy run)."""
+    if getattr(result, "honest", None) is not None:
+        return {**_ce_fields(result), "honest": honest_summary(result)}
+    return _ce_fields(result)
+
+
+def _ce_fields(result) -> dict:
     return {
         "fun": result.fun,
         "nit": result.nit,

@@ -9,6 +9,7 @@ from cemethod.cli._common import (
     InputError,
     ce_summary,
     convergence_plot,
+    honest_line,
     optimizer_options,
 )
 from cemethod.cli._readers import read_buffer_config, read_graph
@@ -261,19 +262,21 @@ def run_buffer(args, out, progress):
         problem.default_family(),
         rng=args.seed,
         callback=progress.callback,
+        noisy=True,
         **opts,
     )
     x = np.asarray(res.x).astype(int).tolist()
     exact = problem.exact_throughput(x) if args.exact else None
-    lines = [f"decision {x}: simulated throughput {res.fun:.5g}"]
+    lines = [f"decision {x}: {honest_line(res, 'throughput')}"]
     if exact is not None:
-        lines[0] += f", exact (Markov chain) {exact:.5g}"
+        lines[0] += f"; exact (Markov chain) {exact:.5g}"
     payload = {
         "command": "buffer",
         "file": path,
         "problem": kind,
         "x": x,
         "simulated_throughput": res.fun,
+        "honest_throughput": res.honest.value,
         "exact_throughput": exact,
         "ce": ce_summary(res),
     }

@@ -7,11 +7,13 @@ Imports the families and cemethod._validation only.
 from cemethod.optimize._minimize import maximize, minimize
 from cemethod.optimize._optimizer import CrossEntropyOptimizer
 from cemethod.optimize._restarts import minimize_with_restarts
-from cemethod.optimize._result import CEResult
+from cemethod.optimize._result import CEResult, HonestValue, Selection
 
 __all__ = [
     "CEResult",
     "CrossEntropyOptimizer",
+    "HonestValue",
+    "Selection",
     "maximize",
     "minimize",
     "minimize_with_restarts",

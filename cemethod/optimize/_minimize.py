@@ -12,6 +12,7 @@ from cemethod._validation import format_value
 from cemethod.optimize._checkpoint import load_checkpoint, write_checkpoint
 from cemethod.optimize._constraints import as_constraints
 from cemethod.optimize._evaluation import BatchEvaluator
+from cemethod.optimize._noisy import check_noisy, finish_noisy
 from cemethod.optimize._optimizer import CrossEntropyOptimizer
 from cemethod.optimize._options import OPTION_NAMES, check_bool, check_int
 from cemethod.optimize._polish import check_polish, polish_result
@@ -68,6 +69,7 @@ def _run(
     noise_seed,
     reevaluate_elite,
     options,
+    noisy_options=None,
 ):
     # "_refine": private hook (X, values) -> (X, values) applied to the sampled
     # batch between its evaluation and ``tell`` (the memetic TSP loop polishes
@@ -98,9 +100,14 @@ def _run(
             f"directory. Got {format_value(os.fspath(checkpoint))} instead."
         )
     constraints = as_constraints(constraints, family, func)
-    noisy = replications > 1 or noise_seed or reevaluate_elite
+    noisy = check_noisy(func, noisy_options or {"noisy": False})
+    if noisy is not None:
+        options.setdefault("noise_window", noisy.pop("noise_window"))
+    declared_noisy = (
+        noisy is not None or replications > 1 or noise_seed or reevaluate_elite
+    )
     polish = check_polish(
-        polish, constraints=constraints, family=family, noisy=noisy, func=func
+        polish, constraints=constraints, family=family, noisy=declared_noisy, func=func
     )
     options = dict(
         options, direction=direction, callback=callback, rng=rng, on_error=on_error
@@ -112,6 +119,7 @@ def _run(
         opt = CrossEntropyOptimizer._create(func, family, options)
     worst = math.inf if direction == "minimize" else -math.inf
     bar = _Progress(progress, opt._settings["maxiter"], opt.nit)
+    last = None  # the last batch: its points, fresh values and violations
     try:
         with BatchEvaluator(
             fun,
@@ -137,6 +145,7 @@ def _run(
                 violation = None
                 if constraints is not None:
                     violation = np.asarray(constraints(X), dtype=np.float64)
+                last = (X, fresh, violation)
                 opt.tell(
                     X,
                     fresh,
@@ -148,6 +157,9 @@ def _run(
                     write_checkpoint(opt, checkpoint)
                 if bar.enabled:
                     bar.update(opt._iteration_records()[-1])
+            if noisy is not None:
+                evaluate.deadline = None
+                return finish_noisy(opt, evaluate, last, noise_seed, noisy)
     finally:
         bar.close()
     return polish_result(
@@ -256,16 +268,49 @@ _DOC_PARAMETERS = """
         its evaluations count in ``nfev`` and ``message`` says what happened.
         "auto" polishes with SLSQP when ``constraints`` are scipy objects, the
         family is continuous and the objective is not declared noisy; True
-        means "SLSQP". A noisy objective (``replications > 1``, ``noise_seed``,
-        ``reevaluate_elite``) refuses True / a method name; if ``fun`` is noisy
-        by itself, pass ``polish=False``.
+        means "SLSQP". A noisy objective (``noisy=True``, ``replications > 1``,
+        ``noise_seed``, ``reevaluate_elite``) refuses True / a method name; if
+        ``fun`` is noisy by itself, pass ``polish=False`` or ``noisy=True``.
+    noisy : bool, default=False
+        Declare ``fun`` noisy. The run then stops also by the noise-aware rule
+        ``"noise_stalled"`` (option ``noise_window``, default 10: the mean of
+        the last 10 levels gamma_t not significantly below the mean of the 10
+        before), with or without ``noise_seed``; ``x`` is chosen among the
+        best points of the last batch by ranking and selection
+        (``result.selection``); and ``result.honest`` holds the unbiased
+        value of ``x`` from fresh replications with its standard error and
+        95% interval (``fun`` stays the optimistic in-run value). Selection
+        and honest replications use seed streams spawned from ``rng``,
+        independent of the run's draws, and are not counted in ``nfev``
+        (see ``result.selection.n_evaluations`` and
+        ``result.honest.n_replications``).
+    honest_replications : int, optional
+        Fresh replications for ``result.honest`` (default 30).
+    honest_std_error : float, optional
+        Instead of a number: replicate until this standard error is reached
+        (one first stage of 10 estimates the spread), at most
+        ``max_honest_replications``.
+    max_honest_replications : int, default=1000
+        Bound on the honest replications.
+    selection : {"kn", None}, default="kn"
+        Final selection: the fully sequential procedure of Kim & Nelson (2001)
+        among the run's best point and the best distinct points of the last
+        batch (at most 20, one replication per stage, shared seeds with
+        ``noise_seed``); None returns the run's best point.
+    indifference_zone : float, optional
+        ``delta`` of KN: differences smaller than it are not worth telling
+        apart. None: half the pooled standard deviation of one replication
+        in the first stage.
+    selection_confidence : float, default=0.95
+        KN's probability of correct selection when the best is ``delta``
+        better than the others.
     **options
         Settings of :class:`CrossEntropyOptimizer`: ``n_samples``,
         ``elite_fraction``, ``n_elite``, ``smoothing``, ``std_smoothing``,
         ``std_smoothing_power``, ``elitism``, ``patience``, ``tol``,
         ``degenerate_tol``, ``maxiter``, ``max_evaluations``, ``target``,
         ``time_limit``, ``sample_growth``, ``max_n_samples``, ``injection``,
-        ``max_injections``.
+        ``max_injections``, ``noise_window``.
 
     Returns
     -------
@@ -288,6 +333,13 @@ def minimize(
     replications=1,
     noise_seed=False,
     reevaluate_elite=False,
+    noisy=False,
+    honest_replications=None,
+    honest_std_error=None,
+    max_honest_replications=1000,
+    selection="kn",
+    indifference_zone=None,
+    selection_confidence=0.95,
     **options,
 ):
     return _run(
@@ -307,6 +359,15 @@ def minimize(
         noise_seed=noise_seed,
         reevaluate_elite=reevaluate_elite,
         options=options,
+        noisy_options={
+            "noisy": noisy,
+            "honest_replications": honest_replications,
+            "honest_std_error": honest_std_error,
+            "max_honest_replications": max_honest_replications,
+            "selection": selection,
+            "indifference_zone": indifference_zone,
+            "selection_confidence": selection_confidence,
+        },
     )
 
 
@@ -325,6 +386,13 @@ def maximize(
     replications=1,
     noise_seed=False,
     reevaluate_elite=False,
+    noisy=False,
+    honest_replications=None,
+    honest_std_error=None,
+    max_honest_replications=1000,
+    selection="kn",
+    indifference_zone=None,
+    selection_confidence=0.95,
     **options,
 ):
     return _run(
@@ -344,6 +412,15 @@ def maximize(
         noise_seed=noise_seed,
         reevaluate_elite=reevaluate_elite,
         options=options,
+        noisy_options={
+            "noisy": noisy,
+            "honest_replications": honest_replications,
+            "honest_std_error": honest_std_error,
+            "max_honest_replications": max_honest_replications,
+            "selection": selection,
+            "indifference_zone": indifference_zone,
+            "selection_confidence": selection_confidence,
+        },
     )
 
 

@@ -123,6 +123,11 @@ class CrossEntropyOptimizer(FaceSteps):
         the price of more evaluations. None (default): off.
     max_injections : int, default=10
         Most injections per run; after the last one the usual stop rules apply.
+    noise_window : int >= 2, optional
+        Noisy objectives: stop (rule ``"noise_stalled"``) when the mean of the
+        last ``noise_window`` levels gamma_t is not significantly below the
+        mean of the ``noise_window`` before (one-sided Welch t-test, 5%).
+        Works with and without common random numbers. None (default): off.
 
     Examples
     --------
@@ -464,8 +469,8 @@ class CrossEntropyOptimizer(FaceSteps):
         """The stop rules that fired, name -> message; empty while running.
 
         Names: ``"target"``, ``"stalled"`` (gamma_t unchanged for ``patience``
-        iterations), ``"degenerate"``, ``"callback"``, ``"time_limit"``,
-        ``"max_evaluations"``, ``"maxiter"``.
+        iterations), ``"noise_stalled"``, ``"degenerate"``, ``"callback"``,
+        ``"time_limit"``, ``"max_evaluations"``, ``"maxiter"``.
         """
         return fired_rules(self)
 

@@ -41,6 +41,7 @@ OPTION_NAMES = (
     "injection",
     "max_injections",
     "max_n_samples",
+    "noise_window",
 )
 
 
@@ -107,6 +108,7 @@ def validate_options(
     max_n_samples=None,
     injection=None,
     max_injections=10,
+    noise_window=None,
 ) -> dict:
     """Check the settings; return them normalized (ints, floats, a Generator)."""
     if not isinstance(family, SamplingFamily):
@@ -227,7 +229,11 @@ def validate_options(
             injection, param="injection", func=func, low=0, low_inclusive=False, high=1
         )
     max_injections = check_int(max_injections, param="max_injections", func=func, low=1)
+    noise_window = check_int(
+        noise_window, param="noise_window", func=func, low=2, allow_none=True
+    )
     return {
+        "noise_window": noise_window,
         "n_samples": n_samples,
         "elite_fraction": elite_fraction,
         "n_elite": n_elite,

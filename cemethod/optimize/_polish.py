@@ -56,7 +56,8 @@ def check_polish(polish, *, constraints, family, noisy, func):
     if noisy:
         raise ValueError(
             f"The 'polish' parameter of {func} must be False or 'auto' with a "
-            "noisy objective (replications > 1, noise_seed or reevaluate_elite): "
+            "noisy objective (noisy, replications > 1, noise_seed or "
+            "reevaluate_elite): "
             "a gradient method on noisy values follows the noise. "
             f"Got {polish!r} instead."
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-__all__ = ["CEResult", "History", "IterationRecord"]
+__all__ = ["CEResult", "History", "HonestValue", "IterationRecord", "Selection"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,98 @@ class History:
         )
 
 
+@dataclass(frozen=True)
+class HonestValue:
+    """Unbiased estimate of the returned point's value (noisy objectives).
+
+    The in-run value ``CEResult.fun`` is the best of many noisy estimates and
+    so biased towards optimism; this one is the mean of ``n_replications``
+    fresh evaluations of ``CEResult.x`` drawn from a seed stream independent
+    of every draw of the run and of the final selection.
+
+    Attributes
+    ----------
+    value : float
+        Mean of the fresh replications.
+    std_error : float
+        ``std(ddof=1) / sqrt(n_replications)``.
+    interval : tuple of float
+        ``confidence`` Student-t interval ``value -+ t * std_error``.
+    confidence : float
+        Confidence level of ``interval`` (0.95).
+    n_replications : int
+        Fresh evaluations used.
+    target_std_error : float or None
+        The requested standard error when the number was chosen by it; the
+        count then stops at ``max_honest_replications`` even if it is not met.
+
+    Examples
+    --------
+    >>> h = HonestValue(1.0, 0.1, (0.8, 1.2), 0.95, 30, None)
+    >>> h.value, h.interval
+    (1.0, (0.8, 1.2))
+    """
+
+    value: float
+    std_error: float
+    interval: tuple
+    confidence: float
+    n_replications: int
+    target_std_error: float | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Final ranking-and-selection among the last elite (noisy objectives).
+
+    The fully sequential procedure KN of Kim & Nelson (2001), "A fully
+    sequential procedure for indifference-zone selection in simulation",
+    ACM TOMACS 11:251-273: ``x`` is the best candidate with probability at
+    least ``confidence`` whenever the best is better than all others by at
+    least ``indifference_zone`` (normal noise).
+
+    Attributes
+    ----------
+    method : str
+        ``"KN"``.
+    n_candidates : int
+        Candidates compared (the best points of the final pool).
+    indifference_zone : float
+        ``delta`` of the procedure (objective units).
+    zone_chosen : str
+        ``"user"`` or ``"data"`` (half the pooled one-replication standard
+        deviation of the first stage: the guarantee then holds only
+        approximately, the zone being data dependent).
+    confidence : float
+        ``1 - alpha``.
+    n_evaluations : int
+        Evaluations the selection spent.
+    stages : int
+        Replications ``r`` reached (first stage included).
+    chosen : int
+        Index of the chosen candidate (0 = the run's own best point).
+    eliminated : bool
+        True when all other candidates were eliminated; False when the
+        procedure reached its last stage and took the best sample mean.
+
+    Examples
+    --------
+    >>> s = Selection("KN", 5, 0.5, "user", 0.95, 120, 20, 0, True)
+    >>> s.method, s.confidence
+    ('KN', 0.95)
+    """
+
+    method: str
+    n_candidates: int
+    indifference_zone: float
+    zone_chosen: str
+    confidence: float
+    n_evaluations: int
+    stages: int
+    chosen: int
+    eliminated: bool
+
+
 @dataclass(frozen=True, eq=False)
 class CEResult:
     """Outcome of :func:`cemethod.minimize` / :func:`cemethod.maximize`.
@@ -166,6 +258,13 @@ class CEResult:
     injections : tuple of int
         Iterations after which variance injection widened the family (option
         ``injection``); empty without it.
+    honest : HonestValue or None
+        With ``noisy=True``: the unbiased value of ``x`` from fresh
+        replications, with its standard error and 95% interval (``fun`` is
+        then the optimistic in-run value). None otherwise.
+    selection : Selection or None
+        With ``noisy=True``: how ``x`` was chosen among the last elite
+        (ranking and selection, its indifference zone and confidence).
 
     Examples
     --------
@@ -203,6 +302,8 @@ class CEResult:
     direction: str = "minimize"
     constraint_violation: float | None = None
     injections: tuple = ()
+    honest: HonestValue | None = None
+    selection: Selection | None = None
 
     def __repr__(self) -> str:
         # Aligned "name: value" lines, like scipy's OptimizeResult.

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["STATUS", "fired_rules", "stall_fired", "stall_levels", "status_of"]
+__all__ = [
+    "STATUS",
+    "fired_rules",
+    "noise_stalled",
+    "stall_fired",
+    "stall_levels",
+    "status_of",
+]
 
 # status code, success, message template; the first rule in this order that
 # fired decides the status of the result.
@@ -15,6 +22,13 @@ STATUS = {
         True,
         "The worst value kept in the elite (the level gamma_t) stayed the same "
         "for {patience} iterations.",
+    ),
+    "noise_stalled": (
+        0,
+        True,
+        "The level gamma_t stopped improving beyond its noise: the mean of the "
+        "last {window} levels is not below the mean of the {window} before "
+        "(one-sided t-test at the 5% level, t = {t:.3g}).",
     ),
     "degenerate": (0, True, "The sampling distribution degenerated to one point."),
     "hard": (
@@ -57,6 +71,37 @@ def gamma_stalled(gammas, patience, tol, start=0) -> bool:
     return max(last) - min(last) <= tol * max(1.0, abs(last[-1]))
 
 
+def noise_stalled(gammas, window, start=0):
+    """The noise-aware stop rule: ``(fired, t)``.
+
+    The levels of a noisy objective never repeat exactly (with common random
+    numbers every iteration's level carries that iteration's shared draw), so
+    the equality test of :func:`gamma_stalled` waits for the cap. This rule
+    compares the mean of the last ``window`` levels (the smoothed level) with
+    the mean of the ``window`` before, one-sided at the 5% level, and fires
+    when the improvement is not significant: what the run could still gain is
+    below what its noise lets it see. The noise variance of one level is the
+    mean square successive difference of the last ``window`` levels over 2
+    (von Neumann et al. 1941), which a trend barely inflates, so a steep but
+    steady descent does not look like noise.
+    """
+    levels = gammas[start:]
+    if window is None or len(levels) < 2 * window:
+        return False, math.nan
+    a, b = levels[-2 * window : -window], levels[-window:]
+    if not all(math.isfinite(g) for g in a + b):
+        return False, math.nan
+    gain = (sum(a) - sum(b)) / window  # minimization scale: > 0 = went down
+    mssd = sum((b[i + 1] - b[i]) ** 2 for i in range(window - 1)) / (window - 1)
+    se = math.sqrt(mssd / window)  # sd of a difference of two window means
+    if se == 0.0:
+        return gain <= 0.0, math.inf if gain > 0 else -math.inf
+    from scipy import stats  # lazily: importing the optimizer stays fast
+
+    t = gain / se
+    return bool(t <= stats.t.ppf(0.95, window - 1)), t
+
+
 def stall_levels(opt) -> list:
     """The values the stall rule watches: the levels gamma_t, or with FACE the
     best value after each accepted iteration."""
@@ -87,6 +132,13 @@ def fired_rules(opt) -> dict[str, str]:
         fired["stalled"] = (
             FACE_STALLED if s["sample_growth"] > 1.0 else STATUS["stalled"][2]
         ).format(patience=s["patience"])
+    window = s.get("noise_window")  # absent from older checkpoints
+    if window is not None:
+        fired_noise, t = noise_stalled(opt._gammas, window, opt._stall_from)
+        if fired_noise:
+            fired["noise_stalled"] = STATUS["noise_stalled"][2].format(
+                window=window, t=t
+            )
     if opt._nit > 0 and opt._degenerate():
         fired["degenerate"] = STATUS["degenerate"][2]
     if opt._callback_stop:
