@@ -327,9 +327,7 @@ class SequentialAllocation(ArrayFamilyMixin):
         d, k = self.n_dims, self.total + 1
         r = np.arange(k)
         # value[R]: best log mass of buffers i.. given R slots left.
-        value = np.where(
-            (r >= self.lower[-1]) & (r <= self.upper[-1]), 0.0, -np.inf
-        )
+        value = np.where((r >= self.lower[-1]) & (r <= self.upper[-1]), 0.0, -np.inf)
         cum = self._cum()
         choice = []
         with np.errstate(divide="ignore", invalid="ignore"):
