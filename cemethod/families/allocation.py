@@ -86,7 +86,7 @@ class SequentialAllocation(ArrayFamilyMixin):
     >>> x = fam.sample(4, np.random.default_rng(0))
     >>> x.sum(axis=1).tolist()
     [6, 6, 6, 6]
-    >>> fam.fit([[0, 0, 2], [0, 2, 0], [1, 0, 1], [1, 1, 0]]).total
+    >>> fam.fit([[0, 0, 6], [0, 6, 0], [3, 0, 3], [2, 2, 2]]).total
     6
     """
 
@@ -106,7 +106,9 @@ class SequentialAllocation(ArrayFamilyMixin):
         try:
             probs = np.array(self.probs, dtype=float)
         except (TypeError, ValueError):
-            raise parameter_error(func, "probs", "a 2-D array of weights", self.probs)
+            raise parameter_error(
+                func, "probs", "a 2-D array of weights", self.probs
+            ) from None
         if probs.ndim != 2 or probs.shape[1] != total + 1:
             raise parameter_error(
                 func, "probs", f"a 2-D array with total + 1 = {total + 1} columns",
@@ -245,7 +247,7 @@ class SequentialAllocation(ArrayFamilyMixin):
     def log_pdf(self, x) -> np.ndarray:
         """Exact log mass of each row; ``-inf`` for infeasible rows."""
         xi, ok = self._rows(x, "SequentialAllocation.log_pdf")
-        n, d = xi.shape
+        d = xi.shape[1]
         if d == 1:
             return np.where(ok, 0.0, -np.inf)
         lo, hi = self._contexts(xi)

@@ -17,7 +17,7 @@ from cemethod.testing import check_family
 
 
 def _all_allocations(total, lower, upper):
-    ranges = [range(lo, hi + 1) for lo, hi in zip(lower, upper)]
+    ranges = [range(lo, hi + 1) for lo, hi in zip(lower, upper, strict=True)]
     return np.array(
         [c for c in itertools.product(*ranges) if sum(c) == total], dtype=np.int64
     )
