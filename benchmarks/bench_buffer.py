@@ -170,8 +170,9 @@ def real_line_rows(quick, n_check):
             prob = BufferAllocation(mu, f, r, total, rng=seed)
             t = time.process_time()
             res = ce.maximize(
-                prob, prob.default_family(), rng=seed, **prob.default_options()
-            )
+                prob, prob.default_family(), rng=seed, noisy=True,
+                **prob.default_options(),
+            )  # fmt: skip
             per["CE"].append((res.x, res.nfev + res.honest.n_replications,
                               time.process_time() - t))  # fmt: skip
             stops.append("cap" if res.nit >= 100 else "own rule")

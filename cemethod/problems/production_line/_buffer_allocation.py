@@ -253,19 +253,19 @@ class BufferAllocation(_LineProblem):
     def default_options(self) -> dict:
         """Keyword arguments for :func:`cemethod.maximize` that suit the
         problem: vectorized calls, common random numbers (``noise_seed``),
-        re-evaluated elite points, ``noisy=True`` (the noise-aware stop rule,
-        KN selection and the honest value of the answer), and a slow
+        re-evaluated elite points, and a slow
         smoothing (0.3): near the end the elite is often one point, the winner
         of one noisy draw, and a slow update makes the family a vote over many
         iterations with fresh draws instead of following a few of them. The
         family samples feasible allocations only, so no constraint is passed;
-        the sample size grows with the buffers, not with the slots."""
+        the sample size grows with the buffers, not with the slots. Pass
+        ``noisy=True`` as well (as ``cemethod buffer`` and the demo do) for the
+        noise-aware stop rule, KN selection and ``result.honest``."""
         return {
             "vectorized": True,
             "noise_seed": True,
             "reevaluate_elite": True,
             "replications": 1,
-            "noisy": True,
             "n_samples": int(min(1000, max(100, 50 * self.n_dims))),
             "elite_fraction": 0.1,
             "smoothing": 0.3,

@@ -70,7 +70,7 @@ def test_buffer_allocation_api():
     assert small_allocation(rng=4)(X).tolist() != a.tolist()
     assert prob.exact_throughput([2, 2, 2]) == pytest.approx(0.6246, abs=1e-4)
     assert prob.exact_throughput(X[:2]).shape == (2,)
-    assert {"noisy", "noise_seed", "vectorized"} <= set(prob.default_options())
+    assert {"noise_seed", "vectorized"} <= set(prob.default_options())
     assert "constraints" not in prob.default_options()  # feasible samples only
 
 
