@@ -7,6 +7,7 @@ Imports cemethod._validation only (the optimizer and the problems build on it).
 """
 
 from cemethod.families._base import SamplingFamily
+from cemethod.families.allocation import SequentialAllocation
 from cemethod.families.bernoulli import Bernoulli
 from cemethod.families.categorical import Categorical
 from cemethod.families.gaussian import Gaussian, MultivariateGaussian
@@ -28,6 +29,7 @@ __all__ = [
     "Permutation",
     "Product",
     "SamplingFamily",
+    "SequentialAllocation",
     "TruncatedGaussian",
     "VonMisesFisherNakagami",
 ]

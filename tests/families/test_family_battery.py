@@ -41,6 +41,10 @@ FAMILIES = {
         F.Product([F.Gaussian([0.0, 1.0], [1.0, 1.0]), F.Bernoulli([0.3, 0.7])]),
         {},
     ),
+    "SequentialAllocation": (
+        F.SequentialAllocation.balanced(4, 6, [0, 1, 0, 0], [3, 4, 6, 2]),
+        {},
+    ),
     "VonMisesFisherNakagami": (
         F.VonMisesFisherNakagami([0.6, 0.0, 0.8], 4.0, 2.0, 3.0),
         {},  # approximate MLE (Banerjee kappa, moment m) within the default fit_tol

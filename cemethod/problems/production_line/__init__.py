@@ -9,6 +9,11 @@ from cemethod.problems.production_line._buffer_allocation import (
     LineOptimum,
     ThroughputMaximization,
 )
+from cemethod.problems.production_line._heuristics import (
+    HeuristicResult,
+    greedy_allocation,
+    local_search,
+)
 from cemethod.problems.production_line._markov import line_throughput
 from cemethod.problems.production_line._simulation import (
     ThroughputEstimate,
@@ -17,9 +22,12 @@ from cemethod.problems.production_line._simulation import (
 
 __all__ = [
     "BufferAllocation",
+    "HeuristicResult",
     "LineOptimum",
     "ThroughputEstimate",
     "ThroughputMaximization",
+    "greedy_allocation",
     "line_throughput",
+    "local_search",
     "simulate_line_throughput",
 ]

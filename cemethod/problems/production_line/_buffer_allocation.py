@@ -30,7 +30,7 @@ from cemethod._validation import (
     check_real,
     parameter_error,
 )
-from cemethod.families import Categorical
+from cemethod.families import Categorical, SequentialAllocation
 from cemethod.problems.production_line._checks import (
     check_integral,
     check_line,
@@ -163,13 +163,15 @@ class BufferAllocation(_LineProblem):
 
     Notes
     -----
-    Representation: one :class:`~cemethod.families.Categorical` position per
-    buffer over ``0 .. total_buffer`` (the matrix of probabilities ``p_ij``
-    that buffer ``i`` gets ``j`` slots, as in Alon et al. 2005), with the
-    allocation rule ``sum(x) == total_buffer`` handled by :meth:`constraints`
-    (the violation ``|sum(x) - total_buffer|``), which the optimizer ranks
-    feasibility first. The CE update is then the elite frequency of each
-    capacity of each buffer.
+    Representation: :class:`~cemethod.families.SequentialAllocation`, the
+    matrix of probabilities ``p_ij`` that buffer ``i`` gets ``j`` slots,
+    sampled buffer by buffer within the slots left (Alon et al. 2005), so
+    every candidate uses exactly ``total_buffer`` slots; the CE update is the
+    weighted MLE of those truncated categoricals. :meth:`constraints` (the
+    violation ``|sum(x) - total_buffer|``) remains for other families.
+    :func:`~cemethod.problems.production_line.greedy_allocation` and
+    :func:`~cemethod.problems.production_line.local_search` are the one-slot
+    baseline and polish.
 
     Examples
     --------
@@ -242,24 +244,29 @@ class BufferAllocation(_LineProblem):
         X, _ = self._decision(X, "BufferAllocation.constraints")
         return np.abs(X.sum(axis=1) - self.total_buffer).astype(float)
 
-    def default_family(self) -> Categorical:
-        """Uniform capacities ``0 .. total_buffer`` for every buffer."""
-        return Categorical.uniform([self.total_buffer + 1] * self.n_dims)
+    def default_family(self) -> SequentialAllocation:
+        """Allocations of exactly ``total_buffer`` slots drawn buffer by buffer
+        (Alon et al. 2005): every sample is feasible, no rejection by the sum.
+        Starts balanced (each buffer's row the Binomial(total, 1 / d) mass)."""
+        return SequentialAllocation.balanced(self.n_dims, self.total_buffer)
 
     def default_options(self) -> dict:
         """Keyword arguments for :func:`cemethod.maximize` that suit the
-        problem: vectorized calls, the allocation constraint, common random
-        numbers (``noise_seed``), re-evaluated elite points, and a slow
+        problem: vectorized calls, common random numbers (``noise_seed``),
+        re-evaluated elite points, and a slow
         smoothing (0.3): near the end the elite is often one point, the winner
         of one noisy draw, and a slow update makes the family a vote over many
-        iterations with fresh draws instead of following a few of them."""
+        iterations with fresh draws instead of following a few of them. The
+        family samples feasible allocations only, so no constraint is passed;
+        the sample size grows with the buffers, not with the slots. Pass
+        ``noisy=True`` as well (as ``cemethod buffer`` and the demo do) for the
+        noise-aware stop rule, KN selection and ``result.honest``."""
         return {
             "vectorized": True,
-            "constraints": self.constraints,
             "noise_seed": True,
             "reevaluate_elite": True,
             "replications": 1,
-            "n_samples": max(100, 20 * self.n_dims * (self.total_buffer + 1)),
+            "n_samples": int(min(1000, max(100, 50 * self.n_dims))),
             "elite_fraction": 0.1,
             "smoothing": 0.3,
             "patience": 5,

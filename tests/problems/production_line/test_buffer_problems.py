@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import cemethod as ce
-from cemethod.families import Categorical
+from cemethod.families import SequentialAllocation
 from cemethod.problems import (
     BufferAllocation,
     ThroughputMaximization,
@@ -48,7 +48,8 @@ def test_buffer_allocation_api():
     prob = small_allocation()
     assert prob.direction == "maximize" and prob.n_dims == 3
     fam = prob.default_family()
-    assert isinstance(fam, Categorical) and fam.n_values.tolist() == [7, 7, 7]
+    assert isinstance(fam, SequentialAllocation) and fam.n_dims == 3
+    assert np.all(fam.sample(200, np.random.default_rng(0)).sum(axis=1) == 6)
     X = np.array([[2, 2, 2], [6, 0, 0], [3, 3, 3]])
     assert prob.constraints(X).tolist() == [0.0, 0.0, 3.0]
     values = prob(X, seed=5)
@@ -69,7 +70,8 @@ def test_buffer_allocation_api():
     assert small_allocation(rng=4)(X).tolist() != a.tolist()
     assert prob.exact_throughput([2, 2, 2]) == pytest.approx(0.6246, abs=1e-4)
     assert prob.exact_throughput(X[:2]).shape == (2,)
-    assert {"constraints", "noise_seed", "vectorized"} <= set(prob.default_options())
+    assert {"noise_seed", "vectorized"} <= set(prob.default_options())
+    assert "constraints" not in prob.default_options()  # feasible samples only
 
 
 def test_simulated_objective_is_unbiased_for_the_exact_one():
