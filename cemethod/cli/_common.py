@@ -213,17 +213,33 @@ def render_png(draw, title: str) -> bytes:
     return buf.getvalue()
 
 
-def convergence_plot(result, label: str):
-    """A ``draw(ax)`` of the best value and the level gamma per iteration."""
+def convergence_plot(result, label: str, noise_window: int | None = None):
+    """A ``draw(ax)`` of the best value and the level gamma per iteration.
+
+    With ``noise_window`` (a noisy objective) the best of each iteration is
+    drawn as points, being one noisy draw on that iteration's random numbers,
+    and its moving mean over ``noise_window`` iterations as the line."""
     h = history_dict(result)
 
     def draw(ax):
-        ax.plot(h["iteration"], h["best"], marker="o", ms=3, label="best")
+        if noise_window is None:
+            ax.plot(h["iteration"], h["best"], marker="o", ms=3, label="best")
+        else:
+            best = np.asarray(h["best"], dtype=float)
+            mean = np.cumsum(best)
+            mean[noise_window:] = mean[noise_window:] - mean[:-noise_window]
+            mean /= np.minimum(np.arange(1, best.size + 1), noise_window)
+            noisy = "best of the iteration (noisy)"
+            trend = f"its mean over the last {noise_window} iterations"
+            ax.plot(h["iteration"], best, "o", ms=3, alpha=0.5, label=noisy)
+            ax.plot(h["iteration"], mean, "-", label=trend)
         ax.plot(
             h["iteration"],
             h["gamma"],
             marker=".",
             ms=3,
+            # noisy values: points, a line through them would show the noise
+            linestyle="-" if noise_window is None else "none",
             label="worst elite value (gamma_t)",
         )
         ax.set_xlabel("CE iteration")

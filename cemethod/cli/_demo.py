@@ -56,10 +56,10 @@ def _ticker(verbose: bool, label: str, every: int = 5):
     return tick
 
 
-def _convergence(name: str, result, label: str, title: str):
+def _convergence(name: str, result, label: str, title: str, noise_window=None):
     from cemethod.cli._common import convergence_plot
 
-    return (name, convergence_plot(result, label), title)
+    return (name, convergence_plot(result, label, noise_window), title)
 
 
 def classifier_log_loss(seed: int, verbose: bool) -> DemoRow:
@@ -333,6 +333,7 @@ def dodecahedron_unreliability(seed: int, verbose: bool) -> DemoRow:
 def buffer_allocation(seed: int, verbose: bool) -> DemoRow:
     """Six buffer slots in an unreliable 4-machine line (Alon et al. 2005)."""
     from cemethod import maximize
+    from cemethod.optimize._noisy import NOISE_WINDOW
     from cemethod.problems import BufferAllocation
 
     problem = BufferAllocation(
@@ -368,7 +369,13 @@ def buffer_allocation(seed: int, verbose: bool) -> DemoRow:
             "optimum": best.fun,
         },
         plots=(
-            _convergence("buffer_convergence.png", res, "throughput", "Buffers: CE"),
+            _convergence(
+                "buffer_convergence.png",
+                res,
+                "throughput",
+                "Buffers: CE",
+                noise_window=NOISE_WINDOW,
+            ),
         ),
     )
 

@@ -221,6 +221,7 @@ def run_reliability(args, out, progress):
 
 def run_buffer(args, out, progress):
     from cemethod import maximize
+    from cemethod.optimize._noisy import NOISE_WINDOW
     from cemethod.problems import BufferAllocation, ThroughputMaximization
 
     path = args.config
@@ -257,6 +258,8 @@ def run_buffer(args, out, progress):
     opts = optimizer_options(args, problem.default_options())
     if replications is not None:
         opts["replications"] = replications
+    window = opts.get("noise_window") or NOISE_WINDOW
+    progress.noise_window = window
     res = maximize(
         problem,
         problem.default_family(),
@@ -294,7 +297,9 @@ def run_buffer(args, out, progress):
         }
     lines.append(f"{res.nit} CE iterations, {res.nfev} simulations; {res.message}")
     out.add_figure(
-        "convergence.png", convergence_plot(res, "throughput"), "CE convergence"
+        "convergence.png",
+        convergence_plot(res, "throughput", noise_window=window),
+        "CE convergence",
     )
     return lines, payload
 

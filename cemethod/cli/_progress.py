@@ -15,6 +15,9 @@ class Progress:
     def __init__(self, quiet: bool, total=None, desc: str = "CE", unit: str = "it"):
         self.enabled = not quiet
         self.bar = None
+        # Set by a command that runs a noisy objective (see callback).
+        self.noise_window: int | None = None
+        self._bests: list[float] = []
         self._tqdm = None
         self.desc, self.total, self.unit = desc, total, unit
         if self.enabled and sys.stderr.isatty():
@@ -56,8 +59,22 @@ class Progress:
             print(text, file=sys.stderr, flush=True)
 
     def callback(self, result) -> bool:
-        """For ``callback=`` of the optimizer: one step per CE iteration."""
-        self.step(f"iteration {result.nit}, best {result.fun:.6g}")
+        """For ``callback=`` of the optimizer: one step per CE iteration.
+
+        With ``noise_window`` set (a noisy objective) the iteration's best is
+        the best of that iteration's noisy values, on random numbers that
+        change from one iteration to the next, so it goes up and down; the
+        line says so and adds the mean of the last ``noise_window`` of them,
+        the trend that the stop rule ``noise_stalled`` watches."""
+        if self.noise_window is None:
+            self.step(f"iteration {result.nit}, best {result.fun:.6g}")
+            return False
+        self._bests.append(float(result.fun))
+        recent = self._bests[-self.noise_window :]
+        self.step(
+            f"iteration {result.nit}, best of this iteration {result.fun:.6g} "
+            f"(noisy), mean of the last {len(recent)} {sum(recent) / len(recent):.6g}"
+        )
         return False
 
     def close(self) -> None:

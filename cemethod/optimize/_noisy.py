@@ -26,6 +26,9 @@ from cemethod.optimize._result import HonestValue, Selection
 
 __all__ = ["honest_value", "kn_select", "spawn_streams"]
 
+# Default window of the stop rule noise_stalled (docstring of minimize).
+NOISE_WINDOW = 10
+
 
 def spawn_streams(rng, n):
     """``n`` generators independent of ``rng``'s stream (which is not advanced)."""
@@ -216,7 +219,7 @@ def check_noisy(func, given):
         high=1,
         high_inclusive=False,
     )
-    s["noise_window"] = 10
+    s["noise_window"] = NOISE_WINDOW
     return s
 
 

@@ -26,8 +26,9 @@ STATUS = {
     "noise_stalled": (
         0,
         True,
-        "The level gamma_t stopped improving beyond its noise: the mean of the "
-        "last {window} levels is not below the mean of the {window} before "
+        "The worst value kept in the elite (the level gamma_t) stopped "
+        "improving beyond its noise: the mean of the last {window} levels is "
+        "not below the mean of the {window} before "
         "(one-sided t-test at the 5% level, t = {t:.3g}).",
     ),
     "degenerate": (0, True, "The sampling distribution degenerated to one point."),

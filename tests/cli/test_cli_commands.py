@@ -9,6 +9,7 @@ import io
 import itertools
 import json
 import math
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -314,6 +315,44 @@ def test_buffer_shipped_line_finds_the_enumerated_optimum(tmp_path):
     )
     assert payload["x"] in payload["enumeration"]["x"]
     assert payload["exact_throughput"] == pytest.approx(payload["enumeration"]["fun"])
+
+
+def test_buffer_progress_names_the_noise_and_prints_the_moving_mean(tmp_path):
+    # The best of each iteration is one noisy draw on that iteration's random
+    # numbers: the line says so and adds the mean of the last 10 of them.
+    proc = run_main("buffer", CLI / "line.json", "--seed", 0)
+    assert proc.returncode == 0, proc.stderr
+    pattern = re.compile(
+        r"iteration (\d+), best of this iteration (\S+) \(noisy\), "
+        r"mean of the last (\d+) (\S+)"
+    )
+    rows = [m.groups() for m in map(pattern.search, proc.stderr.splitlines()) if m]
+    assert len(rows) >= 12
+    bests = [float(b) for _, b, _, _ in rows]
+    for i, (nit, _, k, mean) in enumerate(rows):
+        assert int(nit) == i + 1 and int(k) == min(i + 1, 10)
+        window = bests[max(0, i - 9) : i + 1]
+        assert float(mean) == pytest.approx(sum(window) / len(window), rel=1e-5)
+
+
+def test_noisy_convergence_plot_draws_points_and_their_moving_mean():
+    from cemethod.cli._common import convergence_plot
+
+    best = np.array([3.0, 1.0, 2.0, 6.0, 5.0])
+    history = SimpleNamespace(
+        iteration=np.arange(1, 6), gamma=best - 1, best=best, nfev=np.arange(5)
+    )
+    calls = []
+    ax = SimpleNamespace(
+        plot=lambda *a, **k: calls.append((a, k)),
+        set_xlabel=lambda *a: None,
+        set_ylabel=lambda *a: None,
+        legend=lambda: None,
+    )
+    convergence_plot(SimpleNamespace(history=history), "y", noise_window=2)(ax)
+    (points, _), (line, _), (_, gamma_kw) = calls
+    assert points[2] == "o" and gamma_kw["linestyle"] == "none"
+    np.testing.assert_allclose(line[1], [3.0, 2.0, 1.5, 4.0, 5.5])
 
 
 # -- evaluate --
