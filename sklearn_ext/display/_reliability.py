@@ -31,9 +31,10 @@ def _bins(confidence, correct, n_bins, strategy):
 class ReliabilityDisplay:
     """Reliability diagram: observed frequency against mean predicted
     probability per bin, the diagonal, and the expected calibration error
-    (ECE) in the legend. Binary problems use the probability of ``pos_label``;
-    multiclass problems the top label (confidence = largest probability,
-    outcome = whether the argmax is the true class).
+    (ECE) in the legend. Binary problems use the probability of ``pos_label``
+    (the legend says "positive-class ECE"); multiclass problems the top label
+    (confidence = largest probability, outcome = whether the argmax is the
+    true class; "top-label ECE", the ECE of :func:`cross_entropy_report`).
 
     Parameters
     ----------
@@ -67,7 +68,7 @@ class ReliabilityDisplay:
     >>> d.prob_true.tolist(), d.prob_pred.tolist(), round(d.ece, 4)
     ([0.0, 1.0], [0.25, 0.75], 0.25)
     >>> d.line_.get_label()
-    'Model (ECE = 0.2500)'
+    'Model (positive-class ECE = 0.2500)'
     """
 
     def __init__(self, *, prob_true, prob_pred, counts, ece, top_label, name=None):
@@ -87,9 +88,13 @@ class ReliabilityDisplay:
             (self.ref_line_,) = ax.plot(
                 [0, 1], [0, 1], "k:", label="Perfectly calibrated"
             )
+        # Name the ECE: the binary one (probability of the positive class) and
+        # the top-label one (as cross_entropy_report's) differ on the same data.
+        kind = "top-label" if self.top_label else "positive-class"
         (self.line_,) = ax.plot(
-            self.prob_pred, self.prob_true, "s-", label=f"{name} (ECE = {self.ece:.4f})"
-        )
+            self.prob_pred, self.prob_true, "s-",
+            label=f"{name} ({kind} ECE = {self.ece:.4f})",
+        )  # fmt: skip
         if self.top_label:
             ax.set_xlabel("Mean confidence (top label)")
             ax.set_ylabel("Accuracy (top label)")

@@ -132,7 +132,7 @@ def test_reliability_binary_matches_calibration_curve(binary, tmp_path):
             ece += inside.mean() * abs(y[inside].mean() - p[inside].mean())
     assert d.ece == pytest.approx(ece)
     texts = [t.get_text() for t in d.ax_.get_legend().get_texts()]
-    assert texts == ["Perfectly calibrated", f"Model (ECE = {ece:.4f})"]
+    assert texts == ["Perfectly calibrated", f"Model (positive-class ECE = {ece:.4f})"]
     assert d.ax_.get_xlabel() == "Mean predicted probability"
 
 
@@ -148,7 +148,7 @@ def test_reliability_top_label(multiclass, tmp_path):
     np.testing.assert_allclose(d.prob_pred, mean)
     assert d.counts.sum() == len(y)
     assert d.ax_.get_xlabel() == "Mean confidence (top label)"
-    assert f"ECE = {d.ece:.4f}" in d.line_.get_label()
+    assert f"(top-label ECE = {d.ece:.4f})" in d.line_.get_label()
     with pytest.raises(ValueError, match="'strategy'"):
         ReliabilityDisplay.from_estimator(clf, X, y, strategy="bad")
     with pytest.raises(ValueError, match="'n_bins'"):
@@ -205,4 +205,4 @@ def test_plot_on_given_axes(binary):
     d2 = ReliabilityDisplay.from_estimator(clf, X, y, ax=b)
     assert d2.ax_ is b
     d2.plot(ax=a, name="again")
-    assert d2.ax_ is a and "again (ECE" in d2.line_.get_label()
+    assert d2.ax_ is a and "again (positive-class ECE" in d2.line_.get_label()
