@@ -91,8 +91,8 @@ _COMMON_HELP = {
     "workers": "evaluate the samples in this many processes (default 1: in "
     "this process); e.g. --workers 2",
     "time-limit": "stop the CE iterations after this many seconds, within one "
-    "evaluation (the best answer so far is reported; starting up and a final "
-    "polish come on top); e.g. --time-limit 30",
+    "evaluation (one per worker with --workers; the best answer so far is "
+    "reported; starting up and a final polish come on top); e.g. --time-limit 30",
     "json": "also write all results as JSON to PATH (written only when the run "
     "succeeds); e.g. --json result.json",
     "plot": "write PNG plots into the folder DIR, created if needed (needs "

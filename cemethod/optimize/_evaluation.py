@@ -67,14 +67,28 @@ def _check_workers(workers, func: str):
 class _ChunkCall:
     """Picklable task: evaluate one contiguous chunk of rows."""
 
-    def __init__(self, fun, vectorized: bool, catch: bool, kwargs: dict, deadline=None):
+    def __init__(
+        self, fun, vectorized: bool, catch: bool, kwargs: dict, deadline=None,
+        first_row=True,
+    ):  # fmt: skip
         self.fun = fun
         self.vectorized = vectorized
         self.catch = catch
         self.kwargs = kwargs
-        # time.perf_counter() after which no further row is evaluated (the
-        # rows evaluated so far are returned: a shorter array)
+        # time.time() after which no further row is evaluated (the rows
+        # evaluated so far are returned: a shorter array). The wall clock,
+        # not perf_counter, because a worker process or machine reads it.
         self.deadline = deadline
+        # evaluate the first row even after the deadline (the serial call:
+        # an iteration needs one value); a worker's chunk may return none
+        self.first_row = first_row
+
+    def _late(self, i: int) -> bool:
+        return (
+            self.deadline is not None
+            and (i > 0 or not self.first_row)
+            and time.time() >= self.deadline
+        )
 
     def _checked_vector(self, out, m: int) -> np.ndarray:
         out = np.asarray(out, dtype=np.float64)
@@ -107,6 +121,8 @@ class _ChunkCall:
     def __call__(self, chunk: np.ndarray) -> np.ndarray:
         m = chunk.shape[0]
         if self.vectorized:
+            if self._late(0):  # a chunk that starts after the deadline
+                return np.empty(0)
             out, ok = self._call(chunk)
             if ok:
                 return self._checked_vector(out, m)
@@ -119,7 +135,7 @@ class _ChunkCall:
             return values
         values = np.full(m, math.nan)
         for i, row in enumerate(chunk):
-            if i and self.deadline is not None and time.perf_counter() >= self.deadline:
+            if self._late(i):
                 return values[:i]
             out, ok = self._call(row)
             if ok:
@@ -193,9 +209,12 @@ class BatchEvaluator:
         self.worst = float(worst)
         self.func = func
         self._pool = None
-        # set by the optimizer's loop: in this process and one row at a time, the
-        # rows after this time.perf_counter() are left out (see __call__)
+        # set by the optimizer's loop: the rows not started by this
+        # time.perf_counter() are left out (see __call__)
         self.deadline = None
+        # after a call: None when every row was evaluated, else the indices
+        # of the rows that were (the values returned are theirs, in order)
+        self.evaluated_rows = None
 
     def __enter__(self):
         return self
@@ -254,29 +273,58 @@ class BatchEvaluator:
             return _collect(workers.map(task, chunks))
         return _collect(workers(task, chunks))
 
+    def _parallel(self, task: _ChunkCall, X: np.ndarray) -> np.ndarray:
+        """``task`` on the chunks of ``X`` by the workers; sets
+        :attr:`evaluated_rows` when a deadline cut chunks short."""
+        slices = self._chunks(X.shape[0])
+        parts = [
+            np.asarray(v, dtype=np.float64)
+            for v in self._map(task, [X[s] for s in slices])
+        ]
+        pairs = list(zip(parts, slices, strict=True))
+        if all(len(v) == s.stop - s.start for v, s in pairs):
+            return np.concatenate(parts)
+        rows = np.concatenate(
+            [np.arange(s.start, s.start + len(v)) for v, s in pairs]
+        ).astype(np.intp)
+        if rows.size == 0:  # every chunk started late: the first row after all
+            task.deadline, rows = None, np.zeros(1, dtype=np.intp)
+            parts = [np.asarray(self._map(task, [X[:1]])[0], dtype=np.float64)]
+        self.evaluated_rows = rows
+        return np.concatenate(parts)
+
     def __call__(self, X, **kwargs) -> tuple[np.ndarray, int]:
         """Evaluate the rows of ``X``; return ``(values, n_failures)``.
 
         ``kwargs`` are passed to every call of ``fun`` (e.g. ``seed=``). With
-        :attr:`deadline` set, one process and ``vectorized=False``, the rows
-        after the deadline are not evaluated and ``values`` is shorter than
-        ``X`` (at least one row is evaluated).
+        :attr:`deadline` set, the rows not started by then are not evaluated:
+        in this process row by row (``vectorized=False``; the first row always
+        is); with workers each chunk stops at its next row (or, vectorized,
+        does not start), so the batch ends within about one evaluation per
+        worker. ``values`` is then shorter than ``X`` and
+        :attr:`evaluated_rows` says whose values they are (at least one row is
+        evaluated).
         """
         X = np.asarray(X)
         n = X.shape[0]
+        self.evaluated_rows = None
         if n == 0:
             return np.empty(0), 0
         catch = self.on_error == "worst"
         serial = self.workers is None or self.workers == 1
-        deadline = self.deadline if serial else None
-        task = _ChunkCall(self.fun, self.vectorized, catch, kwargs, deadline)
+        deadline = None
+        if self.deadline is not None:
+            deadline = time.time() + (self.deadline - time.perf_counter())
+        task = _ChunkCall(
+            self.fun, self.vectorized, catch, kwargs, deadline, first_row=serial
+        )
         if serial:
             values = task(X)  # one chunk in this process: no split, no copy
+            if values.shape[0] < n:
+                self.evaluated_rows = np.arange(values.shape[0])
         else:
-            chunks = [X[s] for s in self._chunks(n)]
-            values = np.concatenate(
-                [np.asarray(v, dtype=np.float64) for v in self._map(task, chunks)]
-            )
+            values = self._parallel(task, X)
+        rows = self.evaluated_rows
         finite = np.isfinite(values)
         if finite.all():
             return values, 0
@@ -284,6 +332,7 @@ class BatchEvaluator:
         n_failures = int(bad.sum())
         if not catch:
             i = int(np.flatnonzero(bad)[0])
+            i = i if rows is None else int(rows[i])
             raise ValueError(
                 f"The objective returned {float(values[i])!r} for sample {i} "
                 f"(x = {format_value(X[i])}). Pass on_error='worst' to give such "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -134,11 +135,17 @@ def _run(
                 n = X.shape[0]
                 kept = opt.kept_points if reevaluate_elite else None
                 batch = X if kept is None else np.concatenate([X, kept])
-                evaluate.deadline = _deadline(opt, kept, replications, noise_seed)
-                values = _evaluate(evaluate, batch, opt, replications, noise_seed)
-                if values.shape[0] < n:  # the time limit passed within the batch
-                    n = values.shape[0]
-                    X = batch = X[:n]
+                deadline = _deadline(opt)
+                row_level = kept is None and replications == 1 and not noise_seed
+                evaluate.deadline = deadline if row_level else None
+                values, passes = _evaluate(
+                    evaluate, batch, opt, replications, noise_seed,
+                    None if row_level else deadline,
+                )  # fmt: skip
+                rows = evaluate.evaluated_rows
+                if rows is not None:  # the time limit passed within the batch
+                    n = rows.size
+                    X = batch = X[rows]
                 fresh = values[:n]
                 if refine is not None:
                     X, fresh = refine(X, fresh)
@@ -150,7 +157,7 @@ def _run(
                     X,
                     fresh,
                     violation=violation,
-                    n_evaluations=batch.shape[0] * replications,
+                    n_evaluations=batch.shape[0] * passes,
                     kept_values=None if kept is None else values[n:],
                 )
                 if checkpoint is not None:
@@ -173,19 +180,24 @@ def _run(
     )
 
 
-def _deadline(opt, kept, replications, noise_seed):
-    """When the time limit passes during a batch evaluated one row at a time
-    in this process, the rest of the batch is left out and the iteration ends
-    with the rows evaluated so far: the limit is kept to within one evaluation
-    (not one batch). Not with replications or re-evaluated elite points."""
+def _deadline(opt):
+    """The time.perf_counter() at which the time limit passes (None without
+    one). A batch evaluated one row at a time (in this process or by workers)
+    leaves out the rows not started by then and the iteration ends with the
+    rows evaluated so far: the limit is kept to within one evaluation (per
+    worker), not one batch. With replications or re-evaluated elite points
+    (common random numbers: every candidate needs every replication) the
+    limit is checked between the replications instead: the batch keeps the
+    mean of those done by then (at least one)."""
     limit = opt._settings["time_limit"]
-    if limit is None or kept is not None or replications != 1 or noise_seed:
+    if limit is None:
         return None
     return opt._t_ask + limit - opt._elapsed
 
 
-def _evaluate(evaluate, X, opt, replications, noise_seed):
-    """Mean of ``replications`` evaluations per candidate.
+def _evaluate(evaluate, X, opt, replications, noise_seed, deadline=None):
+    """Mean of ``replications`` evaluations per candidate, and how many
+    replications that mean is of (fewer when ``deadline`` passed).
 
     With ``noise_seed`` every call gets ``seed=s_j``; the seeds are drawn from
     the optimizer's generator and shared by all candidates of the iteration:
@@ -195,13 +207,19 @@ def _evaluate(evaluate, X, opt, replications, noise_seed):
     candidates far less noisy than independent streams.
     """
     if not noise_seed:
-        if replications == 1:
-            return evaluate(X)[0]
-        return np.mean([evaluate(X)[0] for _ in range(replications)], axis=0)
-    seeds = opt._rng.integers(0, 2**63 - 1, size=replications)
-    runs = [evaluate(X, seed=int(seed))[0] for seed in seeds]
+        calls = [{}] * replications
+    else:
+        seeds = opt._rng.integers(0, 2**63 - 1, size=replications)
+        calls = [{"seed": int(seed)} for seed in seeds]
+    runs = []
+    for kwargs in calls:
+        runs.append(evaluate(X, **kwargs)[0])
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+    if len(runs) == 1:
+        return runs[0], 1
     # A failed replication (worst value) makes the mean the worst value too.
-    return np.mean(runs, axis=0)
+    return np.mean(runs, axis=0), len(runs)
 
 
 _DOC_PARAMETERS = """
@@ -310,7 +328,14 @@ _DOC_PARAMETERS = """
         ``std_smoothing_power``, ``elitism``, ``patience``, ``tol``,
         ``degenerate_tol``, ``maxiter``, ``max_evaluations``, ``target``,
         ``time_limit``, ``sample_growth``, ``max_n_samples``, ``injection``,
-        ``max_injections``, ``noise_window``.
+        ``max_injections``, ``noise_window``. ``time_limit`` is also kept
+        within a batch: evaluated one row at a time (``vectorized=False``, in
+        this process or by workers) the rows not started when it passes are
+        left out, so a run ends within one evaluation (per worker) of it; a
+        vectorized chunk sent to a worker after it is not started; with
+        ``replications`` or re-evaluated elite points the batch keeps the mean
+        of the replications done when it passes (at least one). A noisy run's
+        final selection and honest replications come on top.
 
     Returns
     -------
