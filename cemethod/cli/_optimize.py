@@ -94,26 +94,43 @@ def run_tsp(args, out, progress):
 _MAX_NODES = 5000
 
 
+_HEADER_FORMATS = {
+    # --format: (reader, name, why auto-detection chose it)
+    "gset": ("from_gset", "G-set", "its first line is two integers 'n m'"),
+    "dimacs": ("from_dimacs", "DIMACS", "its first line after comments is 'p ...'"),
+}
+
+
+def _detect_format(path) -> str:
+    from cemethod.problems.maxcut import looks_like_dimacs, looks_like_gset
+
+    check_input_file(path)
+    try:
+        if looks_like_dimacs(path):
+            return "dimacs"
+        return "gset" if looks_like_gset(path) else "edges"
+    except ValueError as exc:  # not UTF-8 text
+        raise _library_error(exc, path, "") from None
+
+
 def _maxcut_problem(path, fmt):
-    """The MaxCut of the file ``path`` read as ``fmt`` (auto, gset, edges)."""
+    """The MaxCut of the file ``path`` read as ``fmt`` (auto, gset, dimacs,
+    edges)."""
     from cemethod.problems import MaxCut
     from cemethod.problems.maxcut import looks_like_gset
 
     detected = fmt == "auto" and not is_matrix_file(path)
     if detected:
+        fmt = _detect_format(path)
+    if fmt in _HEADER_FORMATS:
+        reader, name, why = _HEADER_FORMATS[fmt]
         check_input_file(path)
         try:
-            fmt = "gset" if looks_like_gset(path) else "edges"
-        except ValueError as exc:  # not UTF-8 text
-            raise _library_error(exc, path, "") from None
-    if fmt == "gset":
-        check_input_file(path)
-        try:
-            return MaxCut.from_gset(path), "G-set"
+            return getattr(MaxCut, reader)(path), name
         except ValueError as exc:
             hint = (
-                " (read as a G-set file because its first line is two integers "
-                "'n m'; for a plain edge list pass --format edges)"
+                f" (read as a {name} file because {why}; for a plain edge list "
+                "pass --format edges)"
                 if detected
                 else ""
             )

@@ -131,7 +131,9 @@ def _maxcut(sub):
         "GRAPH: an edge list 'u v [weight]' per line (node ids 0, 1, ...;\n"
         "weight 1 if left out; '#' comments), a .csv square weight matrix, or\n"
         "a G-set / rudy file (first line 'n m', then m lines 'i j w', nodes\n"
-        "1..n), recognized by its first two lines or chosen with --format.",
+        "1..n) or a DIMACS file ('c' comments, 'p edge n m', then m lines\n"
+        "'e i j [w]', nodes 1..n), recognized by their first lines or chosen\n"
+        "with --format.",
         [
             "cemethod maxcut maxcut5.txt --seed 3 --samples 1000 --json cut.json",
             "cemethod maxcut maxcut5.csv --pure-ce",
@@ -145,12 +147,13 @@ def _maxcut(sub):
     )
     p.add_argument(
         "--format",
-        choices=("auto", "gset", "edges"),
+        choices=("auto", "gset", "dimacs", "edges"),
         default="auto",
         help="auto (default): a .csv file is a matrix; a file whose first line "
-        "is two integers 'n m' (n >= 2) and whose next line has three fields is "
-        "a G-set file; anything else an edge list. gset / edges: read the file "
-        "as that format; e.g. --format gset",
+        "after 'c' comments starts with 'p' is a DIMACS file; a file whose first "
+        "line is two integers 'n m' (n >= 2) and whose next line has three "
+        "fields is a G-set file; anything else an edge list. gset / dimacs / "
+        "edges: read the file as that format; e.g. --format gset",
     )
     p.add_argument(
         "--polish",

@@ -133,3 +133,25 @@ def test_default_mode_is_tabu_and_pure_ce_is_an_option(tmp_path):
     argv = ["maxcut", G12, "--pure-ce", "--seed", 0, "--json", out]
     assert main([str(a) for a in argv]) == 0
     assert json.loads(out.read_text())["cut"] < 540  # pure CE: about 16% below
+
+
+def test_dimacs_file_is_detected_and_read_from_one(tmp_path, capsys):
+    # a 4-cycle with one heavy edge: the maximum cut takes all four edges
+    path = tmp_path / "c4.col"
+    path.write_text("c a square\np edge 4 4\ne 1 2 5\ne 2 3\ne 3 4\ne 4 1\n")
+    out = tmp_path / "cut.json"
+    assert main(["maxcut", str(path), "--seed", "0", "--json", str(out)]) == 0
+    assert (
+        "4 nodes, 4 edges, total weight 8 (read as DIMACS)" in capsys.readouterr().out
+    )
+    payload = json.loads(out.read_text())
+    assert payload["cut"] == 8 and payload["n_nodes"] == 4
+
+
+def test_dimacs_error_says_why_it_was_read_so(tmp_path, capsys):
+    path = tmp_path / "bad.col"
+    path.write_text("p edge 3 2\ne 1 2\n")
+    code, captured = _main(["maxcut", path], capsys)
+    assert code == 2
+    assert "bad.col, line 1: the problem line declares 2 edges" in captured.err
+    assert "read as a DIMACS file because" in captured.err

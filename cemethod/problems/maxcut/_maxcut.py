@@ -22,6 +22,7 @@ from cemethod.problems.maxcut._weights import (
     check_sparse_weights,
     symmetric_csr,
 )
+from cemethod.problems.maxcut.dimacs import read_dimacs
 from cemethod.problems.maxcut.gset import read_gset
 
 __all__ = ["MaxCut"]
@@ -220,6 +221,18 @@ class MaxCut:
         (4, 4, array([4.]))
         """
         graph = read_gset(path)
+        W = symmetric_csr(graph.n_nodes, graph.edges, graph.weights)
+        return cls(W, **kwargs)
+
+    @classmethod
+    def from_dimacs(cls, path, **kwargs) -> MaxCut:
+        """From a DIMACS graph file (``c`` comments, ``p edge n m``, then
+        ``m`` lines ``e i j [w]`` with nodes numbered from 1, weight 1 when
+        left out), held sparse and checked against its problem line
+        (:func:`~cemethod.problems.maxcut.read_dimacs`, with an example);
+        node ``i`` of the file is node ``i - 1`` of the problem. ``kwargs``:
+        ``optimum``, ``optimal_solution``."""
+        graph = read_dimacs(path)
         W = symmetric_csr(graph.n_nodes, graph.edges, graph.weights)
         return cls(W, **kwargs)
 
