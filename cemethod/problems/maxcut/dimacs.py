@@ -15,12 +15,17 @@ This module parses only; :meth:`MaxCut.from_dimacs` builds the problem.
 
 from __future__ import annotations
 
-import math
 import os
 
 import numpy as np
 
-from cemethod.problems.maxcut.gset import GsetGraph, _data_lines, _int, _show
+from cemethod.problems.maxcut.gset import (
+    GsetGraph,
+    _checked_edge,
+    _data_lines,
+    _int,
+    _show,
+)
 
 __all__ = ["looks_like_dimacs", "read_dimacs"]
 
@@ -111,30 +116,11 @@ def read_dimacs(path) -> GsetGraph:
                 f"{path}, line {number}: the problem line (line {first[0]}) "
                 f"declares {m} edges, but this line is edge {m + 1}"
             )
-        i, j = _int(tokens[1]), _int(tokens[2])
-        for node in (i, j):
-            if node is None or not 1 <= node <= n:
-                raise ValueError(
-                    f"{path}, line {number}: expected nodes that are integers in "
-                    f"1..{n} (the problem line's n; DIMACS numbers nodes from 1), "
-                    f"got {_show(tokens)}"
-                )
-        if i == j:
-            raise ValueError(
-                f"{path}, line {number}: expected an edge between two different "
-                f"nodes, got the loop {_show(tokens)}"
-            )
-        try:
-            w = float(tokens[3]) if len(tokens) == 4 else 1.0
-        except ValueError:
-            w = math.nan
-        if not math.isfinite(w):
-            raise ValueError(
-                f"{path}, line {number}: expected a finite number as the weight "
-                f"w, got {tokens[3]!r}"
-            )
-        edges[k] = (i - 1, j - 1)
-        weights[k] = w
+        weight = tokens[3] if len(tokens) == 4 else "1"
+        edges[k], weights[k] = _checked_edge(
+            path, number, tokens, tokens[1:3], weight, n,
+            "the problem line's n; DIMACS",
+        )  # fmt: skip
         k += 1
     if k != m:
         raise ValueError(

@@ -69,6 +69,35 @@ def _show(tokens) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
+def _checked_edge(path, number, tokens, ends, weight, n, numbering):
+    """``((i - 1, j - 1), w)`` of the edge of line ``number``, whose nodes are
+    the tokens ``ends`` (integers in ``1..n``, two different ones) and weight
+    the token ``weight`` (a finite number); ``numbering`` names where ``n``
+    comes from and the format, for the error."""
+    i, j = (_int(t) for t in ends)
+    for node in (i, j):
+        if node is None or not 1 <= node <= n:
+            raise ValueError(
+                f"{path}, line {number}: expected nodes that are integers in "
+                f"1..{n} ({numbering} numbers nodes from 1), got {_show(tokens)}"
+            )
+    if i == j:
+        raise ValueError(
+            f"{path}, line {number}: expected an edge between two different "
+            f"nodes, got the loop {_show(tokens)}"
+        )
+    try:
+        w = float(weight)
+    except ValueError:
+        w = math.nan
+    if not math.isfinite(w):
+        raise ValueError(
+            f"{path}, line {number}: expected a finite number as the weight "
+            f"w, got {weight!r}"
+        )
+    return (i - 1, j - 1), w
+
+
 def looks_like_gset(path) -> bool:
     """True when the first non-blank line of ``path`` is two integers ``n m``
     with ``n >= 2`` and the next one has three fields (``i j w``): the shape
@@ -144,30 +173,9 @@ def read_gset(path) -> GsetGraph:
                 f"{path}, line {number}: expected an edge 'i j w' (three "
                 f"fields), got {len(tokens)} fields {_show(tokens)}"
             )
-        i, j = _int(tokens[0]), _int(tokens[1])
-        for node in (i, j):
-            if node is None or not 1 <= node <= n:
-                raise ValueError(
-                    f"{path}, line {number}: expected nodes that are integers in "
-                    f"1..{n} (the header's n; G-set numbers nodes from 1), got "
-                    f"{_show(tokens)}"
-                )
-        if i == j:
-            raise ValueError(
-                f"{path}, line {number}: expected an edge between two different "
-                f"nodes, got the loop {_show(tokens)}"
-            )
-        try:
-            w = float(tokens[2])
-        except ValueError:
-            w = math.nan
-        if not math.isfinite(w):
-            raise ValueError(
-                f"{path}, line {number}: expected a finite number as the weight "
-                f"w, got {tokens[2]!r}"
-            )
-        edges[k] = (i - 1, j - 1)
-        weights[k] = w
+        edges[k], weights[k] = _checked_edge(
+            path, number, tokens, tokens[:2], tokens[2], n, "the header's n; G-set"
+        )
         k += 1
     if k != m:
         raise ValueError(
