@@ -114,7 +114,7 @@ def _run(
         options, direction=direction, callback=callback, rng=rng, on_error=on_error
     )
     if checkpoint is not None and os.path.exists(checkpoint):
-        opt = load_checkpoint(checkpoint, func, direction)
+        opt = load_checkpoint(checkpoint, func, direction, family)
         opt.callback = callback
     else:
         opt = CrossEntropyOptimizer._create(func, family, options)
@@ -252,7 +252,10 @@ _DOC_PARAMETERS = """
         starts, the run resumes from it and continues bit for bit: ``fun``,
         ``workers``, ``callback`` and ``progress`` are taken from this call,
         ``family``, ``rng`` and the options from the checkpoint. A finished
-        run's checkpoint returns its result at once.
+        run's checkpoint returns its result at once. Loading resolves only
+        cemethod's classes, numpy arrays and generators and the class of
+        ``family``: a file that refers to anything else (a crafted pickle) is
+        refused before it can run code.
     progress : bool, default=False
         Show a tqdm bar (iteration, gamma_t, best) if tqdm is installed, else
         one line per iteration on stderr.

@@ -11,7 +11,11 @@ import pytest
 
 import cemethod as ce
 from cemethod.families import Gaussian
-from cemethod.optimize._checkpoint import MOVED_MODULES
+from cemethod.optimize._checkpoint import (
+    CHECKPOINT_HEADER,
+    MOVED_MODULES,
+    load_checkpoint,
+)
 
 
 def sphere(X):
@@ -94,8 +98,7 @@ def test_checkpoint_path_resume(toy_gaussian, tmp_path, k):
         ce.minimize(sphere, fam, checkpoint=path, callback=Interrupt(k), **kw)
     # The iteration that was interrupted was not saved: the file holds k - 1.
     if k > 1:
-        with open(path, "rb") as f:
-            assert pickle.load(f).nit == k - 1
+        assert load_checkpoint(path, "minimize", "minimize").nit == k - 1
     seen = []
     res = ce.minimize(
         sphere, fam, checkpoint=path, callback=lambda r: seen.append(r.nit), **kw
@@ -142,3 +145,77 @@ def test_moved_module_table_names_real_modules():
         assert old.startswith("cemethod.") and importlib.import_module(new)
         with pytest.raises(ModuleNotFoundError):
             importlib.import_module(old)
+
+
+class _MakeDir:
+    """Pickles as a call of os.mkdir: what a crafted checkpoint would do."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (os.mkdir, (str(self.path),))
+
+
+class _Popen:
+    def __reduce__(self):
+        import subprocess
+
+        return (subprocess.Popen, (["true"],))
+
+
+@pytest.mark.parametrize("header", [b"", CHECKPOINT_HEADER])
+@pytest.mark.parametrize("payload", ["mkdir", "popen", "in a list"])
+def test_a_crafted_checkpoint_is_refused_before_it_runs_code(tmp_path, header, payload):
+    marker = tmp_path / "ran"
+    obj = {"mkdir": _MakeDir(marker), "popen": _Popen()}.get(payload)
+    obj = [1.0, _MakeDir(marker)] if obj is None else obj
+    path = tmp_path / "run.pkl"
+    path.write_bytes(header + pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    name = "subprocess.Popen" if payload == "popen" else "posix.mkdir"
+    with pytest.raises(ValueError, match="'checkpoint' parameter of minimize") as e:
+        ce.minimize(sphere, Gaussian(np.zeros(2), 1.0), checkpoint=path, maxiter=1)
+    assert name in str(e.value) and "could run code" in str(e.value)
+    assert not marker.exists()
+
+
+def test_a_checkpoint_of_another_format_or_no_checkpoint_is_named(tmp_path):
+    path = tmp_path / "run.pkl"
+    path.write_bytes(b"cemethod checkpoint 99\n" + pickle.dumps([1]))
+    with pytest.raises(ValueError, match="format '99', which this cemethod"):
+        ce.minimize(sphere, Gaussian(np.zeros(2), 1.0), checkpoint=path)
+    path.write_bytes(b"not a pickle at all")
+    with pytest.raises(ValueError, match="is not a readable checkpoint"):
+        ce.minimize(sphere, Gaussian(np.zeros(2), 1.0), checkpoint=path)
+    path.write_bytes(CHECKPOINT_HEADER + pickle.dumps([1.0, 2.0]))
+    with pytest.raises(ValueError, match="does not hold a CrossEntropyOptimizer"):
+        ce.minimize(sphere, Gaussian(np.zeros(2), 1.0), checkpoint=path)
+
+
+class _ShiftedGaussian(Gaussian):
+    """A family class of the user's own (defined outside cemethod)."""
+
+
+def test_a_family_class_of_the_caller_resumes_bit_for_bit(tmp_path):
+    fam = _ShiftedGaussian(np.zeros(3), np.full(3, 2.0))
+    kw = dict(vectorized=True, rng=5, maxiter=6, patience=None)
+    ref = ce.minimize(sphere, fam, **kw)
+    path = tmp_path / "run.pkl"
+    with pytest.raises(KeyboardInterrupt):
+        ce.minimize(sphere, fam, checkpoint=path, callback=Interrupt(3), **kw)
+    assert path.read_bytes().startswith(CHECKPOINT_HEADER)
+    assert_same_run(ce.minimize(sphere, fam, checkpoint=path, **kw), ref)
+    # without that family the class is not trusted
+    with pytest.raises(ValueError, match="_ShiftedGaussian, which a checkpoint"):
+        load_checkpoint(path, "minimize", "minimize")
+
+
+def test_temporary_files_of_a_killed_write_are_removed_at_the_next(tmp_path):
+    stale = tmp_path / ".cemethod-run.pkl-abc123.tmp"  # left by a killed write
+    other = tmp_path / ".cemethod-other.pkl-def456.tmp"  # another checkpoint's
+    stale.write_bytes(b"half")
+    other.write_bytes(b"half")
+    fam = Gaussian(np.zeros(2), 1.0)
+    ce.minimize(sphere, fam, vectorized=True, rng=0, maxiter=2,
+                checkpoint=tmp_path / "run.pkl")  # fmt: skip
+    assert sorted(os.listdir(tmp_path)) == [other.name, "run.pkl"]
