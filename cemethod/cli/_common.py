@@ -71,13 +71,15 @@ def _ignore_sigint() -> None:  # pragma: no cover (runs in the worker processes)
 def worker_pool(args):
     """The process pool of ``--workers K`` (None for one process). Its workers
     ignore Ctrl-C, which the terminal sends to the whole process group: the main
-    process alone stops the run, and the workers print no tracebacks."""
+    process alone stops the run, and the workers print no tracebacks. A worker
+    that dies is replaced (``WorkerPool``), and the workers exit with the
+    command."""
     k = getattr(args, "workers", None)
     if k is None or k == 1:
         return None
-    from concurrent.futures import ProcessPoolExecutor
+    from cemethod.optimize._pool import WorkerPool
 
-    return ProcessPoolExecutor(k, initializer=_ignore_sigint)
+    return WorkerPool(k, initializer=_ignore_sigint)
 
 
 def check_input_file(path: str) -> str:

@@ -36,6 +36,7 @@ import time
 import numpy as np
 
 from cemethod._validation import check_choice, format_value, parameter_error
+from cemethod.optimize._pool import WorkerPool
 
 __all__ = ["BatchEvaluator", "evaluate_batch"]
 
@@ -52,6 +53,8 @@ def _check_workers(workers, func: str):
                 workers,
             )
         return int(workers)
+    if isinstance(workers, WorkerPool):
+        return workers
     if callable(getattr(workers, "submit", None)) or callable(
         getattr(workers, "map", None)
     ):
@@ -263,8 +266,10 @@ class BatchEvaluator:
         if isinstance(workers, int):
             if self._pool is None:
                 self._check_picklable(task)
-                self._pool = concurrent.futures.ProcessPoolExecutor(workers)
-            return list(self._pool.map(task, chunks))
+                self._pool = WorkerPool(workers)
+            return self._pool.run(task, chunks)
+        if isinstance(workers, WorkerPool):
+            return workers.run(task, chunks)
         if isinstance(workers, concurrent.futures.Executor):
             return list(workers.map(task, chunks))
         if callable(getattr(workers, "submit", None)):

@@ -233,7 +233,12 @@ _DOC_PARAMETERS = """
     vectorized : bool, default=False
         Evaluate the batch with one call (per chunk of rows with ``workers``).
     workers : None, int, Executor or map-like callable, optional
-        ``None``/``1``: in this process; ``int``: a process pool of that size;
+        ``None``/``1``: in this process; ``int``: a process pool of that size
+        whose workers exit with this process, and which survives a worker
+        that dies (the unfinished chunks go to a fresh pool, at most
+        ``MAX_RESUBMITS = 2`` more times; then row by row, and a row that
+        kills its worker is a failure under ``on_error="worst"``, else a
+        ``WorkerDied`` error naming it);
         a ``concurrent.futures.Executor`` (threads, processes, or the executor
         of a ``dask.distributed`` client) or anything with ``map``/``submit``,
         or a map-like callable such as ``multiprocessing.Pool.map``. Results
