@@ -6,6 +6,7 @@ Imports the families and cemethod._validation only.
 
 from cemethod.optimize._minimize import maximize, minimize
 from cemethod.optimize._optimizer import CrossEntropyOptimizer
+from cemethod.optimize._pool import WorkerDied
 from cemethod.optimize._restarts import minimize_with_restarts
 from cemethod.optimize._result import CEResult, HonestValue, Selection
 
@@ -14,6 +15,7 @@ __all__ = [
     "CrossEntropyOptimizer",
     "HonestValue",
     "Selection",
+    "WorkerDied",
     "maximize",
     "minimize",
     "minimize_with_restarts",

@@ -238,7 +238,7 @@ _DOC_PARAMETERS = """
         that dies (the unfinished chunks go to a fresh pool, at most
         ``MAX_RESUBMITS = 2`` more times; then row by row, and a row that
         kills its worker is a failure under ``on_error="worst"``, else a
-        ``WorkerDied`` error naming it);
+        :class:`~cemethod.WorkerDied` error naming it);
         a ``concurrent.futures.Executor`` (threads, processes, or the executor
         of a ``dask.distributed`` client) or anything with ``map``/``submit``,
         or a map-like callable such as ``multiprocessing.Pool.map``. Results
