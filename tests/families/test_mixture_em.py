@@ -321,6 +321,7 @@ def test_the_compiled_fit_equals_the_numpy_fit(case, diag):
         )
 
 
+@pytest.mark.slow  # the numpy reference takes ~30 s at d = 20
 @pytest.mark.parametrize("d", [2, 6, 20])
 def test_the_compiled_fit_equals_the_numpy_fit_on_level_sized_data(d):
     # rare-event levels: 1,000-2,500 weighted rows
