@@ -1,7 +1,9 @@
 """Private: the weighted EM algorithm behind :class:`GaussianMixture`.
 
 Works on standardized coordinates (the caller divides by the weighted
-standard deviations), on distinct rows whose weights sum to one.
+standard deviations), on distinct rows whose weights sum to one. The seeding
+draws here; the Lloyd steps and the EM iterations run compiled
+(``_em_kernels``).
 """
 
 from __future__ import annotations
@@ -46,16 +48,15 @@ def component_logpdf(z, means, chols):
     return out
 
 
-def _lse(a):
-    """Row-wise log-sum-exp of finite values (the E-step's hot path)."""
-    top = a.max(axis=1)
-    return top + np.log(np.exp(a - top[:, None]).sum(axis=1))
+def _kernels():
+    """The compiled kernels, imported on the first fit (numba loads slowly)."""
+    from cemethod.families import _em_kernels
+
+    return _em_kernels
 
 
-def _log_lik(z, w, pi, means, covs):
-    """Weighted mean log-likelihood of the mixture ``(pi, means, covs)``."""
-    log_p = np.log(pi) + component_logpdf(z, means, np.linalg.cholesky(covs))
-    return float(w @ _lse(log_p))
+def _not_positive_definite():
+    return np.linalg.LinAlgError("Matrix is not positive definite")
 
 
 def _seed_centers(z, w, k, gen):
@@ -71,66 +72,32 @@ def _seed_centers(z, w, k, gen):
         picks.append(i)
         d2 = np.minimum(d2, np.square(z - z[i]).sum(axis=1))
     centers = z[picks].copy()
-    for _ in range(_LLOYD_STEPS):
-        dist = np.square(z[:, None, :] - centers[None]).sum(axis=2)
-        label = np.argmin(dist, axis=1)
-        mass = np.bincount(label, weights=w, minlength=len(centers))
-        keep = mass > 0
-        sums = np.stack(
-            [np.bincount(label, weights=w * c, minlength=len(centers)) for c in z.T],
-            axis=1,
-        )
-        new = centers.copy()
-        new[keep] = sums[keep] / mass[keep, None]
-        if np.array_equal(new, centers):
-            break
-        centers = new
-    dist = np.square(z[:, None, :] - centers[None]).sum(axis=2)
-    label = np.argmin(dist, axis=1)
-    mass = np.bincount(label, weights=w, minlength=len(centers))
-    dz = z - centers[label]
-    pooled = (dz * w[:, None]).T @ dz
+    mass, pooled = _kernels().lloyd(z, w, centers, _LLOYD_STEPS)
     return mass[mass > 0], centers[mass > 0], pooled
 
 
-def _m_step(z, wr, floor, diag):
-    """Weights, means and floored covariances from the weighted responsibilities."""
-    mass = wr.sum(axis=0)
-    means = (wr.T @ z) / mass[:, None]
-    covs = np.empty((len(mass), z.shape[1], z.shape[1]))
-    for j in range(len(mass)):
-        dz = z - means[j]
-        covs[j] = (dz * wr[:, j : j + 1]).T @ dz / mass[j]
-    if diag:
-        covs *= np.eye(z.shape[1])
-    covs += floor * np.eye(z.shape[1])
-    return mass / mass.sum(), means, covs
-
-
-def _em(z, w, k, floor, diag, gen):
-    """One EM run from a k-means++ seeding: ``(log_lik, weights, means, covs)``."""
+def _em(z, zt, w, k, floor, diag, gen):
+    """One EM run from a k-means++ seeding: ``(log_lik, weights, means, covs)``;
+    ``zt`` is ``z.T``, C-contiguous (the kernels' layout)."""
     d = z.shape[1]
     mass, centers, pooled = _seed_centers(z, w, k, gen)
     pooled = np.diag(np.diag(pooled)) if diag else pooled
     pi = mass / mass.sum()
     means = centers
     covs = np.repeat((pooled + floor * np.eye(d))[None], len(pi), axis=0)
-    previous = -math.inf
-    for _ in range(_MAX_ITER):
-        log_p = np.log(pi) + component_logpdf(z, means, np.linalg.cholesky(covs))
-        top = _lse(log_p)
-        log_lik = float(w @ top)
-        if log_lik - previous < _TOL:
-            break
-        previous = log_lik
-        wr = w[:, None] * np.exp(log_p - top[:, None])
-        mass = wr.sum(axis=0)
-        ess = np.square(mass) / np.maximum(np.square(wr).sum(axis=0), 1e-300)
-        keep = (mass >= _MIN_WEIGHT) & (ess >= d + 1)
-        keep[np.argmax(mass)] = True
-        if not keep.all():
-            wr, previous = wr[:, keep], -math.inf
-        pi, means, covs = _m_step(z, wr, floor, diag)
+    log_lik, k, ok = _kernels().em_run(
+        zt, w, pi, means, covs, floor, diag, _TOL, _MAX_ITER, _MIN_WEIGHT
+    )
+    if not ok:
+        raise _not_positive_definite()
+    return log_lik, pi[:k].copy(), means[:k].copy(), covs[:k].copy()
+
+
+def _fit_one(zt, w, floor, diag):
+    """The one-component fit and its log-likelihood (no iterations needed)."""
+    log_lik, pi, means, covs, ok = _kernels().m_step_log_lik(zt, w, floor, diag)
+    if not ok:
+        raise _not_positive_definite()
     return log_lik, pi, means, covs
 
 
@@ -145,15 +112,15 @@ def fit_mixture(z, w, ks, floor, diag):
     d = z.shape[1]
     ess = 1.0 / np.square(w).sum()
     gen = np.random.default_rng(_SEED)
+    zt = np.ascontiguousarray(z.T)
     best = None
     for k in ks:
         if best is not None and k * (_n_params(1, d, diag) + 1) > ess:
             break  # fewer effective points than parameters per component
         if k == 1:
-            pi, means, covs = _m_step(z, w[:, None], floor, diag)
-            fit = (_log_lik(z, w, pi, means, covs), pi, means, covs)
+            fit = _fit_one(zt, w, floor, diag)
         else:
-            runs = (_em(z, w, k, floor, diag, gen) for _ in range(_N_INIT))
+            runs = (_em(z, zt, w, k, floor, diag, gen) for _ in range(_N_INIT))
             fit = max(runs, key=lambda f: f[0])
         bic = -2 * ess * fit[0] + _n_params(fit[1].size, d, diag) * math.log(ess)
         if best is not None and bic >= best[0]:

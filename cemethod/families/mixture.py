@@ -111,7 +111,9 @@ class GaussianMixture(ArrayFamily):
     log-likelihood gains less than 1e-5, after 100 steps at most. A component
     whose weight falls below 1e-3, or whose effective sample size falls below
     ``d + 1``, is dropped and EM goes on with the others. One component is the
-    closed form (the weighted mean and covariance, plus the floor).
+    closed form (the weighted mean and covariance, plus the floor). The Lloyd
+    steps and the EM iterations run compiled (numba): the first fit in a new
+    environment compiles them (a few seconds, then cached on disk).
 
     ``n_components='auto'`` minimizes ``BIC = -2 n_e L_k + p_k log n_e``
     over ``k``, where ``L_k`` is the weighted mean log-likelihood of the fit
