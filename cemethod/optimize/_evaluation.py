@@ -35,8 +35,14 @@ import time
 
 import numpy as np
 
-from cemethod._validation import check_choice, format_value, parameter_error
+from cemethod._validation import (
+    check_choice,
+    check_real,
+    format_value,
+    parameter_error,
+)
 from cemethod.optimize._pool import WorkerPool
+from cemethod.optimize._timeout import alarm
 
 __all__ = ["BatchEvaluator", "evaluate_batch"]
 
@@ -72,9 +78,10 @@ class _ChunkCall:
 
     def __init__(
         self, fun, vectorized: bool, catch: bool, kwargs: dict, deadline=None,
-        first_row=True,
+        first_row=True, timeout=None,
     ):  # fmt: skip
         self.fun = fun
+        self.timeout = timeout  # eval_timeout, seconds per call of fun
         self.vectorized = vectorized
         self.catch = catch
         self.kwargs = kwargs
@@ -115,10 +122,12 @@ class _ChunkCall:
         # Only the call itself is guarded: a wrong return type or shape is a
         # bug in the objective and is raised whatever on_error says.
         if not self.catch:
-            return self.fun(x, **self.kwargs), True
+            with alarm(self.timeout):
+                return self.fun(x, **self.kwargs), True
         try:
-            return self.fun(x, **self.kwargs), True
-        except Exception:
+            with alarm(self.timeout):
+                return self.fun(x, **self.kwargs), True
+        except Exception:  # EvaluationTimeout included
             return None, False
 
     def __call__(self, chunk: np.ndarray) -> np.ndarray:
@@ -197,6 +206,7 @@ class BatchEvaluator:
         on_error="raise",
         worst=math.inf,
         func="evaluate_batch",
+        eval_timeout=None,
     ):
         if not callable(fun):
             raise TypeError(
@@ -211,6 +221,12 @@ class BatchEvaluator:
         )
         self.worst = float(worst)
         self.func = func
+        self.eval_timeout = None
+        if eval_timeout is not None:
+            self.eval_timeout = check_real(
+                eval_timeout, param="eval_timeout", func=func, low=0,
+                low_inclusive=False,
+            )  # fmt: skip
         self._pool = None
         # set by the optimizer's loop: the rows not started by this
         # time.perf_counter() are left out (see __call__)
@@ -321,8 +337,9 @@ class BatchEvaluator:
         if self.deadline is not None:
             deadline = time.time() + (self.deadline - time.perf_counter())
         task = _ChunkCall(
-            self.fun, self.vectorized, catch, kwargs, deadline, first_row=serial
-        )
+            self.fun, self.vectorized, catch, kwargs, deadline, first_row=serial,
+            timeout=self.eval_timeout,
+        )  # fmt: skip
         if serial:
             values = task(X)  # one chunk in this process: no split, no copy
             if values.shape[0] < n:

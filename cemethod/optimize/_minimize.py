@@ -77,6 +77,7 @@ def _run(
     # its best tours there); ``values`` are those of X's rows only.
     refine = options.pop("_refine", None)
     polish = options.pop("polish", "auto")
+    eval_timeout = options.pop("eval_timeout", None)
     for name in options:
         if name not in OPTION_NAMES or name in ("direction", "callback", "rng"):
             raise TypeError(f"{func}() got an unexpected keyword argument {name!r}")
@@ -129,6 +130,7 @@ def _run(
             on_error=on_error,
             worst=worst,
             func=func,
+            eval_timeout=eval_timeout,
         ) as evaluate:
             while not opt.stop():
                 X = opt.ask()
@@ -248,6 +250,14 @@ _DOC_PARAMETERS = """
         worst value to its candidate and is counted in ``result.n_failures``;
         a vectorized call that raises is redone row by row to isolate the
         failing rows.
+    eval_timeout : float, optional
+        Seconds one call of ``fun`` may take (one row, or one chunk when
+        vectorized): a longer one is stopped and treated as a failure by
+        ``on_error``. In this process and in the worker processes of
+        ``workers=int`` an interval timer interrupts the objective (Unix, the
+        main thread; it uses SIGALRM); a worker stuck where that cannot reach
+        (compiled code) is killed and replaced. Not enforced on threads or
+        other executors.
     callback : callable, optional
         ``callback(result)`` after each iteration with the current
         :class:`CEResult`; return True to stop.

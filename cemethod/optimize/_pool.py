@@ -32,6 +32,11 @@ __all__ = ["MAX_RESUBMITS", "WorkerDied", "WorkerPool"]
 MAX_RESUBMITS = 2
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _WATCH_SECONDS = 0.5
+_GRACE_SECONDS = 1.0  # beyond eval_timeout, before a stuck worker is killed
+
+
+def _left(deadline):
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
 class WorkerDied(RuntimeError):
@@ -90,6 +95,21 @@ class WorkerPool:
             self._pool = None
             self.restarts += 1
 
+    def _batch_deadline(self, task, chunks):
+        """With ``eval_timeout``: when every chunk must be done, each call of
+        the objective at most ``eval_timeout`` (its alarm stops Python code),
+        the chunks shared by the workers, plus a grace period."""
+        if task.timeout is None:
+            return None
+        calls = [1 if task.vectorized else c.shape[0] for c in chunks]
+        rounds = sum(calls) / self.size + max(calls)
+        return time.monotonic() + task.timeout * rounds + _GRACE_SECONDS
+
+    def _kill_workers(self) -> None:
+        for process in list(getattr(self._pool, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                process.kill()
+
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
@@ -111,10 +131,15 @@ class WorkerPool:
                 except BrokenProcessPool:  # broke while the batch went out
                     unsent.append(i)
             broken = []
+            deadline = self._batch_deadline(task, [chunks[i] for i in pending])
             for i, future in futures:
                 try:
-                    results[i] = future.result()
+                    results[i] = future.result(timeout=_left(deadline))
                 except BrokenProcessPool:
+                    broken.append(i)
+                except concurrent.futures.TimeoutError:
+                    # a worker stuck where eval_timeout's alarm cannot reach
+                    self._kill_workers()
                     broken.append(i)
             if not broken and not unsent:
                 break
@@ -130,13 +155,17 @@ class WorkerPool:
     def _row_by_row(self, task, chunk) -> np.ndarray:
         values = []
         for k in range(chunk.shape[0]):
+            future = self._executor().submit(task, chunk[k : k + 1])
             try:
-                out = self._executor().submit(task, chunk[k : k + 1]).result()
-            except BrokenProcessPool:
+                deadline = self._batch_deadline(task, [chunk[k : k + 1]])
+                out = future.result(timeout=_left(deadline))
+            except (BrokenProcessPool, concurrent.futures.TimeoutError):
+                self._kill_workers()
                 self._discard()
                 if not task.catch:
                     raise WorkerDied(
-                        f"A worker process died while evaluating the row "
+                        f"A worker process died, or was stuck beyond eval_timeout "
+                        f"where it could not be stopped, while evaluating the row "
                         f"{np.array2string(chunk[k], threshold=10)}, on "
                         f"{MAX_RESUBMITS + 2} tries (the process ended: os._exit, "
                         "a crash in compiled code, or the memory limit). Pass "
