@@ -1,4 +1,4 @@
-"""Coverage of ``estimate_rare_event``'s default (``method="auto"``) interval (issue 13).
+"""Coverage of the 95% interval of method="auto" in estimate_rare_event (issue 13).
 
 Per problem of ``_reliability_problems`` (standard normal space, failure when
 ``g(u) <= 0``), over seeds ``first .. first + K - 1``: mean estimate /
