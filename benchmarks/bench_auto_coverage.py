@@ -7,8 +7,8 @@ interval, the share flagged (``reliable`` False), the seeds off by more than a
 factor 2 that carry no flag, mean evaluations, and which method returned.
 The default set is the multi-modal problems of issue 13 and three unimodal ones.
 
-Run: ``OMP_NUM_THREADS=1 python benchmarks/bench_auto_coverage.py [--seeds K]
-[--first S] [--problems four-branch,RP14,...]``.
+Run: ``OMP_NUM_THREADS=1 python benchmarks/bench_auto_coverage.py [--quick]
+[--seeds K] [--first S] [--problems four-branch,RP14,...]``.
 """
 
 from __future__ import annotations
@@ -65,7 +65,10 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=40)
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--problems", default=",".join(DEFAULT))
+    parser.add_argument("--quick", action="store_true", help="2 problems, 3 seeds")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.seeds, args.problems = 3, "RP22,four-branch"
     chosen = args.problems.split(",")
     problems = [p for p in R.problems() if p.name in chosen]
     seeds = range(args.first, args.first + args.seeds)

@@ -26,16 +26,25 @@ dimension and what the levels show; the result says which ran and why.
 Each choice on Gaussian input runs twice, on independent streams spawned from
 the caller's ``rng``, because one run that has missed a failure region looks
 as sure of itself as one that has not; two runs that miss different regions
-disagree (``_replicas.agreement``, a z in log space, ``AGREE_Z``):
+disagree (``_replicas.agreement``, a z in log space, ``AGREE_Z``, reported in
+the message):
 
-* Both runs ``reliable`` and in agreement: their mean, with the variance of a
-  mean of two independent estimates (``_replicas.pooled``).
-* Otherwise (a run not reliable: degenerate weights, or a failure region seen
-  in the levels and lost, ``_collapse``; or the two disagree): a final run of
-  ``n_samples`` draws from each run's fitted family, weighted by the balance
-  heuristic (``_replicas.union_run``), which keeps what either run found.
-* When that is not reliable either, two subset simulation runs; when they are
-  not reliable or disagree, the flagged importance-sampling result is returned
+* Each run's final importance-sampling run draws from a defensive mixture of
+  its fitted family (``_defensive``: a fifth of the draws from the fitted
+  components widened to at least the nominal covariance, in equal shares),
+  and its final sample is kept.
+* The two final samples are pooled by the balance heuristic, every hit
+  weighed against the equal mixture of the two samplers
+  (``_replicas.combine_runs``): exactly unbiased, no further evaluation, and a
+  region that either run reaches counts in full. Issue 13: the mean of the two
+  runs' own estimates covered the four-branch probability 60% of the time
+  (each run's mixture underweights the two far branches, 21% of it, and the
+  heavy-tailed ratios there made each estimate usually too small with an
+  interval that did not say so); see docs/rare_event_methods.md.
+* When the pooled estimate is not reliable (degenerate weights, a heavy
+  Pareto tail, a failure region seen in the levels and out of reach of both
+  samplers, ``_collapse``), two subset simulation runs; when they are not
+  reliable or disagree, the flagged importance-sampling result is returned
   (subset simulation fails outright on plateaus and ties).
 
 Subset simulation in high dimension runs twice at ``SUBSET_SCALE / 2`` times

@@ -168,9 +168,11 @@ def estimate_rare_event(
         ``"ice"`` with a ``GaussianMixture`` started at the nominal (the
         nominal itself where ``n_samples`` is too small for two components
         of a mixture). On Gaussian inputs the choice runs twice on
-        independent streams: two reliable runs that agree are pooled; else a
-        final run draws from both runs' families (balance heuristic); else
-        two subset simulation runs; what cannot be trusted is flagged
+        independent streams, each final run drawing from a defensive mixture
+        of its fitted family (a fifth from its components widened to the
+        nominal spread), and the two final samples are pooled by the balance
+        heuristic (no further evaluation); when that is not reliable, two
+        subset simulation runs; what cannot be trusted is flagged
         (``reliable=False``, a ``RuntimeWarning``). In more than 100
         dimensions the two subset runs take ``3 * n_samples / 2`` per level
         each. ``n_evaluations`` counts every run. With CE-only options given

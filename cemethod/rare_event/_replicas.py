@@ -12,15 +12,16 @@ than their stated errors allow, at least one of them is wrong.
   are about symmetric: ``|log l_1 - log l_2| <= Z sqrt(s_1^2 + s_2^2)`` with
   ``s^2 = log(1 + cov^2)``. ``Z = 3.5``: the stated errors of importance
   sampling and of subset simulation are somewhat optimistic (their intervals
-  cover 89-95%), and a false alarm costs a run (importance sampling) or a
-  flag (subset simulation), while the misses seen are at ``z > 20``.
-* Agreeing runs are pooled: the mean of the two estimates, variance
-  ``(v_1 + v_2) / 4``.
-* Disagreeing (or unreliable) importance-sampling runs: a final run draws
-  ``n`` samples from each of their two families and weighs every hit against
-  the equal mixture of both (the balance heuristic, Veach & Guibas 1995; Owen
-  & Zhou 2000): unbiased wherever either family reaches, so a region that one
-  run found and the other lost counts in full.
+  cover 89-95%), and a false alarm costs a flag (subset simulation; for
+  importance sampling only a note), while the misses seen are at ``z > 20``.
+* Importance-sampling runs (``combine_runs``): their final samples, each
+  drawn from its run's (defensive, ``_defensive``) family, are pooled, every
+  hit weighed against the equal mixture of the two samplers (the balance
+  heuristic, Veach & Guibas 1995; Owen & Zhou 2000): unbiased wherever either
+  family reaches, so a region that one run found and the other lost counts in
+  full, and no evaluation is spent on it. The agreement test is reported.
+* Agreeing subset simulation runs are pooled: the mean of the two estimates,
+  variance ``(v_1 + v_2) / 4`` (``pooled``).
 * Disagreeing subset simulation runs: their mean, flagged, with an interval
   that spans both runs' intervals.
 """
@@ -155,7 +156,8 @@ def combine_runs(samples, options, label, levels=(), n_failures=0):
     counts = _Counts(n_failures)
     sizes = " and ".join(str(x.X.shape[0]) for x in samples)
     notes = [
-        f"the {sizes} final samples of the two runs pooled by the balance heuristic"
+        f"the {sizes} final samples of the two runs (each from its defensive "
+        "mixture) pooled by the balance heuristic"
     ]
     return _finish(
         summary,
