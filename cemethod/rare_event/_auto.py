@@ -26,16 +26,25 @@ dimension and what the levels show; the result says which ran and why.
 Each choice on Gaussian input runs twice, on independent streams spawned from
 the caller's ``rng``, because one run that has missed a failure region looks
 as sure of itself as one that has not; two runs that miss different regions
-disagree (``_replicas.agreement``, a z in log space, ``AGREE_Z``):
+disagree (``_replicas.agreement``, a z in log space, ``AGREE_Z``, reported in
+the message):
 
-* Both runs ``reliable`` and in agreement: their mean, with the variance of a
-  mean of two independent estimates (``_replicas.pooled``).
-* Otherwise (a run not reliable: degenerate weights, or a failure region seen
-  in the levels and lost, ``_collapse``; or the two disagree): a final run of
-  ``n_samples`` draws from each run's fitted family, weighted by the balance
-  heuristic (``_replicas.union_run``), which keeps what either run found.
-* When that is not reliable either, two subset simulation runs; when they are
-  not reliable or disagree, the flagged importance-sampling result is returned
+* Each run's final importance-sampling run draws from a defensive mixture of
+  its fitted family (``_defensive``: a fifth of the draws from the fitted
+  components widened to at least the nominal covariance, in equal shares),
+  and its final sample is kept.
+* The two final samples are pooled by the balance heuristic, every hit
+  weighed against the equal mixture of the two samplers
+  (``_replicas.combine_runs``): exactly unbiased, no further evaluation, and a
+  region that either run reaches counts in full. Issue 13: the mean of the two
+  runs' own estimates covered the four-branch probability 60% of the time
+  (each run's mixture underweights the two far branches, 21% of it, and the
+  heavy-tailed ratios there made each estimate usually too small with an
+  interval that did not say so); see docs/rare_event_methods.md.
+* When the pooled estimate is not reliable (degenerate weights, a heavy
+  Pareto tail, a failure region seen in the levels and out of reach of both
+  samplers, ``_collapse``), two subset simulation runs; when they are not
+  reliable or disagree, the flagged importance-sampling result is returned
   (subset simulation fails outright on plateaus and ties).
 
 Subset simulation in high dimension runs twice at ``SUBSET_SCALE / 2`` times
@@ -54,13 +63,14 @@ import warnings
 import numpy as np
 
 from cemethod._validation import check_int_at_least
+from cemethod.rare_event._defensive import capture
 from cemethod.rare_event._levels import NoWeightError
 from cemethod.rare_event._replicas import (
     AGREE_Z,
     agreement,
+    combine_runs,
     disagreeing,
     pooled,
-    union_run,
 )
 from cemethod.rare_event._subset import UNUSED_BY_SUBSET, is_default
 
@@ -135,12 +145,12 @@ def choose(family, options):
     )
 
 
-def estimate_auto(estimate, options, union=union_run):
+def estimate_auto(estimate, options, union=combine_runs):
     """Run ``estimate`` (``estimate_rare_event``) as ``method="auto"`` says.
 
     ``options`` are the caller's arguments (``score``, ``gamma``, ``family``
-    and the keywords); ``union`` is the importance-sampling run from two
-    families (``_replicas.union_run``). Warnings of runs that are replaced are
+    and the keywords); ``union`` pools the two runs' final samples
+    (``_replicas.combine_runs``). Warnings of runs that are replaced are
     dropped; those of the returned runs reach the caller.
     """
     start = time.perf_counter()
@@ -168,34 +178,33 @@ def estimate_auto(estimate, options, union=union_run):
         keywords["n_samples"] = max(2, SUBSET_SCALE * options["n_samples"] // 2)
         return _subset_pair(estimate, options, keywords, streams, notes, 0, start)
     runs = [_first_run(estimate, options, keywords, streams(), notes) for _ in "ab"]
-    (a, caught_a), (b, caught_b) = runs
+    (a, caught_a, sample_a), (b, caught_b, sample_b) = runs
     spent = a.n_evaluations + b.n_evaluations
     z = agreement(a, b)
-    if a.reliable and b.reliable and z <= AGREE_Z:
-        _replay(caught_a + caught_b)
-        note = (
-            f"{a.method} twice, pooled (estimates {a.estimate:.4g} and "
+    agree = a.reliable and b.reliable and z <= AGREE_Z
+    if agree:
+        notes.append(
+            f"{a.method} twice, the runs agree (estimates {a.estimate:.4g} and "
             f"{b.estimate:.4g}, z = {z:.2f} <= {AGREE_Z})"
         )
-        return _with_notes(pooled(a, b, note), notes, spent, start)
-    notes.append(_why_not_pooled(a, b, caught_a, caught_b, z))
+    else:
+        notes.append(_why_not_pooled(a, b, caught_a, caught_b, z))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         both = union(
-            options["score"],
-            options["gamma"],
+            (sample_a, sample_b),
             options,
-            (a.family, b.family),
             a.method,
-            streams(),
+            a.levels,
+            a.n_failures + b.n_failures,
         )
-    spent += both.n_evaluations
     if both.reliable:
-        _replay(caught)
-        notes.append("a final run drew from both runs' families (balance heuristic)")
+        # The runs' own warnings are kept when both were sound (they may say
+        # more, e.g. failed evaluations), dropped when the pooling replaced one.
+        _replay((caught_a + caught_b if agree else []) + caught)
         return _with_notes(both, notes, spent, start)
     notes.append(
-        f"the final run from both families was not reliable either (estimate "
+        f"the two runs' final samples pooled were not reliable (estimate "
         f"{both.estimate:.3g}), so subset simulation ran"
     )
     keywords.update(method="subset", family=family, **_CE_ONLY)
@@ -234,17 +243,21 @@ def _run(estimate, options, keywords):
 
 
 def _first_run(estimate, options, keywords, rng, notes):
-    """One improved-CE run; multilevel CE with the nominal family where the
-    smoothed indicator underflows (a score constant on most of the space: the
-    multilevel CE levels handle such plateaus)."""
+    """One improved-CE run, its final sample drawn from the defensive mixture
+    and kept (``_defensive.capture``): ``(result, warnings, final sample)``;
+    multilevel CE with the nominal family where the smoothed indicator
+    underflows (a score constant on most of the space: the multilevel CE
+    levels handle such plateaus)."""
     try:
-        return _run(estimate, options, {**keywords, "rng": rng})
+        with capture() as sample:
+            return (*_run(estimate, options, {**keywords, "rng": rng}), sample)
     except NoWeightError as error:
         note = f"improved CE failed ({error}), so multilevel CE ran"
         if note not in notes:
             notes.append(note)
         again = {**keywords, "rng": rng, "method": "ce", "family": options["family"]}
-        return _run(estimate, options, again)
+        with capture() as sample:
+            return (*_run(estimate, options, again), sample)
 
 
 def _why_not_pooled(a, b, caught_a, caught_b, z):

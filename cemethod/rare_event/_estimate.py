@@ -36,6 +36,7 @@ from cemethod.rare_event._crude import (
     _Scorer,
     crude_monte_carlo,
 )
+from cemethod.rare_event._defensive import defensive, take
 from cemethod.rare_event._ice import improved_levels
 from cemethod.rare_event._levels import multilevel
 from cemethod.rare_event._refine import staged_final_run
@@ -167,9 +168,11 @@ def estimate_rare_event(
         ``"ice"`` with a ``GaussianMixture`` started at the nominal (the
         nominal itself where ``n_samples`` is too small for two components
         of a mixture). On Gaussian inputs the choice runs twice on
-        independent streams: two reliable runs that agree are pooled; else a
-        final run draws from both runs' families (balance heuristic); else
-        two subset simulation runs; what cannot be trusted is flagged
+        independent streams, each final run drawing from a defensive mixture
+        of its fitted family (a fifth from its components widened to the
+        nominal spread), and the two final samples are pooled by the balance
+        heuristic (no further evaluation); when that is not reliable, two
+        subset simulation runs; what cannot be trusted is flagged
         (``reliable=False``, a ``RuntimeWarning``). In more than 100
         dimensions the two subset runs take ``3 * n_samples / 2`` per level
         each. ``n_evaluations`` counts every run. With CE-only options given
@@ -329,6 +332,9 @@ def estimate_rare_event(
         options = dict(locals())
         del options["start"], options["method"]
         return estimate_auto(estimate_rare_event, options)
+    # Set by method="auto" for its two runs (``_defensive``); cleared here so
+    # that a score that itself estimates a probability is not affected.
+    sink = take()
     n_samples = check_int_at_least(n_samples, param="n_samples", func=_FUNC, low=2)
     rho = check_open_unit(elite_fraction, param="elite_fraction", func=_FUNC)
     max_levels = check_int_at_least(max_levels, param="max_levels", func=_FUNC, low=1)
@@ -388,8 +394,16 @@ def estimate_rare_event(
             scorer, family, target, n_samples, rho, smoothing, max_levels, delta, rng
         )
         if final_refits == 0:
+            if sink is not None:
+                run.family = defensive(run.family, family)
+                run.notes.append(
+                    "the final run drew from a defensive mixture of the fitted "
+                    "family and its components widened to the nominal spread"
+                )
             X, s = scorer(run.family, n_final, rng)
             groups = [_log_terms(X, s, target, family, run.family)]
+            if sink is not None:
+                sink.keep(X, s, run.family, target, run.hits)
         else:
             groups, run.family = staged_final_run(
                 scorer,

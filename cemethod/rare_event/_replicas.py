@@ -12,15 +12,16 @@ than their stated errors allow, at least one of them is wrong.
   are about symmetric: ``|log l_1 - log l_2| <= Z sqrt(s_1^2 + s_2^2)`` with
   ``s^2 = log(1 + cov^2)``. ``Z = 3.5``: the stated errors of importance
   sampling and of subset simulation are somewhat optimistic (their intervals
-  cover 89-95%), and a false alarm costs a run (importance sampling) or a
-  flag (subset simulation), while the misses seen are at ``z > 20``.
-* Agreeing runs are pooled: the mean of the two estimates, variance
-  ``(v_1 + v_2) / 4``.
-* Disagreeing (or unreliable) importance-sampling runs: a final run draws
-  ``n`` samples from each of their two families and weighs every hit against
-  the equal mixture of both (the balance heuristic, Veach & Guibas 1995; Owen
-  & Zhou 2000): unbiased wherever either family reaches, so a region that one
-  run found and the other lost counts in full.
+  cover 89-95%), and a false alarm costs a flag (subset simulation; for
+  importance sampling only a note), while the misses seen are at ``z > 20``.
+* Importance-sampling runs (``combine_runs``): their final samples, each
+  drawn from its run's (defensive, ``_defensive``) family, are pooled, every
+  hit weighed against the equal mixture of the two samplers (the balance
+  heuristic, Veach & Guibas 1995; Owen & Zhou 2000): unbiased wherever either
+  family reaches, so a region that one run found and the other lost counts in
+  full, and no evaluation is spent on it. The agreement test is reported.
+* Agreeing subset simulation runs are pooled: the mean of the two estimates,
+  variance ``(v_1 + v_2) / 4`` (``pooled``).
 * Disagreeing subset simulation runs: their mean, flagged, with an interval
   that spans both runs' intervals.
 """
@@ -36,7 +37,7 @@ from scipy.special import ndtri
 
 from cemethod.rare_event._result import ConfidenceInterval, RareEventResult
 
-__all__ = ["agreement", "combined_family", "disagreeing", "pooled", "union_run"]
+__all__ = ["agreement", "combine_runs", "combined_family", "disagreeing", "pooled"]
 
 AGREE_Z = 3.5
 
@@ -128,38 +129,52 @@ def combined_family(fa, fb):
     return GaussianMixture(weights, means, covs)
 
 
-def union_run(score, gamma, options, families, label, rng) -> RareEventResult:
-    """Importance sampling from the families of two runs: ``n_samples`` draws
-    from each, every hit weighed against their equal mixture (stratified, so
-    the variance is the sum of the two groups' own)."""
-    from cemethod.optimize._evaluation import BatchEvaluator
-    from cemethod.rare_event._crude import _finish, _log_terms, _Scorer
+def combine_runs(samples, options, label, levels=(), n_failures=0):
+    """The two runs' final samples pooled by the balance heuristic.
+
+    ``samples`` are the ``_defensive.FinalSample`` of the runs, each drawn
+    from its own sampler ``q_i``, fixed before the draw and independent of the
+    other run's; every hit is weighed against the equal mixture ``(q_1 +
+    q_2) / 2`` (Veach & Guibas 1995; Owen & Zhou 2000), which is exactly
+    unbiased and keeps a region that either run reaches. The variance is that
+    of a stratified sample: the sum of the two groups' own. No evaluation is
+    spent; ``n_evaluations`` is 0 (the caller counts the runs).
+    """
+    from cemethod.rare_event._collapse import missed_note, missed_share
+    from cemethod.rare_event._crude import _finish, _log_terms
     from cemethod.rare_event._result import _term_summary
 
     start = time.perf_counter()
     nominal = options["family"]
-    sign = 1.0 if options["direction"] == "greater" else -1.0
-    mixture = combined_family(*families)
-    with BatchEvaluator(
-        score,
-        vectorized=options["vectorized"],
-        workers=options["workers"],
-        on_error=options["on_error"],
-        worst=-sign * math.inf,
-        func="estimate_rare_event",
-    ) as evaluator:
-        scorer = _Scorer(evaluator, sign)
-        groups = []
-        for family in families:
-            X, s = scorer(family, options["n_samples"], rng)
-            groups.append(_log_terms(X, s, sign * gamma, nominal, mixture))
+    mixture = combined_family(*(x.sampler for x in samples))
+    groups = [_log_terms(x.X, x.s, x.target, nominal, mixture) for x in samples]
+    summary = _term_summary(groups)
+    n = sum(x.X.shape[0] for x in samples)
+    hits = [h for x in samples for h in x.hits]
+    share, n_out = missed_share(hits, nominal, mixture, summary.log_estimate, n)
+    causes = [note] if (note := missed_note(share, n_out)) else []
+    counts = _Counts(n_failures)
+    sizes = " and ".join(str(x.X.shape[0]) for x in samples)
+    notes = [
+        f"the {sizes} final samples of the two runs (each from its defensive "
+        "mixture) pooled by the balance heuristic"
+    ]
     return _finish(
-        _term_summary(groups),
-        scorer,
+        summary,
+        counts,
         mixture,
-        (),
-        [f"drawn {options['n_samples']} times from each of the two runs' families"],
+        tuple(levels),
+        notes,
         options["confidence_level"],
         label,
         start,
+        causes,
     )
+
+
+@dataclasses.dataclass
+class _Counts:
+    """The evaluation counts ``_finish`` reads (no evaluation here)."""
+
+    n_failures: int = 0
+    n_evaluations: int = 0

@@ -90,11 +90,22 @@ def _options(d=3):
 
 
 def _no_union(*args):
-    raise AssertionError("no union run expected")
+    raise AssertionError("no pooling of final samples expected")
 
 
-def test_two_agreeing_runs_are_pooled_with_their_warnings():
-    seeds = []
+def _union(seen, reliable=True, estimate=1.01e-6):
+    """A stand-in for ``combine_runs`` that records what it was given."""
+
+    def union(samples, options, label, levels, n_failures):
+        seen.setdefault("calls", []).append("union")
+        seen["samples"] = samples
+        return _result(reliable, 0, label, estimate)
+
+    return union
+
+
+def test_agreeing_runs_keep_their_warnings_and_pool_their_final_samples():
+    seeds, seen = [], {}
 
     def fake(score, gamma, **kw):
         seeds.append(kw["rng"])
@@ -102,14 +113,13 @@ def test_two_agreeing_runs_are_pooled_with_their_warnings():
         return _result(True, 5000, "improved cross-entropy")
 
     with pytest.warns(RuntimeWarning, match="note this"):
-        res = estimate_auto(fake, _options(), union=_no_union)
+        res = estimate_auto(fake, _options(), union=_union(seen))
     assert seeds[0] is not seeds[1]  # two independent streams
+    assert len(seen["samples"]) == 2 and seen["samples"][0] is not seen["samples"][1]
     assert res.method == "improved cross-entropy" and res.reliable
-    assert res.n_evaluations == 10_000
-    # the mean of two equal estimates; the variance of a mean of two: v / 2
-    assert res.estimate == pytest.approx(1e-6, rel=1e-12)
-    assert res.std_error == pytest.approx(1e-7 / math.sqrt(2), rel=1e-12)
-    assert "twice, pooled" in res.message
+    assert res.n_evaluations == 10_000  # pooling the samples costs nothing
+    assert res.estimate == 1.01e-6
+    assert "twice, the runs agree" in res.message
 
 
 def test_the_same_seed_gives_the_same_runs_and_another_seed_others():
@@ -120,33 +130,41 @@ def test_the_same_seed_gives_the_same_runs_and_another_seed_others():
             out.append(kw["rng"].random())
             return _result(True, 5000, "improved cross-entropy")
 
-        estimate_auto(fake, {**_options(), "rng": rng}, union=_no_union)
+        estimate_auto(fake, {**_options(), "rng": rng}, union=_union({}))
         return out
 
     assert draws(7) == draws(7) and draws(7) != draws(8)
 
 
-def test_disagreeing_runs_get_a_final_run_from_both_families():
-    fa, fb = Gaussian([3.0, 0.0], 1.0), Gaussian([0.0, 3.0], 1.0)
+def test_disagreeing_runs_are_pooled_by_their_final_samples():
     results = iter([
-        _result(True, 5000, "improved cross-entropy", 1e-6, fa),
-        _result(True, 6000, "improved cross-entropy", 1e-4, fb),
+        _result(True, 5000, "improved cross-entropy", 1e-6),
+        _result(True, 6000, "improved cross-entropy", 1e-4),
     ])  # fmt: skip
-    seen = {}
-
-    def union(score, gamma, options, families, label, rng):
-        seen["families"] = families
-        return _result(True, 2000, label, 1.01e-4, None)
-
-    res = estimate_auto(lambda s, g, **kw: next(results), _options(2), union=union)
-    assert seen["families"] == (fa, fb)
-    assert res.estimate == 1.01e-4 and res.n_evaluations == 13_000
+    res = estimate_auto(
+        lambda s, g, **kw: next(results), _options(2), union=_union({}, True, 1.01e-4)
+    )
+    assert res.estimate == 1.01e-4 and res.n_evaluations == 11_000
     assert "the two runs disagree" in res.message
-    assert "drew from both runs' families" in res.message
 
 
-def test_an_unreliable_union_falls_back_to_two_subset_runs():
-    calls = []
+def test_the_final_samples_of_real_runs_reach_the_pooling():
+    seen = {}
+    res = estimate_auto(
+        ce.estimate_rare_event,
+        {**_options(2), "score": lambda x: np.abs(x[:, 0]), "gamma": 3.5,
+         "direction": "greater", "n_samples": 500},
+        union=_union(seen),
+    )  # fmt: skip
+    for sample in seen["samples"]:
+        # n_final = n_samples draws of the defensive mixture: 2 K components
+        assert sample.X.shape == (500, 2) and sample.s.shape == (500,)
+        assert sample.sampler.weights.size % 2 == 0 and sample.hits
+    assert res.estimate == 1.01e-6
+
+
+def test_an_unreliable_pooling_falls_back_to_two_subset_runs():
+    calls, seen = [], {}
 
     def fake(score, gamma, **kw):
         calls.append(kw["method"])
@@ -157,16 +175,12 @@ def test_an_unreliable_union_falls_back_to_two_subset_runs():
             return _result(False, 5000, "improved cross-entropy")
         return _result(True, 7000, "subset simulation")
 
-    def union(score, gamma, options, families, label, rng):
-        calls.append("union")
-        return _result(False, 2000, label)
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the replaced runs' warnings are dropped
-        res = estimate_auto(fake, _options(), union=union)
-    assert calls == ["ice", "ice", "union", "subset", "subset"]
+        res = estimate_auto(fake, _options(), union=_union(seen, reliable=False))
+    assert calls == ["ice", "ice", "subset", "subset"] and seen["calls"] == ["union"]
     assert res.method == "subset simulation" and res.reliable
-    assert res.n_evaluations == 5000 + 5000 + 2000 + 7000 + 7000
+    assert res.n_evaluations == 5000 + 5000 + 7000 + 7000
     assert "first run was not reliable (The weights are degenerate" in res.message
     assert "so subset simulation ran" in res.message
 

@@ -1,4 +1,4 @@
-"""Two independent runs (method="auto"): agreement test, pooling, union run."""
+"""Two independent runs (method="auto"): agreement, pooling of their final samples."""
 
 import math
 import warnings
@@ -9,7 +9,8 @@ from scipy import stats
 
 import cemethod as ce
 from cemethod.families import Gaussian, MultivariateGaussian
-from cemethod.rare_event._replicas import agreement, combined_family, union_run
+from cemethod.rare_event._defensive import FinalSample
+from cemethod.rare_event._replicas import agreement, combine_runs, combined_family
 
 
 def _res(estimate, cov):
@@ -41,25 +42,49 @@ def test_the_combined_family_is_the_equal_mixture_of_the_two():
     np.testing.assert_allclose(got, np.log(0.5 * pa + 0.5 * pb), rtol=1e-10)
 
 
-def _union_options(n):
-    return {
-        "family": Gaussian(np.zeros(2), 1.0), "direction": "greater",
-        "vectorized": True, "workers": None, "on_error": "raise",
-        "n_samples": n, "confidence_level": 0.95,
-    }  # fmt: skip
+def _final_sample(family, score, n, rng):
+    sample = FinalSample()
+    X = family.sample(n, rng)
+    sample.keep(X, score(X), family, 0.0, [])
+    return sample
 
 
-def test_the_union_run_counts_a_region_only_one_family_reaches():
-    # two regions, x1 > 3.5 and x2 > 4: each family sits on one of them only
-    def score(x):
-        return np.maximum(x[:, 0] - 3.5, x[:, 1] - 4.0)
+_OPTIONS = {"family": Gaussian(np.zeros(2), 1.0), "confidence_level": 0.95}
 
+
+def _two_regions(x):  # x1 > 3.5 or x2 > 4
+    return np.maximum(x[:, 0] - 3.5, x[:, 1] - 4.0)
+
+
+def test_pooled_final_samples_weigh_every_hit_against_the_equal_mixture():
+    fa, fb = Gaussian([3.8, 0.0], 1.0), Gaussian([0.0, 4.3], 1.0)
+    rng = np.random.default_rng(3)
+    samples = [_final_sample(f, _two_regions, 500, rng) for f in (fa, fb)]
+    res = combine_runs(samples, _OPTIONS, "x", (1.0, 0.0), 2)
+    # by hand: f / ((g_a + g_b) / 2) with scipy densities, per group
+    terms = []
+    for x in samples:
+        f = stats.multivariate_normal(np.zeros(2)).pdf(x.X)
+        q = 0.5 * stats.multivariate_normal([3.8, 0.0]).pdf(x.X)
+        q += 0.5 * stats.multivariate_normal([0.0, 4.3]).pdf(x.X)
+        terms.append(np.where(x.s >= 0, f / q, 0.0))
+    assert res.estimate == pytest.approx(np.mean(np.concatenate(terms)), rel=1e-9)
+    # stratified: each group's own variance, (n_a s_a^2 + n_b s_b^2) / n^2
+    var = sum(500 * t.var(ddof=1) for t in terms) / 1000**2
+    assert res.std_error == pytest.approx(math.sqrt(var), rel=1e-9)
+    assert res.n_evaluations == 0 and res.levels == (1.0, 0.0)
+    assert "2 evaluations failed" in res.message
+
+
+def test_pooled_final_samples_count_a_region_only_one_run_reaches():
     exact = 1 - stats.norm.cdf(3.5) * stats.norm.cdf(4.0)
     families = (Gaussian([3.8, 0.0], 1.0), Gaussian([0.0, 4.3], 1.0))
     z = []
     for seed in range(20):
-        res = union_run(score, 0.0, _union_options(2000), families, "x", seed)
-        assert res.reliable and res.n_evaluations == 4000
+        rng = np.random.default_rng(seed)
+        samples = [_final_sample(f, _two_regions, 2000, rng) for f in families]
+        res = combine_runs(samples, _OPTIONS, "x")
+        assert res.reliable
         z.append((res.estimate - exact) / res.std_error)
     # unbiased with the stated error: the mean of 20 z-scores is N(0, 1 / 20)
     assert abs(np.mean(z)) < 4 / math.sqrt(20) and 0.5 < np.std(z) < 1.6
