@@ -1,7 +1,6 @@
 """MaxCut: cut values against networkx and brute force, literature optima."""
 
 import itertools
-import time
 
 import networkx as nx
 import numpy as np
