@@ -119,10 +119,9 @@ _NUMPY_GLOBALS = frozenset(
 )
 
 
-def _is_cemethod_class(module, name, obj) -> bool:
+def _is_cemethod_class(obj) -> bool:
     return (
         isinstance(obj, type)
-        and "." not in name
         and obj.__module__.startswith("cemethod.")
         and not obj.__module__.startswith("cemethod.cli")
     )
@@ -148,7 +147,7 @@ class _Unpickler(pickle.Unpickler):
                 return cls
         if module.startswith(("cemethod.", "numpy.dtypes")) and "." not in name:
             obj = super().find_class(module, name)
-            if _is_cemethod_class(module, name, obj) or (
+            if _is_cemethod_class(obj) or (
                 module == "numpy.dtypes" and isinstance(obj, type)
             ):
                 return obj

@@ -253,6 +253,8 @@ class BatchEvaluator:
         workers = self.workers
         # An Executor's size if it tells (concurrent.futures pools do).
         size = workers if isinstance(workers, int) else None
+        if isinstance(workers, WorkerPool):
+            size = workers.size
         size = size or getattr(workers, "_max_workers", None)
         if size:
             # Several chunks per worker balance uneven evaluation times.

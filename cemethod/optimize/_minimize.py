@@ -236,11 +236,8 @@ _DOC_PARAMETERS = """
         Evaluate the batch with one call (per chunk of rows with ``workers``).
     workers : None, int, Executor or map-like callable, optional
         ``None``/``1``: in this process; ``int``: a process pool of that size
-        whose workers exit with this process, and which survives a worker
-        that dies (the unfinished chunks go to a fresh pool, at most
-        ``MAX_RESUBMITS = 2`` more times; then row by row, and a row that
-        kills its worker is a failure under ``on_error="worst"``, else a
-        :class:`~cemethod.WorkerDied` error naming it);
+        that survives a dying worker (a row that keeps killing it fails, or
+        raises :class:`~cemethod.WorkerDied`) and exits with this process;
         a ``concurrent.futures.Executor`` (threads, processes, or the executor
         of a ``dask.distributed`` client) or anything with ``map``/``submit``,
         or a map-like callable such as ``multiprocessing.Pool.map``. Results
@@ -251,13 +248,10 @@ _DOC_PARAMETERS = """
         a vectorized call that raises is redone row by row to isolate the
         failing rows.
     eval_timeout : float, optional
-        Seconds one call of ``fun`` may take (one row, or one chunk when
-        vectorized): a longer one is stopped and treated as a failure by
-        ``on_error``. In this process and in the worker processes of
-        ``workers=int`` an interval timer interrupts the objective (Unix, the
-        main thread; it uses SIGALRM); a worker stuck where that cannot reach
-        (compiled code) is killed and replaced. Not enforced on threads or
-        other executors.
+        Seconds one call of ``fun`` may take (a row, or a chunk when
+        vectorized); a longer one is a failure for ``on_error``. Enforced by
+        SIGALRM in this process and in ``workers=int`` processes (Unix), a
+        stuck worker killed and replaced; not on threads or other executors.
     callback : callable, optional
         ``callback(result)`` after each iteration with the current
         :class:`CEResult`; return True to stop.

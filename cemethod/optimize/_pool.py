@@ -78,10 +78,6 @@ class WorkerPool:
         self._pool = None
         self.restarts = 0  # fresh pools made after a break
 
-    @property
-    def _max_workers(self) -> int:  # read by BatchEvaluator's chunking
-        return self.size
-
     def _executor(self):
         if self._pool is None:
             self._pool = concurrent.futures.ProcessPoolExecutor(
