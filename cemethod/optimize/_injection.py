@@ -25,14 +25,17 @@ not from scratch as a restart would.
 
 from __future__ import annotations
 
+import math
+
 from cemethod.families import (
     Gaussian,
     MultivariateGaussian,
     Product,
     TruncatedGaussian,
 )
+from cemethod.optimize._stopping import stall_levels
 
-__all__ = ["inject"]
+__all__ = ["inject", "maybe_inject"]
 
 
 def inject(family, initial, weight: float):
@@ -93,3 +96,23 @@ def inject(family, initial, weight: float):
         return Product(parts, family.widths)
     # weight 1 is the initial family itself; smooth rejects alpha = 0.
     return initial if keep == 0.0 else family.smooth(initial, keep)
+
+
+def maybe_inject(opt) -> None:
+    """Widen ``opt``'s family instead of stopping on a stalled level or a
+    degenerate family, at most ``max_injections`` times. The best point is
+    kept (elitism) and the stall rule starts afresh. Only when no other rule
+    fired: a reached target or an exhausted budget (maxiter,
+    max_evaluations, time_limit) ends the run as it would without injection."""
+    s = opt._settings
+    if len(opt._injections) >= s["max_injections"]:
+        return
+    fired = opt.stop().keys()
+    if fired and fired <= {"stalled", "degenerate"}:
+        opt.family = inject(opt.family, opt._initial_family, s["injection"])
+        opt._injections.append(opt._nit)
+        opt._stall_from = len(stall_levels(opt))
+        # FACE: the widened family is judged afresh; against the collapsed
+        # family's level no sample could improve and FACE would grow the
+        # sample to N_max and stop "hard".
+        opt._face_gamma = math.inf

@@ -21,11 +21,12 @@ import numpy as np
 
 from cemethod._validation import format_value
 from cemethod.optimize._face import FaceSteps
-from cemethod.optimize._injection import inject
+from cemethod.optimize._injection import maybe_inject
 from cemethod.optimize._options import validate_options
 from cemethod.optimize._ranking import join_violations, rank
+from cemethod.optimize._restart import maybe_restart, new_adaptive_update
 from cemethod.optimize._result import CEResult, History, IterationRecord
-from cemethod.optimize._stopping import fired_rules, stall_levels, status_of
+from cemethod.optimize._stopping import fired_rules, status_of
 
 __all__ = ["CrossEntropyOptimizer"]
 
@@ -177,6 +178,8 @@ class CrossEntropyOptimizer(FaceSteps):
         self._initial_family = family  # variance injection widens towards it
         self._injections = []  # iterations after which the family was widened
         self._stall_from = 0  # the stall rule looks at levels from here on
+        self._adaptive = new_adaptive_update(family, s)  # None: plain CE update
+        self._restarts = []  # iterations after which the run restarted (IPOP)
 
     @classmethod
     def _create(cls, func, family, options):
@@ -203,8 +206,12 @@ class CrossEntropyOptimizer(FaceSteps):
             ("_initial_family", state["family"]),
             ("_injections", []),
             ("_stall_from", 0),
+            ("_adaptive", None),
+            ("_restarts", []),
         ]:
             state.setdefault(name, default)
+        for name, default in [("update", "ce"), ("restarts", 0)]:
+            state["_settings"].setdefault(name, default)
         self.__dict__.update(state)
 
     def __repr__(self) -> str:
@@ -237,7 +244,10 @@ class CrossEntropyOptimizer(FaceSteps):
     def ask(self) -> np.ndarray:
         """Draw the next batch, shape ``(n_samples, ...)``, from the current family."""
         self._t_ask = time.perf_counter()
-        return self.family.sample(self._n_samples, self._rng)
+        X = self.family.sample(self._n_samples, self._rng)
+        if self._adaptive is not None:
+            X = self._adaptive.shift(X, self.family)
+        return X
 
     def _check_tell(self, X, values, violation):
         X = np.asarray(X)
@@ -387,45 +397,36 @@ class CrossEntropyOptimizer(FaceSteps):
         if n_keep:
             kept = c_order[:n_keep]  # fancy indexing copies
             self._keep = (X_c[kept], s_c[kept], None if v_c is None else v_c[kept])
-        # Equal weights: the CE update is the MLE from the elite, eq. (8)-(10).
-        fitted = self.family.fit(X_c[elite])
+        if self._adaptive is not None:
+            # AMaLGaM's update (cemethod.optimize._amalgam) replaces steps 3-4;
+            # infeasible rows never count as improvements.
+            s_run = scores if v is None else np.where(v > 0, math.inf, scores)
+            self.family = self._adaptive.update(
+                self.family, X, s_run, X_c[elite], X_c[c_order[0]]
+            )
+        else:
+            self.family = self._ce_update(X_c[elite])
+        if self._settings["injection"] is not None:
+            maybe_inject(self)
+        elif self._settings.get("restarts") != 0:
+            maybe_restart(self)
 
-        # Step 4: smoothing, de Boer et al. (2005) eq. (12); the standard
-        # deviations optionally with beta_t of Kroese et al. (2006).
+        self._finish_tell(t_start, gamma, n_bad, n)
+
+    def _ce_update(self, elite):
+        """Steps 3-4: the MLE from the elite (equal weights, eq. (8)-(10)),
+        smoothed by eq. (12) of de Boer et al. (2005); the standard deviations
+        optionally with beta_t of Kroese et al. (2006)."""
+        fitted = self.family.fit(elite)
         alpha = self._settings["smoothing"]
         beta = self._settings["std_smoothing"]
         if beta is not None:
             q = self._settings["std_smoothing_power"]
             beta_t = beta - beta * (1.0 - 1.0 / self._nit) ** q
-            fitted = fitted.smooth(self.family, alpha, std_alpha=beta_t)
-        elif alpha < 1.0:
-            fitted = fitted.smooth(self.family, alpha)
-        self.family = fitted
-        if self._settings["injection"] is not None:
-            self._maybe_inject()
-
-        self._finish_tell(t_start, gamma, n_bad, n)
-
-    def _maybe_inject(self):
-        """Variance injection (Botev & Kroese 2004; see cemethod.optimize._injection):
-        instead of stopping on a stalled level or a degenerate family, widen
-        the family towards the initial spread, at most ``max_injections`` times.
-        The best point is kept (elitism) and the stall rule starts afresh.
-        Only when no other rule fired: a reached target or an exhausted budget
-        (maxiter, max_evaluations, time_limit) ends the run as it would without
-        injection."""
-        s = self._settings
-        if len(self._injections) >= s["max_injections"]:
-            return
-        fired = self.stop().keys()
-        if fired and fired <= {"stalled", "degenerate"}:
-            self.family = inject(self.family, self._initial_family, s["injection"])
-            self._injections.append(self._nit)
-            self._stall_from = len(stall_levels(self))
-            # FACE: the widened family is judged afresh; against the collapsed
-            # family's level no sample could improve and FACE would grow the
-            # sample to N_max and stop "hard".
-            self._face_gamma = math.inf
+            return fitted.smooth(self.family, alpha, std_alpha=beta_t)
+        if alpha < 1.0:
+            return fitted.smooth(self.family, alpha)
+        return fitted
 
     def _degenerate(self) -> bool:
         """``family.is_degenerate(degenerate_tol)``, asked once per family object
@@ -504,4 +505,5 @@ class CrossEntropyOptimizer(FaceSteps):
                 self._best_violation if self._has_constraints else None
             ),
             injections=tuple(self._injections),
+            restarts=tuple(self._restarts),
         )

@@ -14,6 +14,7 @@ import numpy as np
 
 from cemethod._validation import check_choice, check_real, format_value, parameter_error
 from cemethod.families._base import SamplingFamily
+from cemethod.optimize._amalgam import ADAPTIVE_FAMILIES, TAU, default_sizes
 
 __all__ = ["OPTION_NAMES", "check_bool", "check_int", "validate_options"]
 
@@ -42,6 +43,9 @@ OPTION_NAMES = (
     "max_injections",
     "max_n_samples",
     "noise_window",
+    "update",
+    "restarts",
+    "population_growth",
 )
 
 
@@ -82,21 +86,57 @@ def accepts_keyword(method, name: str) -> bool:
     )
 
 
+def _check_update(update, family, func, plain_options: tuple) -> str:
+    """``update`` resolved: "auto" is AMaLGaM's for the Gaussian families,
+    unless an option of the plain update (``std_smoothing``, ``sample_growth``,
+    ``injection``) is given."""
+    update = check_choice(update, ("auto", "ce", "amalgam"), param="update", func=func)
+    adaptive_ok = isinstance(family, ADAPTIVE_FAMILIES)
+    if update == "auto":
+        return "amalgam" if adaptive_ok and not plain_options else "ce"
+    if update == "amalgam" and plain_options:
+        name, value = plain_options[0]
+        raise parameter_error(
+            func,
+            name,
+            "not given with update='amalgam' (an option of the plain CE update, "
+            "update='ce')",
+            value,
+        )
+    if update == "amalgam" and not adaptive_ok:
+        raise parameter_error(
+            func,
+            "update",
+            "'ce' or 'auto' for a family that is not Gaussian, MultivariateGaussian "
+            f"or TruncatedGaussian ({type(family).__name__})",
+            update,
+        )
+    return update
+
+
+def _check_restarts(restarts, auto_on: bool, func):
+    """Restarts after convergence: an int, or None for "until the budget is
+    spent" ("auto" with AMaLGaM's update and ``max_evaluations``; else 0)."""
+    if isinstance(restarts, str) and restarts == "auto":
+        return None if auto_on else 0
+    return check_int(restarts, param="restarts", func=func, low=0)
+
+
 def validate_options(
     func,
     family,
     *,
     n_samples=None,
-    elite_fraction=0.1,
+    elite_fraction=None,
     n_elite=None,
-    smoothing=0.7,
+    smoothing=None,
     std_smoothing=None,
     std_smoothing_power=7.0,
     elitism=True,
     patience=5,
     tol=1e-8,
     degenerate_tol=1e-8,
-    maxiter=1000,
+    maxiter="default",
     max_evaluations=None,
     target=None,
     time_limit=None,
@@ -109,6 +149,9 @@ def validate_options(
     injection=None,
     max_injections=10,
     noise_window=None,
+    update="auto",
+    restarts="auto",
+    population_growth=2.0,
 ) -> dict:
     """Check the settings; return them normalized (ints, floats, a Generator)."""
     if not isinstance(family, SamplingFamily):
@@ -118,13 +161,26 @@ def validate_options(
             f"methods). Got {format_value(family)} instead."
         )
     dim = int(np.size(family.mode()))
+    plain_options = tuple(
+        (name, value)
+        for name, value, unset in (
+            ("std_smoothing", std_smoothing, None),
+            ("sample_growth", sample_growth, 1.0),
+            ("injection", injection, None),
+        )
+        if not (value is unset or (unset is not None and value == unset))
+    )
+    update = _check_update(update, family, func, plain_options)
+    adaptive = update == "amalgam"
     # Default sample size: proportional to the dimension (the usual rule in the
-    # CE literature), at least 100.
+    # CE literature), at least 100; AMaLGaM's 10 sqrt(d) for its update.
     n_samples = check_int(
         n_samples, param="n_samples", func=func, low=2, allow_none=True
     )
     if n_samples is None:
-        n_samples = max(100, 10 * dim)
+        n_samples = default_sizes(dim) if adaptive else max(100, 10 * dim)
+    if elite_fraction is None:
+        elite_fraction = TAU if adaptive else 0.1
     elite_fraction = check_real(
         elite_fraction,
         param="elite_fraction",
@@ -140,9 +196,12 @@ def validate_options(
     if n_elite is None:
         # ceil(rho * N); the epsilon absorbs rounding (0.1 * 30 = 3.0000000000000004).
         n_elite = max(1, math.ceil(elite_fraction * n_samples - 1e-9))
-    smoothing = check_real(
-        smoothing, param="smoothing", func=func, low=0, high=1, low_inclusive=False
-    )
+    if smoothing is None and not adaptive:
+        smoothing = 0.7
+    if smoothing is not None:
+        smoothing = check_real(
+            smoothing, param="smoothing", func=func, low=0, high=1, low_inclusive=False
+        )
     if std_smoothing is not None:
         std_smoothing = check_real(
             std_smoothing,
@@ -178,10 +237,13 @@ def validate_options(
     degenerate_tol = check_real(
         degenerate_tol, param="degenerate_tol", func=func, low=0
     )
-    maxiter = check_int(maxiter, param="maxiter", func=func, low=1, allow_none=True)
     max_evaluations = check_int(
         max_evaluations, param="max_evaluations", func=func, low=1, allow_none=True
     )
+    if isinstance(maxiter, str) and maxiter == "default":
+        # AMaLGaM's small samples need many iterations: a budget bounds the run.
+        maxiter = 1000 if not adaptive else (None if max_evaluations else 10_000)
+    maxiter = check_int(maxiter, param="maxiter", func=func, low=1, allow_none=True)
     if target is not None:
         target = check_real(
             target,
@@ -232,7 +294,29 @@ def validate_options(
     noise_window = check_int(
         noise_window, param="noise_window", func=func, low=2, allow_none=True
     )
+    restarts = _check_restarts(
+        restarts, adaptive and max_evaluations is not None and injection is None, func
+    )
+    if restarts != 0 and injection is not None:
+        raise parameter_error(
+            func,
+            "restarts",
+            "0 or 'auto' when injection is given (a run either widens its family "
+            "or restarts it)",
+            restarts,
+        )
+    population_growth = check_real(
+        population_growth,
+        param="population_growth",
+        func=func,
+        low=1,
+        high=math.inf,
+        high_inclusive=False,
+    )
     return {
+        "update": update,
+        "restarts": restarts,
+        "population_growth": population_growth,
         "noise_window": noise_window,
         "n_samples": n_samples,
         "elite_fraction": elite_fraction,

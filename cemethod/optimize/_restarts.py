@@ -1,5 +1,12 @@
 """CE minimization with adaptive variance scaling and IPOP-style restarts.
 
+This wraps the *plain* CE update (``update="ce"``) in a simplified variance
+scaling. :func:`cemethod.minimize` now does better by default for the Gaussian
+families: AMaLGaM's full update (SDR-triggered scaling, anticipated mean shift,
+incremental covariance, ``cemethod.optimize._amalgam``) and, with
+``max_evaluations``, IPOP restarts inside the optimizer. This function stays
+for the plain update with restarts and for the results it gave before.
+
 Plain CE with a Gaussian family collapses its covariance too early in curved
 valleys (Rosenbrock): the maximum-likelihood fit of the elite shrinks the
 spread faster than the mean can travel. Two remedies, both applied around
@@ -158,6 +165,17 @@ def minimize_with_restarts(
             '"auto", False, or True with a Gaussian or MultivariateGaussian family',
             variance_scaling,
         )
+    for name, allowed in (("update", "ce"), ("restarts", 0)):
+        given = options.pop(name, allowed)
+        if not (isinstance(given, type(allowed)) and given == allowed):
+            raise parameter_error(
+                _FUNC,
+                name,
+                f"{allowed!r} or not given (this function runs the plain CE update "
+                "and its own restarts; cemethod.minimize's default update and "
+                "restarts are AMaLGaM's)",
+                given,
+            )
     if "direction" in options:
         raise parameter_error(
             _FUNC,
@@ -178,6 +196,8 @@ def minimize_with_restarts(
                 family,
                 dict(
                     options,
+                    update="ce",
+                    restarts=0,
                     n_samples=n_samples,
                     n_elite=n_elite,
                     max_evaluations=max_evaluations - nfev,

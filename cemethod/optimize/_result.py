@@ -258,6 +258,9 @@ class CEResult:
     injections : tuple of int
         Iterations after which variance injection widened the family (option
         ``injection``); empty without it.
+    restarts : tuple of int
+        Iterations after which the run restarted from its initial family with
+        a larger sample (option ``restarts``, IPOP); empty without restarts.
     honest : HonestValue or None
         With ``noisy=True``: the unbiased value of ``x`` from fresh
         replications, with its standard error and 95% interval (``fun`` is
@@ -302,6 +305,7 @@ class CEResult:
     direction: str = "minimize"
     constraint_violation: float | None = None
     injections: tuple = ()
+    restarts: tuple = ()
     honest: HonestValue | None = None
     selection: Selection | None = None
 

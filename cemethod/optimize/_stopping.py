@@ -32,6 +32,12 @@ STATUS = {
         "(one-sided t-test at the 5% level, t = {t:.3g}).",
     ),
     "degenerate": (0, True, "The sampling distribution degenerated to one point."),
+    "no_improvement": (
+        0,
+        True,
+        "No sample improved on the best point for so long that the adaptive "
+        "variance multiplier fell below 1e-10 (AMaLGaM's convergence rule).",
+    ),
     "hard": (
         7,
         False,
@@ -140,6 +146,9 @@ def fired_rules(opt) -> dict[str, str]:
             fired["noise_stalled"] = STATUS["noise_stalled"][2].format(
                 window=window, t=t
             )
+    adaptive = getattr(opt, "_adaptive", None)
+    if adaptive is not None and adaptive.converged:
+        fired["no_improvement"] = STATUS["no_improvement"][2]
     if opt._nit > 0 and opt._degenerate():
         fired["degenerate"] = STATUS["degenerate"][2]
     if opt._callback_stop:

@@ -19,12 +19,16 @@ from cemethod.problems.alignment import (
 )
 from cemethod.problems.continuous import (
     Ackley,
+    Ellipsoid,
     Griewank,
     Levy,
     Peaks,
     Rastrigin,
     Rosenbrock,
+    Schwefel,
     Shekel,
+    Sphere,
+    StyblinskiTang,
 )
 from cemethod.problems.knapsack import Knapsack, knapsack_dp
 from cemethod.problems.maxcut import MaxCut, read_gset
@@ -68,6 +72,7 @@ __all__ = [
     "BridgeNetwork",
     "BufferAllocation",
     "EditGraphPaths",
+    "Ellipsoid",
     "Griewank",
     "Knapsack",
     "Levy",
@@ -83,9 +88,12 @@ __all__ = [
     "PositionAssignment",
     "Rastrigin",
     "Rosenbrock",
+    "Schwefel",
     "SequenceAlignment",
     "SharedExponential",
     "Shekel",
+    "Sphere",
+    "StyblinskiTang",
     "SubstitutionMatrix",
     "SumOfExponentials",
     "TSPSolution",

@@ -35,7 +35,8 @@ def test_quadratic_on_halfspace_from_a_distant_start(d):
         rng=0,
     )
     assert res.success and res.constraint_violation == 0.0
-    assert res.x.sum() <= 1.0  # feasible exactly, in plain numpy
+    # Feasible exactly, in plain numpy, for the constraint as written (A @ x).
+    assert (np.ones((1, d)) @ res.x)[0] <= 1.0
     assert (res.fun - f_star) / f_star <= 1e-3
     np.testing.assert_allclose(res.x, x_star, atol=1e-3)
     assert res.fun == pytest.approx(float(np.sum((res.x - c) ** 2)))
@@ -64,6 +65,9 @@ def test_linear_objective_on_simplex_reaches_the_vertex(method):
         constraints=[Bounds(0.0, np.inf), LinearConstraint(np.ones(4), -np.inf, 1.0)],
         polish=method,
         rng=1,
+        # trust-constr stops at -0.9969 from the adaptive update's endpoint
+        # (-0.72; the plain update's is -0.79): it depends on its start.
+        update="ce",
     )
     assert np.all(res.x >= 0.0) and res.x.sum() <= 1.0
     assert res.fun - (-1.0) <= 1e-3
@@ -172,6 +176,9 @@ def test_polish_stays_within_max_evaluations():
         vectorized=True,
         constraints=LinearConstraint(np.ones(6), -np.inf, 1.0),
         rng=7,
+        # The plain update stops before the budget, so the polish gets the rest;
+        # with the default update the restarts would spend it all.
+        update="ce",
     )
     fam = Gaussian(np.full(6, 10.0), 3.0)
     full = ce.minimize(_quad(c), fam, **kw)

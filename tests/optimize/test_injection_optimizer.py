@@ -12,7 +12,8 @@ from cemethod.problems import Rastrigin
 
 def _rastrigin_runs(injection, seeds):
     p = Rastrigin(10)
-    options = {**p.default_options(), "max_evaluations": 60_000}
+    # The plain CE update (injection is one of its options), as documented.
+    options = {**p.default_options(), "max_evaluations": 60_000, "update": "ce"}
     if injection is not None:
         options["injection"] = injection
     return [

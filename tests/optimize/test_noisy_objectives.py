@@ -129,7 +129,7 @@ def test_noisy_runs_end_by_their_own_rule(crn):
         res = run(seed, crn)
         assert "noise_stalled" in res.stop_reasons, res.stop_reasons
         assert res.success and res.nit < 200
-    # Without the rule, common random numbers run to the cap.
+    # Without the rule, common random numbers run the plain update to the cap.
     capped = ce.minimize(
         noisy_sphere(),
         Gaussian(np.full(3, 3.0), np.full(3, 5.0)),
@@ -137,6 +137,7 @@ def test_noisy_runs_end_by_their_own_rule(crn):
         rng=0,
         noise_seed=True,
         maxiter=200,
+        update="ce",
     )
     assert capped.stop_reasons.keys() == {"maxiter"}
 

@@ -92,7 +92,9 @@ def test_common_random_numbers(fam):
         # the ranking, so the CE update sees the noiseless order.
         return sphere(X) + np.random.default_rng(seed).normal(scale=10.0)
 
-    kw = dict(vectorized=True, replications=3, noise_seed=True, elitism=False)
+    kw = dict(
+        vectorized=True, replications=3, noise_seed=True, elitism=False, update="ce"
+    )
     res = ce.minimize(noisy, fam, maxiter=40, rng=0, **kw)
     assert res.nfev == res.nit * 3 * 100
     assert len(seeds) == 3 * res.nit and len(set(seeds)) == len(seeds)

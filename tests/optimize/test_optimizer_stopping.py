@@ -102,7 +102,7 @@ def test_stall_ignores_infinite_levels(wide):
         X = opt.ask()
         opt.tell(X, np.full(len(X), np.nan))  # every evaluation failed
     assert "stalled" not in opt.stop()
-    assert opt.result().n_failures == 4 * 100
+    assert opt.result().n_failures == 4 * opt.n_samples
 
 
 def test_degenerate(toy_bernoulli):

@@ -20,6 +20,7 @@ def test_no_injection_when_a_budget_rule_fires_with_the_stall(budget, rule):
     # success) with the family left as the CE update made it.
     fam = ce.families.Gaussian([0.0, 0.0], [1.0, 1.0])
     options = {"vectorized": True, "rng": 0, "patience": 2, "n_samples": 100}
+    options["update"] = "ce"  # injection is an option of the plain update
     plain = ce.minimize(_flat, fam, **options, **budget)
     injected = ce.minimize(_flat, fam, **options, **budget, injection=0.5)
     assert list(plain.stop_reasons) == ["stalled", rule]

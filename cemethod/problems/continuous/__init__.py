@@ -13,5 +13,23 @@ from cemethod.problems.continuous._functions import (
     Rosenbrock,
     Shekel,
 )
+from cemethod.problems.continuous._smooth_functions import (
+    Ellipsoid,
+    Schwefel,
+    Sphere,
+    StyblinskiTang,
+)
 
-__all__ = ["Ackley", "Griewank", "Levy", "Peaks", "Rastrigin", "Rosenbrock", "Shekel"]
+__all__ = [
+    "Ackley",
+    "Ellipsoid",
+    "Griewank",
+    "Levy",
+    "Peaks",
+    "Rastrigin",
+    "Rosenbrock",
+    "Schwefel",
+    "Shekel",
+    "Sphere",
+    "StyblinskiTang",
+]
