@@ -1,6 +1,18 @@
 """The fully adaptive CE (FACE) of Rubinstein & Kroese (2004, "The Cross-Entropy
 Method", ch. 5): the sample grows while an iteration improves neither the level nor
-the best value. The steps of CrossEntropyOptimizer.tell that decide it."""
+the best value. The steps of CrossEntropyOptimizer.tell that decide it.
+
+An iteration improves when the level gamma_t or the best value so far gets better
+(by more than ``tol``, relative); then the family is updated as usual and the next
+iteration starts again from ``N_min`` samples. Without an improvement the family is
+*not* updated: the iteration's sample is kept, the next ``ask`` draws more samples
+from the same family so that the sample grows by ``sample_growth`` (``ceil``), and
+the next ``tell`` ranks the grown sample. If even ``N_max`` samples bring no
+improvement, the run stops with status 7 (stop rule ``"hard"``: FACE declares the
+problem hard). The stall rule becomes FACE's: the best value unchanged over the last
+``patience`` accepted iterations. The growth step and the use of the stall tolerance
+``tol`` for "improves" are choices of this implementation.
+"""
 
 from __future__ import annotations
 

@@ -335,12 +335,14 @@ _DOC_PARAMETERS = """
         KN's probability of correct selection when the best is ``delta``
         better than the others.
     **options
-        Settings of :class:`CrossEntropyOptimizer`: ``n_samples``,
-        ``elite_fraction``, ``n_elite``, ``smoothing``, ``std_smoothing``,
-        ``std_smoothing_power``, ``elitism``, ``patience``, ``tol``,
-        ``degenerate_tol``, ``maxiter``, ``max_evaluations``, ``target``,
-        ``time_limit``, ``sample_growth``, ``max_n_samples``, ``injection``,
-        ``max_injections``, ``noise_window``. ``time_limit`` is also kept
+        Settings of :class:`CrossEntropyOptimizer`: ``update`` (default: AMaLGaM's
+        adaptive update for the Gaussian families), ``restarts`` (IPOP, by
+        default with that update and ``max_evaluations``), ``population_growth``,
+        ``n_samples``, ``elite_fraction``, ``n_elite``, ``smoothing``,
+        ``std_smoothing``, ``std_smoothing_power``, ``elitism``, ``patience``,
+        ``tol``, ``degenerate_tol``, ``maxiter``, ``max_evaluations``,
+        ``target``, ``time_limit``, ``sample_growth``, ``max_n_samples``,
+        ``injection``, ``max_injections``, ``noise_window``. ``time_limit`` is also kept
         within a batch: evaluated one row at a time (``vectorized=False``, in
         this process or by workers) the rows not started when it passes are
         left out, so a run ends within one evaluation (per worker) of it; a

@@ -19,7 +19,6 @@ from dataclasses import astuple
 
 import numpy as np
 
-from cemethod._validation import format_value
 from cemethod.optimize._face import FaceSteps
 from cemethod.optimize._injection import maybe_inject
 from cemethod.optimize._options import validate_options
@@ -27,11 +26,12 @@ from cemethod.optimize._ranking import join_violations, rank
 from cemethod.optimize._restart import maybe_restart, new_adaptive_update
 from cemethod.optimize._result import CEResult, History, IterationRecord
 from cemethod.optimize._stopping import fired_rules, status_of
+from cemethod.optimize._tell_checks import TellChecks
 
 __all__ = ["CrossEntropyOptimizer"]
 
 
-class CrossEntropyOptimizer(FaceSteps):
+class CrossEntropyOptimizer(FaceSteps, TellChecks):
     """Adaptive cross-entropy optimizer with an ask / tell interface.
 
     The object holds the whole state of a run, its random generator included,
@@ -43,17 +43,34 @@ class CrossEntropyOptimizer(FaceSteps):
     ----------
     family : SamplingFamily
         Initial sampling distribution ``f(.; v_0)``.
+    update : {"auto", "ce", "amalgam"}, default="auto"
+        How the family is refitted. "ce": the plain CE update of steps 3-4.
+        "amalgam": AMaLGaM's adaptive Gaussian update (variance scaling with
+        the SDR trigger, anticipated mean shift, incremental covariance; see
+        ``cemethod.optimize._amalgam``), for Gaussian, MultivariateGaussian and
+        TruncatedGaussian families. "auto": "amalgam" for those, unless
+        ``std_smoothing``, ``sample_growth`` or ``injection`` (options of the
+        plain update) is given; "ce" otherwise.
+    restarts : "auto" or int >= 0, default="auto"
+        Restarts from the initial family with ``population_growth`` times the
+        sample when the run converged (stalled, degenerate, no improvement) and
+        a budget rule has not fired (IPOP, Auger & Hansen 2005). "auto": until
+        ``max_evaluations`` is spent with the adaptive update and a budget,
+        else none. ``result.restarts`` lists the iterations.
+    population_growth : float >= 1, default=2.0
     n_samples : int, optional
         Sample size ``N`` per iteration; default ``max(100, 10 * d)`` with ``d``
-        the number of entries of a sample.
-    elite_fraction : float, default=0.1
+        the number of entries of a sample, ``max(10, 10 sqrt(d))`` with the
+        adaptive update (Bosman, Grahl & Thierens 2013, Table 1).
+    elite_fraction : float, optional
         Rarity parameter ``rho`` in (0, 1]: the elite is the ``ceil(rho * N)``
-        best samples.
+        best samples; default 0.1, 0.35 with the adaptive update.
     n_elite : int, optional
         Elite size ``N^e``; overrides ``elite_fraction``.
-    smoothing : float, default=0.7
-        Smoothing parameter ``alpha`` of de Boer et al. (2005), eq. (12);
-        1.0 means no smoothing.
+    smoothing : float, optional
+        Smoothing parameter ``alpha`` of de Boer et al. (2005), eq. (12), default
+        0.7; 1.0 means no smoothing. With the adaptive update the covariance
+        learning rate (default: iAMaLGaM's for a full covariance, 1 otherwise).
     std_smoothing : float, optional
         ``beta`` of the dynamic smoothing of Kroese, Porotsky & Rubinstein (2006),
         "The cross-entropy method for continuous multi-extremal optimization",
@@ -72,8 +89,9 @@ class CrossEntropyOptimizer(FaceSteps):
         Relative tolerance for "gamma did not change".
     degenerate_tol : float, default=1e-8
         ``atol`` passed to ``family.is_degenerate``; a degenerate family stops.
-    maxiter : int or None, default=1000
-        Maximum number of iterations.
+    maxiter : int or None, optional
+        Maximum number of iterations: 1000; with the adaptive update 10,000, or
+        None (the budget decides) when ``max_evaluations`` is given.
     max_evaluations : int, optional
         Stop once this many evaluations were told (checked between iterations).
     target : float, optional
@@ -97,18 +115,10 @@ class CrossEntropyOptimizer(FaceSteps):
         ``N_min = n_samples``, ``N_max = max_n_samples``, the elite size
         ``N^e = n_elite`` fixed and ``c = patience``. An iteration improves
         when the level gamma_t or the best value so far gets better (by more
-        than ``tol``, relative); then the family is updated as usual and the
-        next iteration starts again from ``N_min`` samples. Without an
-        improvement the family is *not* updated: the iteration's sample is
-        kept, the next :meth:`ask` draws more samples from the same family so
-        that the sample grows by this factor (``ceil``), and the next
-        :meth:`tell` ranks the grown sample. If even ``N_max`` samples bring no
-        improvement, the run stops with status 7 (stop rule ``"hard"``: FACE
-        declares the problem hard). The stall rule becomes FACE's: the best
-        value unchanged over the last ``patience`` accepted iterations.
-        1.0 (the default) keeps ``N`` fixed, the plain CE method. The growth
-        step (this factor) and the use of the stall tolerance ``tol`` for
-        "improves" are choices of this implementation.
+        than ``tol``, relative); without one the family is kept and the next
+        :meth:`ask` grows the sample by this factor; if even ``N_max`` samples
+        bring none, the run stops with status 7 (rule ``"hard"``). See
+        ``cemethod.optimize._face``. 1.0 (the default) keeps ``N`` fixed.
     max_n_samples : int, optional
         ``N_max`` of FACE (default ``10 * n_samples``).
     injection : float in (0, 1], optional
@@ -248,58 +258,6 @@ class CrossEntropyOptimizer(FaceSteps):
         if self._adaptive is not None:
             X = self._adaptive.shift(X, self.family)
         return X
-
-    def _check_tell(self, X, values, violation):
-        X = np.asarray(X)
-        values = np.asarray(values, dtype=np.float64)
-        n = X.shape[0] if X.ndim else 0
-        if n == 0 or values.shape != (n,):
-            raise ValueError(
-                "The 'values' parameter of CrossEntropyOptimizer.tell must have "
-                f"shape (n,) for X with n = {n} >= 1 rows. Got shape {values.shape} "
-                "instead."
-            )
-        scores, n_bad = self._scores(values, "values")
-        v = None  # all feasible
-        if violation is not None:
-            self._has_constraints = True
-            v = np.asarray(violation, dtype=np.float64)
-            if v.shape != (n,) or not np.all(np.isfinite(v)) or np.any(v < 0):
-                raise ValueError(
-                    "The constraint violation must be an array of shape (n,) of "
-                    f"finite numbers >= 0 (0 = feasible), n = {n}. Got "
-                    f"{format_value(v)} instead."
-                )
-        return X, scores, v, n_bad
-
-    def _scores(self, values, param):
-        """``values`` on the minimization scale and the number of non-finite
-        ones, which get the worst rank (or raise with on_error='raise')."""
-        scores = self._sign * values
-        finite = np.isfinite(values)
-        if finite.all():
-            return scores, 0
-        if self._settings["on_error"] == "raise":
-            raise ValueError(
-                f"The '{param}' parameter of CrossEntropyOptimizer.tell must be "
-                f"finite with on_error='raise'. Got {format_value(values)} instead."
-            )
-        bad = ~finite
-        scores[bad] = math.inf  # the worst rank (minimization scale)
-        return scores, int(np.count_nonzero(bad))
-
-    def _check_kept(self, kept_values):
-        if kept_values is None:
-            return self._keep, 0
-        m = 0 if self._keep is None else len(self._keep[0])
-        kv = np.asarray(kept_values, dtype=np.float64)
-        if m == 0 or kv.shape != (m,):
-            raise ValueError(
-                "The 'kept_values' parameter of CrossEntropyOptimizer.tell must have "
-                f"one value per kept point ({m}). Got shape {kv.shape} instead."
-            )
-        ks, n_bad = self._scores(kv, "kept_values")
-        return (self._keep[0], ks, self._keep[2]), n_bad
 
     def tell(self, X, values, *, violation=None, n_evaluations=None, kept_values=None):
         """Update the family from a batch and its objective values.
