@@ -1,10 +1,15 @@
-"""A real dask.distributed cluster takes the evaluations: same run as in-process."""
+"""A real dask.distributed cluster (two worker processes) takes the
+evaluations: same run as in-process, and eval_timeout bounds a hang there."""
+
+import time
 
 import numpy as np
 import pytest
 
 import cemethod as ce
 from cemethod.families import Gaussian
+from cemethod.optimize._evaluation import BatchEvaluator
+from cemethod.optimize._timeout import EvaluationTimeout
 
 distributed = pytest.importorskip("distributed")
 
@@ -19,7 +24,7 @@ def client():
     cluster = distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
-        processes=False,
+        processes=True,
         dashboard_address=None,
     )
     c = distributed.Client(cluster)
@@ -68,3 +73,76 @@ def test_dask_failures_are_isolated(client):
     remote = ce.minimize(fragile, fam, workers=client.get_executor(), **kwargs)
     assert remote.n_failures == local.n_failures > 0
     np.testing.assert_array_equal(remote.x, local.x)
+
+
+X = np.array([[0.0, 1.0], [2.0, 0.0], [1.0, 1.0], [3.0, 3.0], [0.5, 0.5]])
+BY_HAND = [1.0, np.inf, 2.0, np.inf, 0.5]  # rows with x0 > 1.5 hang
+
+
+def hang_when_large(x):
+    distributed.get_worker()  # on the cluster, not here
+    if x[0] > 1.5:
+        time.sleep(60)
+    return float(np.sum(x**2))
+
+
+@pytest.mark.parametrize("as_executor", [True, False])
+def test_a_hang_on_a_dask_worker_is_a_failure(client, as_executor):
+    workers = client.get_executor() if as_executor else client
+    with BatchEvaluator(
+        hang_when_large, workers=workers, on_error="worst", eval_timeout=0.5
+    ) as evaluate:
+        values, n_failures = evaluate(X)
+    assert values.tolist() == BY_HAND and n_failures == 2
+    with (
+        BatchEvaluator(hang_when_large, workers=workers, eval_timeout=0.5) as ev,
+        pytest.raises(TimeoutError, match=r"eval_timeout = 0\.5 s.*x = array"),
+    ):
+        ev(X)
+
+
+def test_a_run_on_dask_with_hangs_is_the_in_process_run(client):
+    def hang(x):
+        if x[0] > 1.5:
+            time.sleep(60)
+        return float(np.sum(x**2))
+
+    kw = dict(rng=1, n_samples=20, maxiter=3, eval_timeout=0.5, on_error="worst")
+    alone = ce.minimize(hang, Gaussian([1.5, 0.0], [0.5, 0.5]), **kw)
+    res = ce.minimize(
+        hang, Gaussian([1.5, 0.0], [0.5, 0.5]), workers=client.get_executor(), **kw
+    )
+    assert res.n_failures == alone.n_failures > 0
+    assert (res.nfev, res.nit, res.fun) == (alone.nfev, alone.nit, alone.fun)
+    np.testing.assert_array_equal(res.x, alone.x)
+
+
+class _Chunks:
+    """A task as BatchEvaluator sends it, whose chunks sleep on the worker
+    without eval_timeout's helper: a worker stuck out of its reach."""
+
+    timeout, vectorized, catch = 0.2, False, True
+
+    def __call__(self, chunk):
+        time.sleep(30 if chunk[0, 0] > 1.5 else 0)
+        return np.sum(chunk**2, axis=1)
+
+
+def test_a_dask_chunk_not_back_in_time_is_cancelled(client, monkeypatch):
+    from cemethod.optimize import _evaluation
+
+    monkeypatch.setattr(_evaluation, "_EXECUTOR_GRACE", 1.0)
+    evaluate = BatchEvaluator(sum, workers=client, on_error="worst")
+    task = _Chunks()
+    chunks = [X[:1], X[1:2]]
+    futures = [client.submit(task, c, pure=False) for c in chunks]
+    out = evaluate._bounded(futures, task, chunks)
+    assert out[0].tolist() == [1.0] and np.isnan(out[1]).all()
+    deadline = time.monotonic() + 30
+    while futures[1].status != "cancelled" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert futures[1].status == "cancelled"
+    task.catch = False
+    futures = [client.submit(task, c, pure=False) for c in chunks]
+    with pytest.raises(EvaluationTimeout, match="was cancelled"):
+        evaluate._bounded(futures, task, chunks)
