@@ -12,8 +12,11 @@ Backends (``workers``):
 - any other object with ``submit`` (futures with ``.result()``) or ``map``;
 - any map-like callable ``workers(func, iterable)``, e.g. ``multiprocessing.Pool.map``.
 
-The batch is cut into contiguous chunks and the chunk results are put back in
-order, so the values (and therefore a seeded run) never depend on ``workers``.
+The batch is cut into contiguous chunks, one per worker for a vectorized
+objective and four per worker row by row, whatever the backend (the number of
+workers read from it, a dask client's threads included, else
+``os.cpu_count()``), and the chunk results are put back in order, so the
+values (and therefore a seeded run) never depend on ``workers``.
 
 Failures. With ``on_error="raise"`` an exception from the objective propagates
 and a NaN or infinite value raises :class:`ValueError`. With ``on_error="worst"``
@@ -37,6 +40,7 @@ import concurrent.futures
 import itertools
 import math
 import numbers
+import os
 import pickle
 import time
 
@@ -286,20 +290,13 @@ class BatchEvaluator:
 
     def _chunks(self, n: int) -> list[slice]:
         """Row slices for the workers (only called with workers other than
-        None / 1: the serial case evaluates ``X`` in one call)."""
-        workers = self.workers
-        # An Executor's size if it tells (concurrent.futures pools do).
-        size = workers if isinstance(workers, int) else None
-        if isinstance(workers, WorkerPool):
-            size = workers.size
-        size = size or getattr(workers, "_max_workers", None)
-        if size:
-            # Several chunks per worker balance uneven evaluation times.
-            n_chunks = size if self.vectorized else 4 * size
-        else:
-            # Unknown size: one call for a vectorized objective, else one task
-            # per row.
-            n_chunks = 1 if self.vectorized else n
+        None / 1: the serial case evaluates ``X`` in one call): one chunk per
+        worker for a vectorized objective, four per worker row by row (they
+        balance uneven evaluation times), for every backend. The number of
+        workers is read from the backend (:func:`worker_count`: a dask
+        client's threads, a pool's size), else ``os.cpu_count()``."""
+        size = self._size() or os.cpu_count() or 1
+        n_chunks = size if self.vectorized else 4 * size
         n_chunks = max(1, min(n, int(n_chunks)))
         bounds = np.linspace(0, n, n_chunks + 1).round().astype(int)
         return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]

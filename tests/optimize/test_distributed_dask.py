@@ -35,8 +35,9 @@ def client():
         cluster.close()
 
 
+@pytest.mark.parametrize("as_executor", [True, False])
 @pytest.mark.parametrize("vectorized", [False, True])
-def test_dask_executor_gives_the_same_run(client, vectorized):
+def test_dask_gives_the_same_run(client, vectorized, as_executor):
     fam = Gaussian(np.zeros(3), np.full(3, 2.0))
     fun = sphere
     if vectorized:
@@ -52,13 +53,33 @@ def test_dask_executor_gives_the_same_run(client, vectorized):
 
     kwargs = dict(vectorized=vectorized, rng=7, n_samples=40, maxiter=15)
     local = ce.minimize(fun, fam, **kwargs)
-    remote = ce.minimize(on_cluster, fam, workers=client.get_executor(), **kwargs)
+    workers = client.get_executor() if as_executor else client
+    remote = ce.minimize(on_cluster, fam, workers=workers, **kwargs)
     assert remote.nfev == local.nfev and remote.nit == local.nit
     np.testing.assert_array_equal(remote.x, local.x)
     assert remote.fun == local.fun
     np.testing.assert_array_equal(remote.family.mean, local.family.mean)
     with pytest.raises(ValueError):
         on_cluster(np.zeros((1, 3)))  # the guard works off the cluster
+
+
+def test_one_task_per_worker_sized_chunk(client):
+    # 2 worker processes of one thread: 2 chunks vectorized, 8 row by row
+    for workers in (client, client.get_executor()):
+        for vectorized, sizes in [(True, [20, 20]), (False, [5] * 8)]:
+            evaluate = BatchEvaluator(sphere, workers=workers, vectorized=vectorized)
+            chunks = evaluate._chunks(40)
+            assert [s.stop - s.start for s in chunks] == sizes
+
+    def twenty_rows(X):
+        distributed.get_worker()
+        assert X.shape[0] == 20  # a batch of 40 in two halves, on the cluster
+        return np.sum(X**2, axis=1)
+
+    fam = Gaussian(np.zeros(2), np.full(2, 2.0))
+    kwargs = dict(vectorized=True, rng=5, n_samples=40, maxiter=3)
+    res = ce.minimize(twenty_rows, fam, workers=client.get_executor(), **kwargs)
+    assert res.nfev == 120
 
 
 def test_dask_failures_are_isolated(client):
