@@ -182,6 +182,13 @@ def _collect(items) -> list:
 _EXECUTOR_GRACE = 5.0
 
 
+def _is_dask(workers) -> bool:
+    """A ``dask.distributed`` Client or its ``get_executor()``."""
+    return type(workers).__module__.split(".")[0] == "distributed" and callable(
+        getattr(workers, "submit", None)
+    )
+
+
 def worker_count(workers):
     """How many evaluations ``workers`` runs at once, if it tells: an int, a
     :class:`WorkerPool`, a ``concurrent.futures`` pool (``_max_workers``), a
@@ -194,8 +201,8 @@ def worker_count(workers):
     size = getattr(workers, "_max_workers", None)
     if isinstance(size, numbers.Integral) and size > 0:
         return int(size)
-    client = getattr(workers, "_client", workers)  # ClientExecutor or Client
-    if type(client).__module__.startswith("distributed"):
+    if _is_dask(workers):
+        client = getattr(workers, "_client", workers)  # ClientExecutor or Client
         try:
             return sum(client.nthreads().values()) or None
         except Exception:  # not connected: no size
@@ -323,6 +330,14 @@ class BatchEvaluator:
         if isinstance(workers, WorkerPool):
             return workers.run(task, chunks)
         submit = getattr(workers, "submit", None)
+        if _is_dask(workers):
+            # pure=False: dask would otherwise key a task by its content and
+            # give identical chunks (a noisy objective's replications) one
+            # shared result; it also spares the hashing of every chunk
+            futures = [submit(task, c, pure=False) for c in chunks]
+            if task.timeout is not None:
+                return self._bounded(futures, task, chunks)
+            return _collect(futures)
         if task.timeout is not None and callable(submit):
             return self._bounded([submit(task, c) for c in chunks], task, chunks)
         if isinstance(workers, concurrent.futures.Executor):

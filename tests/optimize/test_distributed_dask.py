@@ -167,3 +167,17 @@ def test_a_dask_chunk_not_back_in_time_is_cancelled(client, monkeypatch):
     futures = [client.submit(task, c, pure=False) for c in chunks]
     with pytest.raises(EvaluationTimeout, match="was cancelled"):
         evaluate._bounded(futures, task, chunks)
+
+
+@pytest.mark.parametrize("as_executor", [True, False])
+def test_identical_chunks_are_evaluated_each(client, as_executor):
+    # A noisy objective: dask's default (pure tasks keyed by their content)
+    # would compute two identical chunks once and give both the same draws.
+    def noisy(X):
+        return np.random.default_rng().random(X.shape[0])
+
+    workers = client.get_executor() if as_executor else client
+    with BatchEvaluator(noisy, vectorized=True, workers=workers) as evaluate:
+        values, _ = evaluate(np.zeros((4, 2)))  # two chunks of two equal rows
+        again, _ = evaluate(np.zeros((4, 2)))
+    assert len(set(values.tolist() + again.tolist())) == 8
