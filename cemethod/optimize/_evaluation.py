@@ -13,7 +13,7 @@ Backends (``workers``):
 - any map-like callable ``workers(func, iterable)``, e.g. ``multiprocessing.Pool.map``.
 
 The batch is cut into contiguous chunks, one per worker for a vectorized
-objective and four per worker row by row, whatever the backend (the number of
+objective or on dask, else four per worker row by row (the number of
 workers read from it, a dask client's threads included, else
 ``os.cpu_count()``), and the chunk results are put back in order, so the
 values (and therefore a seeded run) never depend on ``workers``.
@@ -298,12 +298,15 @@ class BatchEvaluator:
     def _chunks(self, n: int) -> list[slice]:
         """Row slices for the workers (only called with workers other than
         None / 1: the serial case evaluates ``X`` in one call): one chunk per
-        worker for a vectorized objective, four per worker row by row (they
-        balance uneven evaluation times), for every backend. The number of
-        workers is read from the backend (:func:`worker_count`: a dask
-        client's threads, a pool's size), else ``os.cpu_count()``."""
+        worker for a vectorized objective or on dask (a task costs a
+        scheduler round trip: ~5-20 ms on a loaded 2-core machine, see
+        benchmarks/bench_parallel.py), else four per worker row by row (they
+        balance uneven evaluation times). The number of workers is read from
+        the backend (:func:`worker_count`: a dask client's threads, a pool's
+        size), else ``os.cpu_count()``."""
         size = self._size() or os.cpu_count() or 1
-        n_chunks = size if self.vectorized else 4 * size
+        one = self.vectorized or _is_dask(self.workers)
+        n_chunks = size if one else 4 * size
         n_chunks = max(1, min(n, int(n_chunks)))
         bounds = np.linspace(0, n, n_chunks + 1).round().astype(int)
         return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
