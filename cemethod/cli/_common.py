@@ -57,6 +57,10 @@ def optimizer_options(args, defaults: dict) -> dict:
         opts["smoothing"] = args.smoothing
     if getattr(args, "time_limit", None) is not None:
         opts["time_limit"] = args.time_limit
+    if getattr(args, "eval_timeout", None) is not None:
+        # a sample stopped by the limit is a failure, not the end of the run
+        opts["eval_timeout"] = args.eval_timeout
+        opts["on_error"] = "worst"
     if getattr(args, "workers", None) not in (None, 1):
         opts["workers"] = getattr(args, "pool", None) or args.workers
     return opts

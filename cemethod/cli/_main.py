@@ -149,8 +149,16 @@ def _run(argv):
             progress = Progress(args.quiet, total=total, desc="demo", unit="section")
         else:
             progress = Progress(args.quiet, desc=args.command)
+        progress.eval_timeout = getattr(args, "eval_timeout", None)
         outcome = _runner(args.command)(args, out, progress)
         progress.close()
+        if progress.failures:  # a warning: shown also with --quiet
+            print(
+                f"cemethod {args.command}: {progress.failures} evaluation(s) ran "
+                f"longer than --eval-timeout {progress.eval_timeout:g} (or failed) "
+                "and were given the worst value",
+                file=sys.stderr,
+            )
         lines, payload = outcome[:2]
         ok = outcome[2] if len(outcome) > 2 else True
         print("\n".join(lines), flush=True)

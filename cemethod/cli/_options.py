@@ -93,6 +93,10 @@ _COMMON_HELP = {
     "time-limit": "stop the CE iterations after this many seconds, within one "
     "evaluation (one per worker with --workers; the best answer so far is "
     "reported; starting up and a final polish come on top); e.g. --time-limit 30",
+    "eval-timeout": "seconds one evaluation of a sample (one simulation, or "
+    "one call on a batch of samples) may take; a longer one is stopped and "
+    "the sample counted as a failure with the worst value (default: no "
+    "limit); e.g. --eval-timeout 5",
     "json": "also write all results as JSON to PATH (written only when the run "
     "succeeds); e.g. --json result.json",
     "plot": "write PNG plots into the folder DIR, created if needed (needs "
@@ -107,9 +111,13 @@ _COMMON_TYPES = {
     "smoothing": smoothing_real,
     "workers": positive_int,
     "time-limit": positive_real,
+    "eval-timeout": positive_real,
 }
 
-ALL_COMMON = ("seed", "samples", "elite", "smoothing", "workers", "time-limit")
+_SECONDS = {"workers": "K", "time-limit": "SEC", "eval-timeout": "SEC"}
+ALL_COMMON = (
+    "seed", "samples", "elite", "smoothing", "workers", "time-limit", "eval-timeout",
+)  # fmt: skip
 
 
 def add_common_options(parser, names=ALL_COMMON, **help_overrides) -> None:
@@ -123,7 +131,7 @@ def add_common_options(parser, names=ALL_COMMON, **help_overrides) -> None:
             f"--{name}",
             type=_COMMON_TYPES[name],
             default=0 if name == "seed" else None,
-            metavar=metavar.get(name, {"workers": "K", "time-limit": "SEC"}.get(name)),
+            metavar=metavar.get(name, _SECONDS.get(name)),
             help=help_overrides.get(key, _COMMON_HELP[name]),
         )
     group.add_argument("--json", metavar="PATH", help=_COMMON_HELP["json"])

@@ -18,6 +18,9 @@ class Progress:
         # Set by a command that runs a noisy objective (see callback).
         self.noise_window: int | None = None
         self._bests: list[float] = []
+        # --eval-timeout (set by main): the failures of the run so far
+        self.eval_timeout: float | None = None
+        self.failures = 0
         self._tqdm = None
         self.desc, self.total, self.unit = desc, total, unit
         if self.enabled and sys.stderr.isatty():
@@ -65,7 +68,21 @@ class Progress:
         the best of that iteration's noisy values, on random numbers that
         change from one iteration to the next, so it goes up and down; the
         line says so and adds the mean of the last ``noise_window`` of them,
-        the trend that the stop rule ``noise_stalled`` watches."""
+        the trend that the stop rule ``noise_stalled`` watches.
+
+        With ``eval_timeout`` set it counts the failed evaluations, and a run
+        whose every evaluation so far failed (each ran longer than the limit)
+        stops with an :class:`InputError`: its answer would mean nothing."""
+        if self.eval_timeout is not None:
+            self.failures = int(result.n_failures)
+            if 0 < result.nfev <= self.failures:
+                from cemethod.cli._options import InputError
+
+                raise InputError(
+                    f"--eval-timeout {self.eval_timeout:g}: all {result.nfev} "
+                    f"evaluations of the first {result.nit} CE iteration(s) failed "
+                    "(each ran longer than the limit): raise it"
+                )
         if self.noise_window is None:
             self.step(f"iteration {result.nit}, best {result.fun:.6g}")
             return False

@@ -12,8 +12,11 @@ Backends (``workers``):
 - any other object with ``submit`` (futures with ``.result()``) or ``map``;
 - any map-like callable ``workers(func, iterable)``, e.g. ``multiprocessing.Pool.map``.
 
-The batch is cut into contiguous chunks and the chunk results are put back in
-order, so the values (and therefore a seeded run) never depend on ``workers``.
+The batch is cut into contiguous chunks, one per worker for a vectorized
+objective or on dask, else four per worker row by row (the number of
+workers read from it, a dask client's threads included, else
+``os.cpu_count()``), and the chunk results are put back in order, so the
+values (and therefore a seeded run) never depend on ``workers``.
 
 Failures. With ``on_error="raise"`` an exception from the objective propagates
 and a NaN or infinite value raises :class:`ValueError`. With ``on_error="worst"``
@@ -22,6 +25,13 @@ infinite value gives that candidate the ``worst`` value and is counted. For a
 vectorized objective an exception from the call on a chunk makes that chunk be
 re-evaluated one row at a time, as ``fun(chunk[i:i + 1])[0]``, so that only the
 failing rows are lost.
+
+``eval_timeout`` bounds every call of ``fun`` (see
+:mod:`cemethod.optimize._timeout`: an alarm in a main thread, a helper thread
+given up on elsewhere); with an executor or anything with ``submit`` the
+batch's futures are also awaited within a budget (:func:`batch_budget`), a
+chunk not back by then cancelled and failed. A map-like callable is not
+bounded beyond the per-call timeout.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ import concurrent.futures
 import itertools
 import math
 import numbers
+import os
 import pickle
 import time
 
@@ -42,7 +53,8 @@ from cemethod._validation import (
     parameter_error,
 )
 from cemethod.optimize._pool import WorkerPool
-from cemethod.optimize._timeout import alarm
+from cemethod.optimize._timeout import EvaluationTimeout, batch_budget
+from cemethod.optimize._timeout import call as timed_call
 
 __all__ = ["BatchEvaluator", "evaluate_batch"]
 
@@ -121,13 +133,15 @@ class _ChunkCall:
     def _call(self, x):
         # Only the call itself is guarded: a wrong return type or shape is a
         # bug in the objective and is raised whatever on_error says.
-        if not self.catch:
-            with alarm(self.timeout):
-                return self.fun(x, **self.kwargs), True
         try:
-            with alarm(self.timeout):
-                return self.fun(x, **self.kwargs), True
-        except Exception:  # EvaluationTimeout included
+            return timed_call(self.timeout, self.fun, x, **self.kwargs), True
+        except EvaluationTimeout as exc:
+            if not self.catch:
+                raise EvaluationTimeout(f"{exc} (x = {format_value(x)})") from None
+            return None, False
+        except Exception:
+            if not self.catch:
+                raise
             return None, False
 
     def __call__(self, chunk: np.ndarray) -> np.ndarray:
@@ -161,6 +175,39 @@ def _collect(items) -> list:
         item.result() if callable(getattr(item, "result", None)) else item
         for item in items
     ]
+
+
+# Beyond eval_timeout per call, before a user's executor's chunk is given up
+# on: room for its queue, transfers and a dask scheduler's round trips.
+_EXECUTOR_GRACE = 5.0
+
+
+def _is_dask(workers) -> bool:
+    """A ``dask.distributed`` Client or its ``get_executor()``."""
+    return type(workers).__module__.split(".")[0] == "distributed" and callable(
+        getattr(workers, "submit", None)
+    )
+
+
+def worker_count(workers):
+    """How many evaluations ``workers`` runs at once, if it tells: an int, a
+    :class:`WorkerPool`, a ``concurrent.futures`` pool (``_max_workers``), a
+    ``dask.distributed`` client or its executor (the sum of the workers'
+    threads); else None."""
+    if isinstance(workers, int):
+        return workers
+    if isinstance(workers, WorkerPool):
+        return workers.size
+    size = getattr(workers, "_max_workers", None)
+    if isinstance(size, numbers.Integral) and size > 0:
+        return int(size)
+    if _is_dask(workers):
+        client = getattr(workers, "_client", workers)  # ClientExecutor or Client
+        try:
+            return sum(client.nthreads().values()) or None
+        except Exception:  # not connected: no size
+            return None
+    return None
 
 
 class BatchEvaluator:
@@ -228,6 +275,7 @@ class BatchEvaluator:
                 low_inclusive=False,
             )  # fmt: skip
         self._pool = None
+        self._n_workers = False  # not read yet (see _size)
         # set by the optimizer's loop: the rows not started by this
         # time.perf_counter() are left out (see __call__)
         self.deadline = None
@@ -249,20 +297,16 @@ class BatchEvaluator:
 
     def _chunks(self, n: int) -> list[slice]:
         """Row slices for the workers (only called with workers other than
-        None / 1: the serial case evaluates ``X`` in one call)."""
-        workers = self.workers
-        # An Executor's size if it tells (concurrent.futures pools do).
-        size = workers if isinstance(workers, int) else None
-        if isinstance(workers, WorkerPool):
-            size = workers.size
-        size = size or getattr(workers, "_max_workers", None)
-        if size:
-            # Several chunks per worker balance uneven evaluation times.
-            n_chunks = size if self.vectorized else 4 * size
-        else:
-            # Unknown size: one call for a vectorized objective, else one task
-            # per row.
-            n_chunks = 1 if self.vectorized else n
+        None / 1: the serial case evaluates ``X`` in one call): one chunk per
+        worker for a vectorized objective or on dask (a task costs a
+        scheduler round trip: ~5-20 ms on a loaded 2-core machine, see
+        benchmarks/bench_parallel.py), else four per worker row by row (they
+        balance uneven evaluation times). The number of workers is read from
+        the backend (:func:`worker_count`: a dask client's threads, a pool's
+        size), else ``os.cpu_count()``."""
+        size = self._size() or os.cpu_count() or 1
+        one = self.vectorized or _is_dask(self.workers)
+        n_chunks = size if one else 4 * size
         n_chunks = max(1, min(n, int(n_chunks)))
         bounds = np.linspace(0, n, n_chunks + 1).round().astype(int)
         return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
@@ -288,13 +332,62 @@ class BatchEvaluator:
             return self._pool.run(task, chunks)
         if isinstance(workers, WorkerPool):
             return workers.run(task, chunks)
+        submit = getattr(workers, "submit", None)
+        if _is_dask(workers):
+            # pure=False: dask would otherwise key a task by its content and
+            # give identical chunks (a noisy objective's replications) one
+            # shared result; it also spares the hashing of every chunk
+            futures = [submit(task, c, pure=False) for c in chunks]
+            if task.timeout is not None:
+                return self._bounded(futures, task, chunks)
+            return _collect(futures)
+        if task.timeout is not None and callable(submit):
+            return self._bounded([submit(task, c) for c in chunks], task, chunks)
         if isinstance(workers, concurrent.futures.Executor):
             return list(workers.map(task, chunks))
-        if callable(getattr(workers, "submit", None)):
-            return _collect([workers.submit(task, c) for c in chunks])
+        if callable(submit):
+            return _collect([submit(task, c) for c in chunks])
         if callable(getattr(workers, "map", None)):
             return _collect(workers.map(task, chunks))
         return _collect(workers(task, chunks))
+
+    def _bounded(self, futures, task: _ChunkCall, chunks) -> list:
+        """The futures' results within the batch's budget (eval_timeout per
+        call, :func:`batch_budget`): a chunk not back by then, its worker
+        stuck where the timeout cannot reach, is cancelled and fails (NaN
+        rows) or raises. A running thread or process cannot be stopped by its
+        future: it runs on, and the user's executor is not shut down."""
+        calls = [c.shape[0] + (1 if task.vectorized else 0) for c in chunks]
+        size = self._size() or 1
+        end = time.monotonic() + batch_budget(
+            task.timeout, calls, size, _EXECUTOR_GRACE
+        )
+        out = []
+        for k, (future, chunk) in enumerate(zip(futures, chunks, strict=True)):
+            try:
+                out.append(future.result(timeout=max(0.0, end - time.monotonic())))
+            except EvaluationTimeout:  # raised by the task itself
+                raise
+            except (TimeoutError, concurrent.futures.TimeoutError):
+                future.cancel()
+                if not task.catch:
+                    for other in futures[k:]:
+                        other.cancel()
+                    raise EvaluationTimeout(
+                        f"A chunk of {chunk.shape[0]} row(s) sent to "
+                        f"{format_value(self.workers)} did not come back within "
+                        f"the batch's budget of eval_timeout = {task.timeout:g} s "
+                        f"per call (x = {format_value(chunk)}); it was "
+                        "cancelled. Pass on_error='worst' to give such candidates "
+                        "the worst value and continue."
+                    ) from None
+                out.append(np.full(chunk.shape[0], math.nan))
+        return out
+
+    def _size(self):
+        if self._n_workers is False:  # read once: a dask client asks its scheduler
+            self._n_workers = worker_count(self.workers)
+        return self._n_workers
 
     def _parallel(self, task: _ChunkCall, X: np.ndarray) -> np.ndarray:
         """``task`` on the chunks of ``X`` by the workers; sets

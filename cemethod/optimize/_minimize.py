@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import time
 
 import numpy as np
@@ -17,39 +16,9 @@ from cemethod.optimize._noisy import check_noisy, finish_noisy
 from cemethod.optimize._optimizer import CrossEntropyOptimizer
 from cemethod.optimize._options import OPTION_NAMES, check_bool, check_int
 from cemethod.optimize._polish import check_polish, polish_result
+from cemethod.optimize._progress import Progress
 
 __all__ = ["maximize", "minimize"]
-
-
-class _Progress:
-    """tqdm bar if tqdm is importable, else one stderr line per iteration."""
-
-    def __init__(self, enabled, total, initial):
-        self.bar = None
-        self.enabled = enabled
-        if enabled:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
-                return
-            self.bar = tqdm(total=total, initial=initial, unit="it", desc="CE")
-
-    def update(self, record):
-        if not self.enabled:
-            return
-        if self.bar is not None:
-            self.bar.set_postfix(gamma=f"{record.gamma:.6g}", best=f"{record.best:.6g}")
-            self.bar.update(1)
-        else:
-            print(
-                f"CE iteration {record.iteration}: gamma={record.gamma:.6g} "
-                f"best={record.best:.6g} nfev={record.nfev}",
-                file=sys.stderr,
-            )
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
 
 
 def _run(
@@ -120,7 +89,7 @@ def _run(
     else:
         opt = CrossEntropyOptimizer._create(func, family, options)
     worst = math.inf if direction == "minimize" else -math.inf
-    bar = _Progress(progress, opt._settings["maxiter"], opt.nit)
+    bar = Progress(progress, opt._settings["maxiter"], opt.nit)
     last = None  # the last batch: its points, fresh values and violations
     try:
         with BatchEvaluator(
@@ -249,9 +218,9 @@ _DOC_PARAMETERS = """
         failing rows.
     eval_timeout : float, optional
         Seconds one call of ``fun`` may take (a row, or a chunk when
-        vectorized); a longer one is a failure for ``on_error``. Enforced by
-        SIGALRM in this process and in ``workers=int`` processes (Unix), a
-        stuck worker killed and replaced; not on threads or other executors.
+        vectorized); a longer one is a failure for ``on_error`` (else a
+        TimeoutError): stopped by SIGALRM in a main thread, given up on (it
+        runs on) in a thread (user guide, "Parallel and distributed evaluation").
     callback : callable, optional
         ``callback(result)`` after each iteration with the current
         :class:`CEResult`; return True to stop.

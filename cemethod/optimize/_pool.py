@@ -27,6 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
+from cemethod.optimize._timeout import batch_budget
+
 __all__ = ["MAX_RESUBMITS", "WorkerDied", "WorkerPool"]
 
 MAX_RESUBMITS = 2
@@ -94,12 +96,14 @@ class WorkerPool:
     def _batch_deadline(self, task, chunks):
         """With ``eval_timeout``: when every chunk must be done, each call of
         the objective at most ``eval_timeout`` (its alarm stops Python code),
-        the chunks shared by the workers, plus a grace period."""
+        the chunks shared by the workers, plus a grace period. A vectorized
+        chunk counts its own call and its rows': a failed call is redone one
+        row at a time."""
         if task.timeout is None:
             return None
-        calls = [1 if task.vectorized else c.shape[0] for c in chunks]
-        rounds = sum(calls) / self.size + max(calls)
-        return time.monotonic() + task.timeout * rounds + _GRACE_SECONDS
+        calls = [c.shape[0] + (1 if task.vectorized else 0) for c in chunks]
+        budget = batch_budget(task.timeout, calls, self.size, _GRACE_SECONDS)
+        return time.monotonic() + budget
 
     def _kill_workers(self) -> None:
         for process in list(getattr(self._pool, "_processes", {}).values()):
