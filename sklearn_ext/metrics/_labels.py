@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sklearn_ext.metrics._factorize import factorize_strings
 from sklearn_ext.metrics._validation import (
     format_value,
     parameter_error,
@@ -94,6 +95,9 @@ def _encode_inferred(y, func):
         lo, hi = int(y.min()), int(y.max())
         if hi - lo < _TABLE_FACTOR * y.shape[0] + _TABLE_SLACK:
             return _encode_integers_by_table(y, lo, hi)
+    factorized = factorize_strings(y)
+    if factorized is not None:
+        return factorized[1], factorized[0]
     classes, idx = _unique(y, func, "y_true")
     return idx.reshape(-1), classes
 
@@ -142,6 +146,14 @@ def _encode_against(y, classes, func, y_true=None, labels=None):
             return idx
     order = np.argsort(classes, kind="stable")
     ordered = classes[order]
+    factorized = factorize_strings(y) if classes.dtype.kind == "U" else None
+    if factorized is not None:  # search the few distinct values, not all of y
+        distinct, codes = factorized
+        pos = np.minimum(np.searchsorted(ordered, distinct), k - 1)
+        found = ordered[pos] == distinct
+        if not found.all():
+            raise _missing_error(y, classes, found[codes], func, y_true, labels)
+        return order[pos][codes]
     try:
         pos = np.searchsorted(ordered, y)
         np.minimum(pos, k - 1, out=pos)
