@@ -64,12 +64,36 @@ def main(argv=None) -> int:
     p_bin = rng.uniform(0.001, 0.999, size=n_bin)
     y_bin = rng.integers(0, 2, size=n_bin)
     P_small, y_small = P[:1000], rng.integers(0, 10, size=1000)
+    classes = np.arange(10)
+    y_str = np.array([f"class{j}" for j in classes])[y]
+    P_fortran = np.asfortranarray(P)
 
     rows = [
         _row(
             f"log_loss {n_big:.0e} x 10, int labels",
             lambda: sklearn.metrics.log_loss(y, P),
             lambda: metrics.log_loss(y, P),
+            target=">= 15x",
+            repeat=repeat,
+        ),
+        _row(
+            f"log_loss {n_big:.0e} x 10, string labels",
+            lambda: sklearn.metrics.log_loss(y_str, P),
+            lambda: metrics.log_loss(y_str, P),
+            target=">= 15x",
+            repeat=repeat,
+        ),
+        _row(
+            f"log_loss {n_big:.0e} x 10, Fortran order",
+            lambda: sklearn.metrics.log_loss(y, P_fortran),
+            lambda: metrics.log_loss(y, P_fortran),
+            target=">= 15x",
+            repeat=repeat,
+        ),
+        _row(
+            f"log_loss {n_big:.0e} x 10, labels= given",
+            lambda: sklearn.metrics.log_loss(y, P, labels=classes),
+            lambda: metrics.log_loss(y, P, labels=classes),
             target=">= 15x",
             repeat=repeat,
         ),

@@ -15,7 +15,11 @@ import numpy as np
 from scipy.special import xlogy
 
 from sklearn_ext._report_format import as_frame, as_text, band
-from sklearn_ext.metrics import d2_log_loss_score, log_loss, log_loss_per_class
+from sklearn_ext.metrics._classification import (
+    d2_value,
+    log_loss_value,
+    per_class_value,
+)
 from sklearn_ext.metrics._labels import encode_labels
 from sklearn_ext.metrics._validation import (
     check_choice,
@@ -97,8 +101,8 @@ def _check_bins(n_bins, func):
 
 def _inputs(y_true, y_proba, labels, sample_weight, func):
     # log_loss_per_class validates everything (labels, shapes, weights)
-    per = log_loss_per_class(y_true, y_proba, labels=labels,
-                             sample_weight=sample_weight)  # fmt: skip
+    per = per_class_value(func, y_true, y_proba, labels=labels,
+                          sample_weight=sample_weight)  # fmt: skip
     proba = np.asarray(y_proba, dtype=np.float64)
     if proba.ndim == 2 and proba.shape[1] == 1:
         proba = proba[:, 0]
@@ -121,16 +125,17 @@ def _compute(y_true, y_proba, labels, sample_weight, n_bins):
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_p_true = np.where(per.weight > 0, sum_p_true / per.weight, np.nan)
     prior = per.weight / total_weight
-    baseline = log_loss(y_true, np.tile(prior, (proba.shape[0], 1)),
-                        labels=per.labels, sample_weight=sample_weight)  # fmt: skip
+    baseline = log_loss_value(_FUNC, y_true, np.tile(prior, (proba.shape[0], 1)),
+                              labels=per.labels,
+                              sample_weight=sample_weight)  # fmt: skip
     mean_pred = np.average(proba, axis=0, weights=w)
     row_entropy = -xlogy(proba, proba).sum(axis=1)
     overall = {
         "log_loss": ll,
         "log_loss_bits": ll / math.log(2),
         "baseline_log_loss": float(baseline),
-        "d2_log_loss": float(d2_log_loss_score(y_true, y_proba, labels=per.labels,
-                                               sample_weight=sample_weight)),
+        "d2_log_loss": float(d2_value(_FUNC, y_true, y_proba, sample_weight,
+                                      per.labels)),
         "mean_entropy": float(np.average(row_entropy, weights=w)),
         "kl_prior": float((xlogy(prior, prior) - xlogy(prior, mean_pred)).sum()),
         "perplexity": math.exp(ll),

@@ -53,6 +53,19 @@ def _classes(estimator):
     return np.asarray(classes)
 
 
+def _sorted_columns(proba, classes):
+    """Columns and classes in sorted order: the metrics that mirror scikit-learn
+    read ``y_proba``'s columns as the sorted ``labels`` (and warn otherwise)."""
+    classes = np.asarray(classes)
+    order = np.argsort(classes, kind="stable")
+    proba = np.asarray(proba)
+    if proba.ndim != 2 or proba.shape[1] != classes.shape[0]:
+        return proba, classes
+    if np.array_equal(order, np.arange(order.shape[0])):
+        return proba, classes
+    return proba[:, order], classes[order]
+
+
 class _ProbaScorer(_BaseScorer):
     """Scorer on ``predict_proba`` with ``labels=estimator.classes_`` injected."""
 
@@ -76,8 +89,10 @@ class _ProbaScorer(_BaseScorer):
         proba = estimator.predict_proba(X)
         scoring_kwargs = {**self._kwargs, **kwargs}
         classes = _classes(estimator)
-        if self._pass_labels and classes is not None:
-            scoring_kwargs.setdefault("labels", classes)
+        if self._pass_labels and classes is not None and "labels" not in scoring_kwargs:
+            if np.ndim(y_true) == 1:  # soft targets keep classes_' column order
+                proba, classes = _sorted_columns(proba, classes)
+            scoring_kwargs["labels"] = classes
         return self._sign * self._score_func(y_true, proba, **scoring_kwargs)
 
     def __repr__(self):

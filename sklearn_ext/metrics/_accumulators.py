@@ -16,7 +16,7 @@ import copy
 import numpy as np
 from scipy.special import xlogy
 
-from sklearn_ext.metrics._classification import log_loss
+from sklearn_ext.metrics._classification import log_loss_value
 from sklearn_ext.metrics._information import entropy
 from sklearn_ext.metrics._validation import (
     check_array_finite,
@@ -183,9 +183,12 @@ class LogLossAccumulator(_MeanAccumulator):
         -------
         self
         """
-        losses = log_loss(y_true, y_proba, labels=self.labels, reduction="none")
+        func = "LogLossAccumulator.update"
+        losses = log_loss_value(
+            func, y_true, y_proba, labels=self.labels, reduction="none"
+        )
         losses = np.asarray(losses, dtype=np.float64)
-        return self._add(losses, sample_weight, "LogLossAccumulator.update")
+        return self._add(losses, sample_weight, func)
 
     def __repr__(self):
         return (

@@ -9,7 +9,6 @@ results equal scikit-learn 1.9's ``log_loss`` and ``d2_log_loss_score`` bit for 
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,10 +19,11 @@ from sklearn_ext.metrics._loss_checks import (
     check_lengths,
     losses_for,
     reduce_losses,
+    resolve_y_pred,
     scaled,
     validate,
 )
-from sklearn_ext.metrics._validation import check_choice, parameter_error
+from sklearn_ext.metrics._validation import check_choice, parameter_error, warn_user
 
 __all__ = [
     "PerClassLogLoss",
@@ -36,7 +36,7 @@ __all__ = [
 
 def log_loss(
     y_true,
-    y_proba,
+    y_proba=None,
     *,
     normalize=True,
     sample_weight=None,
@@ -45,13 +45,16 @@ def log_loss(
     label_smoothing=0.0,
     reduction=None,
     convention="sklearn",
+    y_pred="deprecated",
 ):
     """Log loss (cross-entropy of the predicted probabilities), sklearn-compatible.
 
     With the defaults this equals :func:`sklearn.metrics.log_loss` bit for bit:
     probabilities are clipped to ``[eps, 1 - eps]`` with ``eps`` the machine epsilon
     of their dtype (float32 stays float32), rows are not renormalised and a
-    ``UserWarning`` says when they do not sum to one.
+    ``UserWarning`` says when they do not sum to one. scikit-learn 1.9's
+    warnings, keyword names and error texts are kept too (see
+    ``docs/metric_conventions.md``).
 
     Parameters
     ----------
@@ -65,8 +68,10 @@ def log_loss(
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights; the mean is ``sum(w * loss) / sum(w)``.
     labels : array-like of shape (n_classes,), default=None
-        All classes, in the order of the columns of ``y_proba``. Unlike
-        scikit-learn (which sorts them and warns), the given order is used.
+        All classes. With the scikit-learn conventions the columns of ``y_proba``
+        follow the *sorted* labels, and a ``UserWarning`` says so when ``labels``
+        is given in another order (as in scikit-learn 1.9); with "keras" and
+        "torch" they follow the order given.
     base : float, default=None
         Logarithm base: None for nats, 2 for bits, any positive number but 1.
     label_smoothing : float in [0, 1), default=0.0
@@ -87,6 +92,9 @@ def log_loss(
         ===========  =========  ==========================  ===================
 
         See ``docs/metric_conventions.md`` for the full table.
+    y_pred : array-like, deprecated
+        The former name of ``y_proba``, accepted with scikit-learn 1.9's
+        ``FutureWarning``; giving both is a ``ValueError``.
 
     Returns
     -------
@@ -107,7 +115,19 @@ def log_loss(
     >>> round(log_loss([0, 1], [[0.5, 0.5], [0.5, 0.5]], base=2), 6)
     1.0
     """
-    func = "log_loss"
+    y_proba = resolve_y_pred(y_proba, y_pred, "log_loss")
+    return log_loss_value(
+        "log_loss", y_true, y_proba, normalize=normalize, sample_weight=sample_weight,
+        labels=labels, base=base, label_smoothing=label_smoothing,
+        reduction=reduction, convention=convention,
+    )  # fmt: skip
+
+
+def log_loss_value(
+    func, y_true, y_proba, *, normalize=True, sample_weight=None, labels=None,
+    base=None, label_smoothing=0.0, reduction=None, convention="sklearn",
+):  # fmt: skip
+    """:func:`log_loss` whose errors name ``func`` (for the report, accumulators)."""
     if reduction is not None:
         check_choice(reduction, ("mean", "sum", "none"), param="reduction", func=func)
         if not normalize:
@@ -189,9 +209,21 @@ def log_loss_per_class(
     >>> r.labels.tolist(), r.support.tolist(), r.loss.round(4).tolist()
     (['a', 'b'], [1, 2], [0.6931, 0.5697])
     """
+    return per_class_value(
+        "log_loss_per_class", y_true, y_proba, labels=labels,
+        sample_weight=sample_weight, base=base, label_smoothing=label_smoothing,
+        convention=convention,
+    )  # fmt: skip
+
+
+def per_class_value(
+    func, y_true, y_proba, *, labels=None, sample_weight=None, base=None,
+    label_smoothing=0.0, convention="sklearn",
+):  # fmt: skip
+    """:func:`log_loss_per_class` whose errors name ``func``."""
     losses, idx, classes, w, base = losses_for(
-        "log_loss_per_class", y_true, y_proba, sample_weight, labels, base,
-        label_smoothing, convention,
+        func, y_true, y_proba, sample_weight, labels, base, label_smoothing,
+        convention,
     )  # fmt: skip
     k = classes.shape[0]
     support = np.bincount(idx, minlength=k)
@@ -203,7 +235,7 @@ def log_loss_per_class(
         total_loss = np.bincount(idx, weights=losses * w, minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
         loss = np.where(weight > 0, total_loss / weight, np.nan)
-    total = reduce_losses(losses, w, "mean", "log_loss_per_class")
+    total = reduce_losses(losses, w, "mean", func)
     return PerClassLogLoss(
         classes, scaled(loss, base), support, weight, scaled(total, base)
     )
@@ -261,7 +293,9 @@ def perplexity(
     return math.exp(reduce_losses(losses, w, "mean", "perplexity"))
 
 
-def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
+def d2_log_loss_score(
+    y_true, y_proba=None, *, sample_weight=None, labels=None, y_pred="deprecated"
+):
     """D² score: fraction of log loss explained, as scikit-learn computes it.
 
     ``1 - log_loss(y, p) / log_loss(y, prior)`` where the prior predicts the
@@ -279,7 +313,10 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
     labels : array-like of shape (n_classes,), default=None
-        All classes, in the order of the columns of ``y_proba``.
+        All classes; the columns of ``y_proba`` follow them sorted (a
+        ``UserWarning`` says so when they are given unsorted).
+    y_pred : array-like, deprecated
+        The former name of ``y_proba`` (scikit-learn 1.9's ``FutureWarning``).
 
     Returns
     -------
@@ -291,15 +328,20 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     >>> round(d2_log_loss_score([0, 1, 1, 0], [0.1, 0.8, 0.7, 0.4]), 4)
     0.5686
     """
-    func = "d2_log_loss_score"
+    y_proba = resolve_y_pred(y_proba, y_pred, "d2_log_loss_score")
+    return d2_value("d2_log_loss_score", y_true, y_proba, sample_weight, labels)
+
+
+def d2_value(func, y_true, y_proba, sample_weight=None, labels=None):
+    """:func:`d2_log_loss_score` whose errors name ``func``."""
     conv = get_convention("sklearn", func=func)
     proba = as_proba(y_proba, func)
-    check_lengths(y_true, proba, func)
+    check_lengths(y_true, proba, func, sample_weight)
     if proba.shape[0] < 2:
         from sklearn.exceptions import UndefinedMetricWarning
 
         msg = "D^2 score is not well-defined with less than two samples."
-        warnings.warn(msg, UndefinedMetricWarning, stacklevel=2)
+        warn_user(msg, UndefinedMetricWarning)
         return float("nan")
     proba, idx, classes, w, true_column = validate(
         func, y_true, proba, sample_weight, labels, conv
@@ -312,9 +354,7 @@ def d2_log_loss_score(y_true, y_proba, *, sample_weight=None, labels=None):
     if w is None:
         prior = np.bincount(idx, minlength=k).astype(np.float64) / n
     else:
-        scale = w.sum(dtype=np.result_type(w.dtype, np.float64))
-        if scale == 0:
-            raise parameter_error(func, "sample_weight", "not all zero", w)
+        scale = w.sum(dtype=np.result_type(w.dtype, np.float64))  # > 0: validated
         prior = np.bincount(idx, weights=w, minlength=k) / scale
     eps = np.finfo(np.float64).eps
     prior_losses = -np.log(np.clip(prior, eps, 1 - eps))[idx]

@@ -53,6 +53,13 @@ class Convention:
         Dtype of the per-sample losses: None keeps the dtype of the probabilities;
         old scikit-learn multiplied float32 logs by an int64 one-hot matrix, which
         gave float64 losses.
+    sorts_labels : bool
+        Whether the columns follow the sorted ``labels`` (scikit-learn's
+        ``LabelBinarizer``, with 1.9's warning when they were given unsorted)
+        rather than the order given.
+    keeps_float16 : bool
+        Whether float16 probabilities are computed in float16 (scikit-learn 1.9)
+        instead of float64.
     """
 
     name: str
@@ -66,6 +73,8 @@ class Convention:
     binary_log_floor: float | None
     warns_unnormalized: bool
     loss_dtype: type | None = None
+    sorts_labels: bool = False
+    keeps_float16: bool = False
 
     def bounds(self, dtype):
         """The clipping interval for ``dtype``, or (None, None) without clipping."""
@@ -85,10 +94,12 @@ CONVENTIONS = {
         Convention(
             "sklearn", "scikit-learn", ">= 1.5", "dtype", False,
             "clip, renormalize", False, False, None, True,
+            sorts_labels=True, keeps_float16=True,
         ),
         Convention(
             "sklearn<1.2", "scikit-learn", "< 1.2 (eps=1e-15)", 1e-15, True,
             "clip, renormalize", True, True, None, False, np.float64,
+            sorts_labels=True,
         ),
         Convention(
             "keras", "Keras", "3 (categorical/binary_crossentropy)", 1e-7, True,

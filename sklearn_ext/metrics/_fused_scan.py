@@ -55,6 +55,8 @@ def scan_probabilities(p: np.ndarray, idx: np.ndarray):
     global _kernel
     if p.ndim != 2 or p.size < MIN_CELLS or not p.flags.c_contiguous:
         return None
+    if p.dtype != np.float64 and p.dtype != np.float32:  # numba has no float16
+        return None
     if _kernel is None:
         _kernel = _compile()
     return _kernel(p, idx.astype(np.intp, copy=False))

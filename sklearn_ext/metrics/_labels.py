@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sklearn_ext.metrics._validation import format_value, parameter_error
+from sklearn_ext.metrics._factorize import factorize_strings
+from sklearn_ext.metrics._validation import (
+    format_value,
+    parameter_error,
+    warn_user,
+    with_sklearn_text,
+)
 
 __all__ = ["encode_labels"]
 
@@ -23,7 +29,11 @@ _TABLE_SLACK = 4096
 
 
 def _as_targets(y_true, func):
-    y = np.asarray(y_true)
+    try:
+        y = np.asarray(y_true)
+    except ValueError:  # numpy's "inhomogeneous shape" for ragged lists
+        rule = "a 1-D array of labels (a ragged sequence cannot be one)"
+        raise parameter_error(func, "y_true", rule, y_true) from None
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     if y.ndim not in (1, 2):
@@ -85,21 +95,43 @@ def _encode_inferred(y, func):
         lo, hi = int(y.min()), int(y.max())
         if hi - lo < _TABLE_FACTOR * y.shape[0] + _TABLE_SLACK:
             return _encode_integers_by_table(y, lo, hi)
+    factorized = factorize_strings(y)
+    if factorized is not None:
+        return factorized[1], factorized[0]
     classes, idx = _unique(y, func, "y_true")
     return idx.reshape(-1), classes
 
 
-def _missing_error(y, classes, found, func):
+def _undeclared(y_true, labels):
+    """scikit-learn's rendering of the values of ``y_true`` not in ``labels``."""
+    try:
+        return set(y_true) - set(labels)
+    except TypeError:  # unhashable entries: scikit-learn fails earlier there
+        return None
+
+
+def _missing_error(y, classes, found, func, y_true=None, labels=None):
     missing = y[~found] if found.shape == y.shape else y
-    return ValueError(
+    error = ValueError(
         f"The 'y_true' parameter of {func} must only contain values listed in "
         f"'labels' ({format_value(np.asarray(classes))}). "
         f"Got {format_value(np.asarray(missing))} instead."
     )
+    undeclared = None if y_true is None else _undeclared(y_true, labels)
+    if undeclared is None:
+        return error
+    text = (
+        f"y_true contains values {undeclared} not belonging to the passed "
+        f"labels {labels}."
+    )
+    return with_sklearn_text(error, text)
 
 
-def _encode_against(y, classes, func):
-    """Indices of ``y`` in ``classes`` (kept in the user's order)."""
+def _encode_against(y, classes, func, y_true=None, labels=None):
+    """Indices of ``y`` in ``classes`` (kept in the order of ``classes``).
+
+    ``y_true`` and ``labels``, the caller's objects, only serve the message.
+    """
     k = classes.shape[0]
     if y.dtype.kind in "iu" and classes.dtype.kind in "iu":
         lo = min(int(y.min()), int(classes.min()))
@@ -110,10 +142,18 @@ def _encode_against(y, classes, func):
             idx = table[y - lo]
             found = idx >= 0
             if not found.all():
-                raise _missing_error(y, classes, found, func)
+                raise _missing_error(y, classes, found, func, y_true, labels)
             return idx
     order = np.argsort(classes, kind="stable")
     ordered = classes[order]
+    factorized = factorize_strings(y) if classes.dtype.kind == "U" else None
+    if factorized is not None:  # search the few distinct values, not all of y
+        distinct, codes = factorized
+        pos = np.minimum(np.searchsorted(ordered, distinct), k - 1)
+        found = ordered[pos] == distinct
+        if not found.all():
+            raise _missing_error(y, classes, found[codes], func, y_true, labels)
+        return order[pos][codes]
     try:
         pos = np.searchsorted(ordered, y)
         np.minimum(pos, k - 1, out=pos)
@@ -121,26 +161,54 @@ def _encode_against(y, classes, func):
     except TypeError:  # e.g. string labels against integer targets
         found = np.zeros(y.shape, dtype=bool)
     if not np.all(found):
-        raise _missing_error(y, classes, np.asarray(found), func)
+        raise _missing_error(y, classes, np.asarray(found), func, y_true, labels)
     return order[pos]
 
 
+def _is_nan(v):
+    return isinstance(v, (float, np.floating)) and v != v
+
+
 def _check_labels(labels, func):
-    classes = np.asarray(labels)
+    """The classes as an array, and the same sorted (validated once)."""
+    try:
+        classes = np.asarray(labels)
+    except ValueError:
+        rule = "a 1-D array of class labels (a ragged sequence cannot be one)"
+        raise parameter_error(func, "labels", rule, labels) from None
     if classes.ndim != 1:
         raise parameter_error(func, "labels", "a 1-D array of class labels", classes)
     if classes.dtype.kind == "u":
         classes = classes.astype(np.int64)
+    if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+        bad = classes[~np.isfinite(classes)]
+        raise parameter_error(func, "labels", "finite class labels (no NaN)", bad)
+    if classes.dtype.kind == "O" and any(_is_nan(v) for v in classes.tolist()):
+        raise parameter_error(func, "labels", "class labels without NaN", classes)
     uniq = _unique(classes, func, "labels")[0]
     if uniq.shape[0] != classes.shape[0]:
         raise parameter_error(func, "labels", "free of duplicates", classes)
     if classes.shape[0] < 2:
         rule = "at least two class labels"
-        raise parameter_error(func, "labels", rule, classes)
-    return classes
+        text = f"The labels array needs to contain at least two labels, got {uniq}."
+        raise with_sklearn_text(parameter_error(func, "labels", rule, classes), text)
+    return classes, uniq
 
 
-def encode_labels(y_true, labels=None, *, func: str):
+def _sorted_labels(labels, classes, uniq):
+    """scikit-learn 1.9's order: sorted, with its warning when it differs."""
+    if not np.array_equal(uniq, classes):
+        warn_user(
+            f"Labels passed were {labels}. But this function "
+            "assumes labels are ordered lexicographically. "
+            f"Pass the ordered labels={uniq.tolist()} and ensure that "
+            "the columns of y_prob correspond to this ordering.",
+            UserWarning,
+        )
+    return uniq
+
+
+def encode_labels(y_true, labels=None, *, func: str, sort_labels: bool = False):
     """Integer column index of every target and the classes in column order.
 
     Parameters
@@ -153,6 +221,10 @@ def encode_labels(y_true, labels=None, *, func: str):
         ``LabelBinarizer`` orders them).
     func : str
         Name of the public function, for error messages.
+    sort_labels : bool, default=False
+        Order the columns by the sorted ``labels``, as scikit-learn's
+        ``LabelBinarizer`` does, and warn (scikit-learn 1.9's ``UserWarning``)
+        when ``labels`` was given in another order. False keeps the given order.
 
     Returns
     -------
@@ -164,7 +236,9 @@ def encode_labels(y_true, labels=None, *, func: str):
     if y.ndim == 2:
         idx, classes = _encode_indicator(y, func)
         if labels is not None:
-            classes = _check_labels(labels, func)
+            classes, uniq = _check_labels(labels, func)
+            if sort_labels:
+                classes = _sorted_labels(labels, classes, uniq)
             if classes.shape[0] != y.shape[1]:
                 raise parameter_error(
                     func,
@@ -176,11 +250,19 @@ def encode_labels(y_true, labels=None, *, func: str):
     if labels is None:
         idx, classes = _encode_inferred(y, func)
         if classes.shape[0] < 2:
-            raise ValueError(
+            error = ValueError(
                 f"The 'y_true' parameter of {func} contains a single class "
                 f"({np.asarray(classes)[:1].tolist()[0]!r}); pass all the classes "
                 f"through 'labels'. Got {format_value(np.asarray(classes))} instead."
             )
+            text = (
+                f"y_true contains only one label ({classes[0]}). Please provide the "
+                "list of all expected class labels explicitly through the labels "
+                "argument."
+            )
+            raise with_sklearn_text(error, text)
         return idx, classes
-    classes = _check_labels(labels, func)
-    return _encode_against(y, classes, func), classes
+    classes, uniq = _check_labels(labels, func)
+    if sort_labels:
+        classes = _sorted_labels(labels, classes, uniq)
+    return _encode_against(y, classes, func, y_true, labels), classes

@@ -9,29 +9,69 @@ averages or sums per-sample losses with scikit-learn's exact numpy calls.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
 from sklearn_ext.metrics._conventions import get_convention, sample_losses
 from sklearn_ext.metrics._fused_scan import scan_probabilities
 from sklearn_ext.metrics._labels import encode_labels
-from sklearn_ext.metrics._validation import check_base, check_real, parameter_error
+from sklearn_ext.metrics._validation import (
+    check_base,
+    check_real,
+    parameter_error,
+    warn_user,
+    with_sklearn_text,
+)
 
 __all__ = [
     "as_proba",
     "check_lengths",
     "losses_for",
     "reduce_losses",
+    "resolve_y_pred",
     "scaled",
     "validate",
 ]
 
+_KEPT = (np.dtype(np.float64), np.dtype(np.float32), np.dtype(np.float16))
 
-def as_proba(y_proba, func):
-    p = np.asarray(y_proba)
-    if p.dtype != np.float64 and p.dtype != np.float32:
-        # like scikit-learn's check_array(dtype=[float64, float32])
+
+def resolve_y_pred(y_proba, y_pred, func):
+    """scikit-learn 1.9's rename of ``y_pred`` to ``y_proba``, same texts."""
+    if not (isinstance(y_pred, str) and y_pred == "deprecated"):
+        if y_proba is not None:
+            raise ValueError(
+                "Cannot use both `y_pred` and `y_proba`. `y_pred` is deprecated, "
+                f"use `y_proba` instead (in {func})."
+            )
+        warn_user(
+            "`y_pred` was renamed to `y_proba` in version 1.9 and will be removed "
+            "in 1.11. Use `y_proba` instead.",
+            FutureWarning,
+        )
+        return y_pred
+    if y_proba is None:
+        raise TypeError(f"{func}() missing the required argument 'y_proba'")
+    return y_proba
+
+
+def as_proba(y_proba, func, keep_float16=True):
+    """``y_proba`` as a 1-D or 2-D float array (float64, float32 or float16 kept).
+
+    scikit-learn 1.9's ``check_array(dtype=supported_float_dtypes)`` keeps the
+    three, so float16 is computed in float16 there too; other dtypes become
+    float64. Complex input is refused (numpy would drop the imaginary part).
+    """
+    try:
+        p = np.asarray(y_proba)
+    except ValueError:  # numpy's "inhomogeneous shape" for ragged lists
+        rule = "a rectangular array of numbers (rows of equal length)"
+        raise parameter_error(func, "y_proba", rule, y_proba) from None
+    if p.dtype.kind == "c":
+        rule = "real probabilities (complex numbers are not probabilities)"
+        error = parameter_error(func, "y_proba", rule, p)
+        raise with_sklearn_text(error, "Complex data not supported")
+    if p.dtype not in _KEPT or (p.dtype == np.float16 and not keep_float16):
         try:
             p = p.astype(np.float64)
         except (TypeError, ValueError):
@@ -48,14 +88,28 @@ def as_proba(y_proba, func):
 
 
 def _range_error(p, func):
+    """The error for NaN, inf or values outside [0, 1], with scikit-learn's text."""
     bad = p[~np.isfinite(p)]
     if bad.size:
-        return parameter_error(func, "y_proba", "finite (no NaN or inf)", bad)
+        error = parameter_error(func, "y_proba", "finite (no NaN or inf)", bad)
+        if np.isnan(bad).any():
+            return with_sklearn_text(error, "Input contains NaN.")
+        text = f"Input contains infinity or a value too large for {p.dtype!r}."
+        return with_sklearn_text(error, text)
     bad = p[(p < 0) | (p > 1)]
-    return parameter_error(func, "y_proba", "probabilities in [0, 1]", bad)
+    error = parameter_error(func, "y_proba", "probabilities in [0, 1]", bad)
+    if p.max() > 1:
+        text = f"y_prob contains values greater than 1: {p.max()}"
+    else:
+        text = f"y_prob contains values lower than 0: {p.min()}"
+    return with_sklearn_text(error, text)
 
 
-_UNSIGNED = {np.dtype(np.float64): np.uint64, np.dtype(np.float32): np.uint32}
+_UNSIGNED = {
+    np.dtype(np.float64): np.uint64,
+    np.dtype(np.float32): np.uint32,
+    np.dtype(np.float16): np.uint16,
+}
 
 
 def _in_unit_interval(p):
@@ -71,7 +125,7 @@ def _in_unit_interval(p):
     return bool(p.min() >= 0 and p.max() <= 1)  # NaN fails both comparisons
 
 
-def _check_range(p, idx, func, warn):
+def _check_range(p, idx, warn, func):
     """Finite, in [0, 1], and (optionally) a warning when rows do not sum to 1.
 
     Returns the true-class column when the fused one-pass scan produced it on the
@@ -93,12 +147,10 @@ def _check_range(p, idx, func, warn):
     dtype = p.dtype.type
     tol = dtype(1e-8) + dtype(math.sqrt(np.finfo(p.dtype).eps))
     if abs(lowest - 1) > tol or abs(highest - 1) > tol:
-        warnings.warn(
-            f"The y_proba values passed to {func} do not sum to one. Make sure to "
-            "pass probabilities.",
+        warn_user(
+            "The y_prob values do not sum to one. Make sure to pass probabilities.",
             UserWarning,
-            stacklevel=5,
-        )
+        )  # scikit-learn 1.9's text, so that filters written for it apply
     return true_column
 
 
@@ -117,32 +169,67 @@ def _check_weights(sample_weight, n, func):
         raise parameter_error(func, "sample_weight", "finite (no NaN or inf)", bad)
     if w.min() < 0:
         raise parameter_error(func, "sample_weight", "non-negative", w[w < 0])
+    if not w.any():  # scikit-learn refuses it whatever `normalize` is
+        text = "Sample weights must contain at least one non-zero number."
+        error = parameter_error(func, "sample_weight", "not all zero", w)
+        raise with_sklearn_text(error, text)
     return w
 
 
-def check_lengths(y_true, proba, func):
+def _length(x):
+    return len(x) if hasattr(x, "__len__") else np.asarray(x).size
+
+
+def check_lengths(y_true, proba, func, sample_weight=None):
+    """Equal numbers of samples, with scikit-learn's message appended."""
     n = proba.shape[0]
-    y_len = len(y_true) if hasattr(y_true, "__len__") else np.asarray(y_true).size
+    y_len = _length(y_true)
+    w_len = None if sample_weight is None else _length(sample_weight)
+    if y_len == n and w_len in (None, n):
+        return
+    lengths = [n, y_len] + ([] if w_len is None else [w_len])
+    text = f"Found input variables with inconsistent numbers of samples: {lengths}"
     if y_len != n:
-        raise ValueError(
+        error = ValueError(
             f"The 'y_true' and 'y_proba' parameters of {func} must have the same "
             f"number of samples. Got {y_len} and {n} instead."
         )
+    else:
+        rule = f"a 1-D array of length n_samples={n}"
+        error = parameter_error(func, "sample_weight", rule, sample_weight)
+    raise with_sklearn_text(error, text)
+
+
+def _classes_error(func, labels, classes, n_columns, shape):
+    where = "'labels'" if labels is not None else "y_true; pass all in 'labels'"
+    rule = f"of shape (n_samples, n_classes) with {classes.shape[0]} classes ({where})"
+    error = parameter_error(func, "y_proba", rule, shape)
+    if labels is None:
+        text = (
+            f"y_true and y_prob contain different number of classes: "
+            f"{classes.shape[0]} vs {n_columns}. Please provide the true labels "
+            "explicitly through the labels argument. Classes found in y_true: "
+            f"{classes}"
+        )
+    else:
+        text = (
+            "The number of classes in labels is different from that in y_prob. "
+            f"Classes found in labels: {classes}"
+        )
+    return with_sklearn_text(error, text)
 
 
 def validate(func, y_true, y_proba, sample_weight, labels, conv):
-    proba = as_proba(y_proba, func)
+    proba = as_proba(y_proba, func, conv.keeps_float16)
     n = proba.shape[0]
-    check_lengths(y_true, proba, func)
-    idx, classes = encode_labels(y_true, labels, func=func)
+    check_lengths(y_true, proba, func, sample_weight)
+    idx, classes = encode_labels(
+        y_true, labels, func=func, sort_labels=conv.sorts_labels
+    )
     n_columns = 2 if proba.ndim == 1 else proba.shape[1]
     if classes.shape[0] != n_columns:
-        where = "'labels'" if labels is not None else "y_true; pass all in 'labels'"
-        rule = (
-            f"of shape (n_samples, n_classes) with {classes.shape[0]} classes ({where})"
-        )
-        raise parameter_error(func, "y_proba", rule, proba.shape)
-    true_column = _check_range(proba, idx, func, conv.warns_unnormalized)
+        raise _classes_error(func, labels, classes, n_columns, proba.shape)
+    true_column = _check_range(proba, idx, conv.warns_unnormalized, func)
     w = _check_weights(sample_weight, n, func)
     return proba, idx, classes, w, true_column
 
@@ -153,8 +240,6 @@ def reduce_losses(losses, weights, reduction, func):
         return losses
     if reduction == "sum":
         return float(losses.sum() if weights is None else np.dot(losses, weights))
-    if weights is not None and not weights.any():
-        raise parameter_error(func, "sample_weight", "not all zero", weights)
     return float(np.average(losses, weights=weights))
 
 

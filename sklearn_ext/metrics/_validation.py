@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import sys
+import warnings
 
 import numpy as np
 
@@ -33,9 +36,35 @@ __all__ = [
     "log_scale",
     "parameter_error",
     "reduce_losses",
+    "warn_user",
+    "with_sklearn_text",
 ]
 
+# .../sklearn_ext/, spelled as the code objects of its modules spell it
+_PACKAGE = os.path.dirname(os.path.dirname(__file__)) + os.sep
+
 REDUCTIONS = ("mean", "sum", "none")
+
+
+def warn_user(message: str, category=UserWarning) -> None:
+    """``warnings.warn`` attributed to the first caller outside ``sklearn_ext``.
+
+    The public functions reach the checks through different depths of private
+    helpers, so a fixed ``stacklevel`` would point into the package for some.
+    """
+    frame, level = sys._getframe(1), 2  # stacklevel 2: the caller of this
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
+def with_sklearn_text(error: ValueError, text: str) -> ValueError:
+    """``error`` followed by scikit-learn's own message for the same input.
+
+    Code (and scikit-learn's tests) that match scikit-learn's message keep
+    working, while the message still names our function and parameter.
+    """
+    return ValueError(f"{error} (scikit-learn: {text})")
 
 
 def check_base(base, *, func: str) -> float | None:
