@@ -123,7 +123,12 @@ def read_predictions(true_path, proba_path):
     ):
         values = [int(v) for v in values]
         labels = None if header is None else [int(v) for v in header]
-    return np.array(values), np.array(proba, dtype=float), labels
+    proba = np.array(proba, dtype=float)
+    if labels is not None and proba.ndim == 2 and len(labels) == proba.shape[1]:
+        # scikit-learn's rule: the columns follow the sorted labels.
+        order = sorted(range(len(labels)), key=labels.__getitem__)
+        labels, proba = [labels[i] for i in order], proba[:, order]
+    return np.array(values), proba, labels
 
 
 def _is_int(text: str) -> bool:
