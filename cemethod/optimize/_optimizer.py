@@ -366,7 +366,7 @@ class CrossEntropyOptimizer(FaceSteps, TellChecks):
             self.family = self._ce_update(X_c[elite])
         if self._settings["injection"] is not None:
             maybe_inject(self)
-        elif self._settings.get("restarts") != 0:
+        elif self._settings["restarts"] != 0:
             maybe_restart(self)
 
         self._finish_tell(t_start, gamma, n_bad, n)

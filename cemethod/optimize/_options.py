@@ -16,7 +16,13 @@ from cemethod._validation import check_choice, check_real, format_value, paramet
 from cemethod.families._base import SamplingFamily
 from cemethod.optimize._amalgam import ADAPTIVE_FAMILIES, TAU, default_sizes
 
-__all__ = ["OPTION_NAMES", "check_bool", "check_int", "validate_options"]
+__all__ = [
+    "OPTION_NAMES",
+    "check_bool",
+    "check_int",
+    "elite_size",
+    "validate_options",
+]
 
 # Keyword options of CrossEntropyOptimizer (besides family), with their defaults.
 OPTION_NAMES = (
@@ -84,6 +90,12 @@ def accepts_keyword(method, name: str) -> bool:
         or p.kind is inspect.Parameter.VAR_KEYWORD
         for p in parameters
     )
+
+
+def elite_size(elite_fraction: float, n_samples: int) -> int:
+    """``ceil(rho * N)``, at least 1; the epsilon absorbs rounding
+    (0.1 * 30 = 3.0000000000000004)."""
+    return max(1, math.ceil(elite_fraction * n_samples - 1e-9))
 
 
 def _check_update(update, family, func, plain_options: tuple) -> str:
@@ -161,14 +173,15 @@ def validate_options(
             f"methods). Got {format_value(family)} instead."
         )
     dim = int(np.size(family.mode()))
+    # Options of the plain update that were given (their defaults are None, 1.0).
     plain_options = tuple(
         (name, value)
-        for name, value, unset in (
-            ("std_smoothing", std_smoothing, None),
-            ("sample_growth", sample_growth, 1.0),
-            ("injection", injection, None),
+        for name, value, given in (
+            ("std_smoothing", std_smoothing, std_smoothing is not None),
+            ("sample_growth", sample_growth, sample_growth != 1.0),
+            ("injection", injection, injection is not None),
         )
-        if not (value is unset or (unset is not None and value == unset))
+        if given
     )
     update = _check_update(update, family, func, plain_options)
     adaptive = update == "amalgam"
@@ -194,8 +207,7 @@ def validate_options(
     )
     fixed_n_elite = n_elite is not None
     if n_elite is None:
-        # ceil(rho * N); the epsilon absorbs rounding (0.1 * 30 = 3.0000000000000004).
-        n_elite = max(1, math.ceil(elite_fraction * n_samples - 1e-9))
+        n_elite = elite_size(elite_fraction, n_samples)
     if smoothing is None and not adaptive:
         smoothing = 0.7
     if smoothing is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from cemethod.optimize._amalgam import AdaptiveGaussianUpdate
+from cemethod.optimize._options import elite_size
 from cemethod.optimize._stopping import stall_levels
 
 __all__ = ["maybe_restart", "new_adaptive_update"]
@@ -23,7 +24,7 @@ _RESTART_ON = {"stalled", "degenerate", "no_improvement"}
 
 def new_adaptive_update(family, settings):
     """AMaLGaM's state for a run of ``settings`` (None for the plain CE update)."""
-    if settings.get("update") != "amalgam":
+    if settings["update"] != "amalgam":
         return None
     return AdaptiveGaussianUpdate(
         family, settings["n_samples"], settings["n_elite"], settings["smoothing"]
@@ -45,7 +46,7 @@ def maybe_restart(opt) -> None:
     if s["fixed_n_elite"]:
         n_elite = min(n, math.ceil(growth * opt._n_elite))
     else:
-        n_elite = max(1, math.ceil(s["elite_fraction"] * n - 1e-9))
+        n_elite = elite_size(s["elite_fraction"], n)
     opt._n_samples, opt._n_elite = n, n_elite
     opt.family = opt._initial_family
     if opt._adaptive is not None:

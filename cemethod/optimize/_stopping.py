@@ -146,8 +146,7 @@ def fired_rules(opt) -> dict[str, str]:
             fired["noise_stalled"] = STATUS["noise_stalled"][2].format(
                 window=window, t=t
             )
-    adaptive = getattr(opt, "_adaptive", None)
-    if adaptive is not None and adaptive.converged:
+    if opt._adaptive is not None and opt._adaptive.converged:
         fired["no_improvement"] = STATUS["no_improvement"][2]
     if opt._nit > 0 and opt._degenerate():
         fired["degenerate"] = STATUS["degenerate"][2]
