@@ -107,7 +107,7 @@ def main(argv=None) -> int:
         if dask_k is not None:
             cluster = distributed.LocalCluster(
                 n_workers=dask_k, threads_per_worker=1, processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
             )  # fmt: skip
             client = distributed.Client(cluster)
             workers = client.get_executor()

@@ -19,6 +19,17 @@ Section 2; BGT below) keeps the maximum-likelihood estimate and adds:
   the mean shift are exponentially smoothed with ``eta_Sigma`` and
   ``eta_shift``, which lets a population of ``10 sqrt(d)`` suffice.
 
+One change from BGT: the selected half of the sample enters the estimates
+with log-rank weights ``ln(m + 1/2) - ln(i)`` (Hansen 2016, "The CMA
+evolution strategy: a tutorial", eq. (49)) instead of the best ``tau = 0.35``
+with equal weights. A weighted maximum-likelihood fit of the ranked elite is
+the cross-entropy method in the information-geometric form (Ollivier, Arnold,
+Auger & Hansen 2017, "Information-geometric optimization algorithms", JMLR
+18(18), Section 4.2, "IGO-ML"); the incremental rates take the effective
+selection size ``mu_eff = 1 / sum(w_i^2)`` for ``tau n``. Measured on
+Rosenbrock-30 (10 seeds, ``benchmarks/bench_optimizer.py``) it needs about a
+quarter fewer evaluations than equal weights on the best 35%.
+
 One object holds the state of one run (``c``, the no-improvement stretch, the
 unscaled estimate and the mean shift); the optimizer calls :meth:`shift` on
 every ``ask`` and :meth:`update` in place of the plain CE update and smoothing.
@@ -33,11 +44,17 @@ from scipy.linalg import solve_triangular
 
 from cemethod.families import Gaussian, MultivariateGaussian, TruncatedGaussian
 
-__all__ = ["ADAPTIVE_FAMILIES", "AdaptiveGaussianUpdate", "default_sizes"]
+__all__ = [
+    "ADAPTIVE_FAMILIES",
+    "AdaptiveGaussianUpdate",
+    "default_sizes",
+    "rank_weights",
+]
 
 ADAPTIVE_FAMILIES = (Gaussian, MultivariateGaussian, TruncatedGaussian)
 
-TAU = 0.35  # selection fraction (BGT, Section 2.1)
+TAU = 0.35  # BGT's selection fraction: the share of AMS-shifted rows is TAU / 2
+SELECTION = 0.5  # the weighted selection's share of the sample (see above)
 ETA_DEC = 0.9  # AVS decrease factor; the increase is 1 / ETA_DEC (BGT, 2.2)
 THETA_SDR = 1.0  # SDR threshold (BGT, 2.2)
 DELTA_AMS = 2.0  # AMS step (BGT, 2.3)
@@ -50,10 +67,18 @@ def default_sizes(dim: int) -> int:
     return max(10, int(10.0 * math.sqrt(dim)))
 
 
-def incremental_rates(n_elite: int, dim: int) -> tuple[float, float]:
+def rank_weights(m: int) -> np.ndarray:
+    """Weights of the ``m`` ranked elite rows, best first: ``ln(m + 1/2) - ln(i)``
+    normalized to sum 1 (Hansen 2016, eq. (49)); all positive and decreasing."""
+    w = math.log(m + 0.5) - np.log(np.arange(1, m + 1))
+    return w / w.sum()
+
+
+def incremental_rates(n_elite: float, dim: int) -> tuple[float, float]:
     """``(eta_Sigma, eta_shift)`` of iAMaLGaM-Full (BGT, Table 1):
     ``1 - exp(-1.1 (tau n)^1.2 / d^1.6)`` and ``1 - exp(-1.2 (tau n)^0.31 / d^0.5)``,
-    with ``tau n`` the number of selected solutions."""
+    with ``tau n`` the number of selected solutions (here their effective
+    number ``mu_eff``)."""
     eta_cov = 1.0 - math.exp(-1.1 * n_elite**1.2 / dim**1.6)
     eta_shift = 1.0 - math.exp(-1.2 * n_elite**0.31 / dim**0.5)
     return eta_cov, eta_shift
@@ -67,7 +92,8 @@ class AdaptiveGaussianUpdate:
     family : Gaussian, MultivariateGaussian or TruncatedGaussian
         The family the run starts from (``c = 1``).
     n_samples, n_elite : int
-        Sample and elite size of the run.
+        Sample and elite size of the run; the elite is weighted by
+        :func:`rank_weights`.
     smoothing : float or None
         ``eta_Sigma``; None: iAMaLGaM's rate for the full covariance, 1 (the
         maximum-likelihood estimate of AMaLGaM-Univariate) for independent
@@ -77,10 +103,12 @@ class AdaptiveGaussianUpdate:
     def __init__(self, family, n_samples: int, n_elite: int, smoothing=None):
         dim = family.mean.size
         self.full = isinstance(family, MultivariateGaussian)
+        self.weights = rank_weights(n_elite)
         if smoothing is not None:
             self.eta_cov = self.eta_shift = float(smoothing)
         elif self.full:
-            self.eta_cov, self.eta_shift = incremental_rates(n_elite, dim)
+            mu_eff = 1.0 / float(np.square(self.weights).sum())
+            self.eta_cov, self.eta_shift = incremental_rates(mu_eff, dim)
         else:
             self.eta_cov = self.eta_shift = 1.0
         self.n_shifted = int(0.5 * TAU * n_samples)  # alpha_AMS * n (BGT, 2.3)
@@ -156,14 +184,18 @@ class AdaptiveGaussianUpdate:
         """The next sampling family from the current one, the whole sample
         ``X`` with its ``scores`` (minimization scale) and the selected rows.
 
-        Maximum-likelihood mean and covariance of the selection (BGT, eq. (1)-(2));
+        Weighted maximum-likelihood mean and covariance of the ranked
+        selection (BGT, eq. (1)-(2), with the weights of :func:`rank_weights`);
         the mean is the best point instead while ``c < 1`` (BGT, Section 2.2:
         the search focuses on the best solution); covariance and mean shift
         smoothed with ``eta_Sigma`` and ``eta_shift`` (BGT, eq. (3) and (6));
         the sampling covariance is ``c`` times the estimate.
         """
         self._scale_step(family, X, scores)
-        fitted = family.fit(elite_X)
+        w = self.weights
+        if len(w) != len(elite_X):  # a pool smaller than the elite size
+            w = rank_weights(len(elite_X))
+        fitted = family.fit(elite_X, weights=w)
         base, eta = self.base, self.eta_cov
         mean = fitted.mean if self.c >= 1.0 else np.array(best_x, dtype=float)
         move = mean - base.mean

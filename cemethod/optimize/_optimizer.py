@@ -64,7 +64,8 @@ class CrossEntropyOptimizer(FaceSteps, TellChecks):
         adaptive update (Bosman, Grahl & Thierens 2013, Table 1).
     elite_fraction : float, optional
         Rarity parameter ``rho`` in (0, 1]: the elite is the ``ceil(rho * N)``
-        best samples; default 0.1, 0.35 with the adaptive update.
+        best samples; default 0.1, 0.5 with the adaptive update (weighted by
+        rank, see ``cemethod.optimize._amalgam``).
     n_elite : int, optional
         Elite size ``N^e``; overrides ``elite_fraction``.
     smoothing : float, optional

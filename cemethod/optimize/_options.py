@@ -14,7 +14,7 @@ import numpy as np
 
 from cemethod._validation import check_choice, check_real, format_value, parameter_error
 from cemethod.families._base import SamplingFamily
-from cemethod.optimize._amalgam import ADAPTIVE_FAMILIES, TAU, default_sizes
+from cemethod.optimize._amalgam import ADAPTIVE_FAMILIES, SELECTION, default_sizes
 
 __all__ = [
     "OPTION_NAMES",
@@ -193,7 +193,7 @@ def validate_options(
     if n_samples is None:
         n_samples = default_sizes(dim) if adaptive else max(100, 10 * dim)
     if elite_fraction is None:
-        elite_fraction = TAU if adaptive else 0.1
+        elite_fraction = SELECTION if adaptive else 0.1
     elite_fraction = check_real(
         elite_fraction,
         param="elite_fraction",

@@ -97,6 +97,30 @@ def test_published_rates_and_sizes():
     assert [default_sizes(d) for d in (1, 4, 10, 30)] == [10, 20, 31, 54]
 
 
+def test_the_ranked_elite_is_weighted_by_log_ranks():
+    # Hansen (2016), eq. (49): w_i proportional to ln(m + 1/2) - ln(i), best
+    # first; the full-covariance rates take mu_eff = 1 / sum(w^2) for tau n.
+    rng = np.random.default_rng(3)
+    d, n, m = 3, 12, 6
+    fam = MultivariateGaussian(np.zeros(d), np.eye(d))
+    up = AdaptiveGaussianUpdate(fam, n, m)
+    w = np.array([math.log(m + 0.5) - math.log(i) for i in range(1, m + 1)])
+    w /= w.sum()
+    mu_eff = 1.0 / sum(wi * wi for wi in w)
+    assert (up.eta_cov, up.eta_shift) == pytest.approx(incremental_rates(mu_eff, d))
+    X = rng.normal(size=(n, d))
+    scores = sphere(X)
+    elite = X[np.argsort(scores)[:m]]
+    new = up.update(fam, X, scores, elite, elite[0])
+    mean = sum(wi * x for wi, x in zip(w, elite, strict=True))
+    cov = sum(wi * np.outer(x - mean, x - mean) for wi, x in zip(w, elite, strict=True))
+    eta = up.eta_cov
+    np.testing.assert_allclose(new.mean, mean, rtol=1e-12)
+    np.testing.assert_allclose(
+        new.cov, up.c * (eta * cov + (1 - eta) * np.eye(d)), rtol=1e-10
+    )
+
+
 # -- anticipated mean shift (BGT, Section 2.3) ----------------------------------
 
 
@@ -132,7 +156,7 @@ def test_ams_keeps_rows_inside_the_box_of_a_truncated_family():
 def test_auto_update_is_amalgam_for_gaussians_and_ce_otherwise():
     g = ce.CrossEntropyOptimizer(Gaussian(np.zeros(4), 1.0))
     assert g._settings["update"] == "amalgam" and g.n_samples == 20
-    assert g._settings["elite_fraction"] == 0.35
+    assert g._settings["elite_fraction"] == 0.5
     b = ce.CrossEntropyOptimizer(Bernoulli(np.full(4, 0.5)))
     assert b._settings["update"] == "ce" and b.n_samples == 100
 

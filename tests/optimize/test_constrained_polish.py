@@ -32,6 +32,7 @@ def test_quadratic_on_halfspace_from_a_distant_start(d):
         Gaussian(np.full(d, 10.0), 3.0),  # far: the CE sample collapses early
         vectorized=True,
         constraints=LinearConstraint(np.ones((1, d)), -np.inf, 1.0),
+        update="ce",  # the plain update, whose collapse the polish repairs
         rng=0,
     )
     assert res.success and res.constraint_violation == 0.0
@@ -46,6 +47,7 @@ def test_quadratic_on_halfspace_from_a_distant_start(d):
         Gaussian(np.full(d, 10.0), 3.0),
         vectorized=True,
         constraints=LinearConstraint(np.ones((1, d)), -np.inf, 1.0),
+        update="ce",
         polish=False,
         rng=0,
     )

@@ -113,7 +113,9 @@ def test_ask_tell_one_step_by_hand(toy_gaussian):
 
 def test_no_smoothing_is_plain_fit(toy_gaussian):
     fam = toy_gaussian(np.zeros(2), np.ones(2))
-    opt = ce.CrossEntropyOptimizer(fam, n_samples=10, n_elite=3, smoothing=1.0, rng=0)
+    opt = ce.CrossEntropyOptimizer(
+        fam, n_samples=10, n_elite=3, smoothing=1.0, update="ce", rng=0
+    )
     X = opt.ask()
     v = X[:, 0]
     opt.tell(X, v)

@@ -55,7 +55,12 @@ def test_no_feasible_point(fam):
 
 def test_feasibility_first_ranking(toy_gaussian):
     opt = ce.CrossEntropyOptimizer(
-        toy_gaussian([0.0], [1.0]), n_samples=4, n_elite=2, smoothing=1.0, rng=0
+        toy_gaussian([0.0], [1.0]),
+        n_samples=4,
+        n_elite=2,
+        smoothing=1.0,
+        update="ce",
+        rng=0,
     )
     X = np.array([[0.0], [1.0], [2.0], [3.0]])
     values = np.array([-100.0, 5.0, 7.0, -50.0])
@@ -66,7 +71,12 @@ def test_feasibility_first_ranking(toy_gaussian):
     assert opt.family.mean[0] == 1.5  # elite = the two feasible points
     assert res.history.gamma[0] == 7.0
     opt2 = ce.CrossEntropyOptimizer(
-        toy_gaussian([0.0], [1.0]), n_samples=4, n_elite=3, smoothing=1.0, rng=0
+        toy_gaussian([0.0], [1.0]),
+        n_samples=4,
+        n_elite=3,
+        smoothing=1.0,
+        update="ce",
+        rng=0,
     )
     opt2.tell(X, values, violation=violation)
     # Third elite is infeasible: then by violation (1.0 before 2.0); gamma = inf.
