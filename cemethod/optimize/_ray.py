@@ -5,8 +5,12 @@ Ray has no public ``concurrent.futures`` executor; its documented pool API is
 ``multiprocessing.Pool``'s interface). ``workers=pool`` (or ``pool.map``) sends
 one chunk per actor per batch with ``pool.apply_async``; under
 ``eval_timeout`` the chunks are awaited within the batch's budget like a
-dask future's. Ray is never imported here: a pool is recognised by the
-module of its class, so ``import cemethod`` does not import ray.
+dask future's. An actor that dies (``os._exit``, a crash in compiled code)
+is not replaced by Ray's pool: its chunk raises Ray's ``ActorDiedError``,
+and so do the later ones sent to it (``workers=int`` is the pool that
+survives a dying worker). Ray is never imported here but for a pool whose
+size cannot be read: a pool is recognised by the module of its class, so
+``import cemethod`` does not import ray.
 """
 
 from __future__ import annotations

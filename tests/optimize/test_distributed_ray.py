@@ -5,6 +5,7 @@ hang there. One Ray instance per test process (module fixture, a new local
 instance on free ports: xdist workers each start their own)."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -103,6 +104,23 @@ def test_one_task_per_actor_sized_chunk(pool):
     assert res.nfev == 120
 
 
+def test_a_pool_without_its_actor_list_is_the_cluster_size(pool):
+    # the fallback when Ray's private actor list is not there: the CPUs of
+    # the instance (num_cpus=2 in the fixture), what Pool() would take
+    from cemethod.optimize._ray import ray_pool_size
+
+    class Bare:  # the pool's methods, not its attributes
+        def __init__(self, pool):
+            self.apply_async, self.map = pool.apply_async, pool.map
+
+    Bare.__module__ = "ray.util.multiprocessing.pool"
+    bare = Bare(pool)
+    assert ray_pool_size(bare) == 2 == ray.cluster_resources()["CPU"]
+    with BatchEvaluator(off_driver(sphere), workers=bare) as evaluate:
+        assert evaluate._chunks(40) == [slice(0, 20), slice(20, 40)]
+        assert evaluate(X)[0].tolist() == [sphere(x) for x in X]
+
+
 @pytest.mark.parametrize("vectorized", [False, True])
 def test_ray_failures_are_counted(pool, vectorized):
     def fragile(x):
@@ -170,36 +188,38 @@ def test_a_run_on_ray_with_hangs_is_the_in_process_run(pool):
     np.testing.assert_array_equal(res.x, alone.x)
 
 
-class _Chunks:
-    """A task as BatchEvaluator sends it, whose chunks sleep on the actor
-    without eval_timeout's alarm: an actor stuck out of its reach."""
-
-    timeout, vectorized, catch = 0.2, False, True
-
-    def __call__(self, chunk):
-        time.sleep(4 if chunk[0, 0] > 1.5 else 0)
-        return np.sum(chunk**2, axis=1)
+def out_of_reach(x):
+    """Sleeps with SIGALRM blocked when ``x[0] > 1.5``: eval_timeout's alarm
+    cannot stop it, as compiled code that never returns to the interpreter."""
+    if x[0] > 1.5:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        try:
+            time.sleep(4)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+    return float(np.sum(x**2))
 
 
 def test_a_ray_chunk_not_back_in_time_is_given_up_on(pool, monkeypatch):
     from cemethod.optimize import _evaluation
-    from cemethod.optimize._ray import submit_to_ray_pool
 
     monkeypatch.setattr(_evaluation, "_EXECUTOR_GRACE", 0.5)
     stuck = Pool(2)  # its own actors: one stays busy after the test
     try:
-        evaluate = BatchEvaluator(sum, workers=stuck, on_error="worst")
-        task = _Chunks()
-        chunks = [X[:1], X[1:2]]
-        start = time.monotonic()
-        out = evaluate._bounded(submit_to_ray_pool(stuck, task, chunks), task, chunks)
-        # budget: 0.2 s * (2 calls / 2 actors + 1) + 0.5 s grace
-        assert time.monotonic() - start < 3
-        assert out[0].tolist() == [1.0] and np.isnan(out[1]).all()
-        task.catch = False
-        futures = submit_to_ray_pool(stuck, task, chunks)
-        with pytest.raises(EvaluationTimeout, match="given up on where it cannot be"):
-            evaluate._bounded(futures, task, chunks)
+        # warm-up: each actor imports cemethod (longer than this budget)
+        assert BatchEvaluator(out_of_reach, workers=stuck)(X[[0, 2]])[1] == 0
+        kw = dict(workers=stuck, eval_timeout=0.2)
+        with BatchEvaluator(out_of_reach, on_error="worst", **kw) as evaluate:
+            start = time.monotonic()
+            values, n_failures = evaluate(X[:2])  # a chunk of one row per actor
+            # budget: 0.2 s * (2 calls / 2 actors + 1) + 0.5 s grace, not 4 s
+            assert time.monotonic() - start < 3
+        assert values.tolist() == [1.0, np.inf] and n_failures == 1
+        with (
+            BatchEvaluator(out_of_reach, **kw) as evaluate,
+            pytest.raises(EvaluationTimeout, match="given up on where it cannot be"),
+        ):
+            evaluate(X[:2])
     finally:
         stuck.terminate()
 
