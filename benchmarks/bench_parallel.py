@@ -1,7 +1,8 @@
 """Speed-up of parallel evaluation over serial: the built-in process pool
-(``workers=k``) and a dask LocalCluster of ``k`` worker processes
-(``workers=client.get_executor()``), ``k`` = 1, 2 and all cores, on
-evaluations of 1 ms and 10 ms per row, row by row and vectorized.
+(``workers=k``), a dask LocalCluster of ``k`` worker processes
+(``workers=client.get_executor()``) and a Ray pool of ``k`` actors on a local
+Ray instance (``workers=ray.util.multiprocessing.Pool(k)``), ``k`` = 1, 2 and
+all cores, on evaluations of 1 ms and 10 ms per row, row by row and vectorized.
 
 Each cell is the median wall time of one batch of ``N`` rows through
 :class:`BatchEvaluator` (the call ``minimize`` makes per iteration), as the
@@ -88,9 +89,22 @@ def main(argv=None) -> int:
     except ImportError:
         distributed = None
         print("(dask.distributed not installed: no dask columns)\n")
-    backends = [(f"pool k={k}", k, None) for k in cores]
+    try:
+        import ray
+        from ray.util.multiprocessing import Pool as RayPool
+    except ImportError:
+        ray = None
+        print("(ray not installed: no ray columns)\n")
+    backends = [(f"pool k={k}", "pool", k) for k in cores]
     if distributed is not None:
-        backends += [(f"dask k={k}", None, k) for k in cores]
+        backends += [(f"dask k={k}", "dask", k) for k in cores]
+    if ray is not None:
+        backends += [(f"ray k={k}", "ray", k) for k in cores]
+        # one local instance (new, on free ports) with a CPU per core
+        ray.init(
+            address="local", num_cpus=all_cores, include_dashboard=False,
+            log_to_driver=False, object_store_memory=100 * 1024**2,
+        )  # fmt: skip
 
     rows, overhead = [], {}
     serial = {}
@@ -100,17 +114,20 @@ def main(argv=None) -> int:
             t = batch_seconds(fun, vectorized, None, X, repeat)
             serial[seconds, vectorized] = t
     cells = {}
-    for name, k, dask_k in backends:
+    for name, kind, k in backends:
         cluster = client = None
-        # a WorkerPool, not the int: workers=1 would evaluate in this process
-        workers = WorkerPool(k) if k is not None else None
-        if dask_k is not None:
+        if kind == "pool":
+            # a WorkerPool, not the int: workers=1 would evaluate in this process
+            workers = WorkerPool(k)
+        elif kind == "dask":
             cluster = distributed.LocalCluster(
-                n_workers=dask_k, threads_per_worker=1, processes=True,
+                n_workers=k, threads_per_worker=1, processes=True,
                 dashboard_address=":0",
             )  # fmt: skip
             client = distributed.Client(cluster)
             workers = client.get_executor()
+        else:
+            workers = RayPool(k)
         try:
             for seconds in durations:
                 for vectorized in (False, True):
@@ -127,6 +144,10 @@ def main(argv=None) -> int:
             if client is not None:
                 client.close()
                 cluster.close()
+            if kind == "ray":
+                workers.terminate()
+    if ray is not None:
+        ray.shutdown()
     for seconds in durations:
         for vectorized in (False, True):
             base = serial[seconds, vectorized]

@@ -9,14 +9,15 @@ Backends (``workers``):
   :func:`functools.partial` of one);
 - a :class:`concurrent.futures.Executor` (threads, processes, or the executor of
   a ``dask.distributed`` client, ``client.get_executor()``): ``executor.map``;
+- a ``ray.util.multiprocessing.Pool`` or its ``map`` (:mod:`._ray`);
 - any other object with ``submit`` (futures with ``.result()``) or ``map``;
 - any map-like callable ``workers(func, iterable)``, e.g. ``multiprocessing.Pool.map``.
 
 The batch is cut into contiguous chunks, one per worker for a vectorized
-objective or on dask, else four per worker row by row (the number of
-workers read from it, a dask client's threads included, else
-``os.cpu_count()``), and the chunk results are put back in order, so the
-values (and therefore a seeded run) never depend on ``workers``.
+objective or on dask or Ray, else four per worker row by row (the number of
+workers read from it, a dask client's threads or a Ray pool's actors
+included, else ``os.cpu_count()``), and the chunk results are put back in
+order, so the values (and therefore a seeded run) never depend on ``workers``.
 
 Failures. With ``on_error="raise"`` an exception from the objective propagates
 and a NaN or infinite value raises :class:`ValueError`. With ``on_error="worst"``
@@ -53,6 +54,12 @@ from cemethod._validation import (
     parameter_error,
 )
 from cemethod.optimize._pool import WorkerPool
+from cemethod.optimize._ray import (
+    as_ray_pool,
+    is_ray_pool,
+    ray_pool_size,
+    submit_to_ray_pool,
+)
 from cemethod.optimize._timeout import EvaluationTimeout, batch_budget
 from cemethod.optimize._timeout import call as timed_call
 
@@ -73,6 +80,7 @@ def _check_workers(workers, func: str):
         return int(workers)
     if isinstance(workers, WorkerPool):
         return workers
+    workers = as_ray_pool(workers)
     if callable(getattr(workers, "submit", None)) or callable(
         getattr(workers, "map", None)
     ):
@@ -193,11 +201,13 @@ def worker_count(workers):
     """How many evaluations ``workers`` runs at once, if it tells: an int, a
     :class:`WorkerPool`, a ``concurrent.futures`` pool (``_max_workers``), a
     ``dask.distributed`` client or its executor (the sum of the workers'
-    threads); else None."""
+    threads), a Ray pool (its actors); else None."""
     if isinstance(workers, int):
         return workers
     if isinstance(workers, WorkerPool):
         return workers.size
+    if is_ray_pool(workers):
+        return ray_pool_size(workers)
     size = getattr(workers, "_max_workers", None)
     if isinstance(size, numbers.Integral) and size > 0:
         return int(size)
@@ -298,14 +308,14 @@ class BatchEvaluator:
     def _chunks(self, n: int) -> list[slice]:
         """Row slices for the workers (only called with workers other than
         None / 1: the serial case evaluates ``X`` in one call): one chunk per
-        worker for a vectorized objective or on dask (a task costs a
+        worker for a vectorized objective or on dask or Ray (a task costs a
         scheduler round trip: ~5-20 ms on a loaded 2-core machine, see
         benchmarks/bench_parallel.py), else four per worker row by row (they
         balance uneven evaluation times). The number of workers is read from
         the backend (:func:`worker_count`: a dask client's threads, a pool's
         size), else ``os.cpu_count()``."""
         size = self._size() or os.cpu_count() or 1
-        one = self.vectorized or _is_dask(self.workers)
+        one = self.vectorized or _is_dask(self.workers) or is_ray_pool(self.workers)
         n_chunks = size if one else 4 * size
         n_chunks = max(1, min(n, int(n_chunks)))
         bounds = np.linspace(0, n, n_chunks + 1).round().astype(int)
@@ -333,6 +343,11 @@ class BatchEvaluator:
         if isinstance(workers, WorkerPool):
             return workers.run(task, chunks)
         submit = getattr(workers, "submit", None)
+        if is_ray_pool(workers):
+            futures = submit_to_ray_pool(workers, task, chunks)
+            if task.timeout is not None:
+                return self._bounded(futures, task, chunks)
+            return _collect(futures)
         if _is_dask(workers):
             # pure=False: dask would otherwise key a task by its content and
             # give identical chunks (a noisy objective's replications) one
@@ -378,8 +393,9 @@ class BatchEvaluator:
                         f"{format_value(self.workers)} did not come back within "
                         f"the batch's budget of eval_timeout = {task.timeout:g} s "
                         f"per call (x = {format_value(chunk)}); it was "
-                        "cancelled. Pass on_error='worst' to give such candidates "
-                        "the worst value and continue."
+                        "cancelled, or given up on where it cannot be (a Ray "
+                        "pool's call runs on). Pass on_error='worst' to give such "
+                        "candidates the worst value and continue."
                     ) from None
                 out.append(np.full(chunk.shape[0], math.nan))
         return out

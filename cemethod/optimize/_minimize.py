@@ -208,8 +208,9 @@ _DOC_PARAMETERS = """
         that survives a dying worker (a row that keeps killing it fails, or
         raises :class:`~cemethod.WorkerDied`) and exits with this process;
         a ``concurrent.futures.Executor`` (threads, processes, or the executor
-        of a ``dask.distributed`` client) or anything with ``map``/``submit``,
-        or a map-like callable such as ``multiprocessing.Pool.map``. Results
+        of a ``dask.distributed`` client), a ``ray.util.multiprocessing.Pool``,
+        anything with ``map``/``submit``, or a map-like callable such as
+        ``multiprocessing.Pool.map``. Results
         are put back in sample order, so the run does not depend on ``workers``.
     on_error : {"raise", "worst"}, default="raise"
         With "worst" an evaluation that raises or returns NaN or inf gives the
