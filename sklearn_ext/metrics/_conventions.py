@@ -103,7 +103,7 @@ CONVENTIONS = {
             sorts_labels=True,
         ),
         Convention(
-            "keras", "Keras", "3 (categorical/binary_crossentropy)", 1e-7, True,
+            "keras", "Keras", "3.15, JAX (categorical/binary_crossentropy)", 1e-7, True,
             "renormalize, clip", True, False, None, False,
         ),
         Convention(
