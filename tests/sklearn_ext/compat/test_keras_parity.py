@@ -325,6 +325,27 @@ def test_sum_over_batch_size_is_the_unweighted_mean(dtype):
     assert ulp_distance(ours, keras_value(theirs(labels, x)), dtype) <= bound
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_ignore_class_reductions(dtype, reduction, weighted):
+    """Keras masks ignored samples out of the sum and of the weight total."""
+    rng = np.random.default_rng(8)
+    labels, _, x = _categorical_case(rng, dtype, 5, False)
+    labels[::4] = -1
+    w = weights(rng, labels.size, dtype) if weighted else None
+    loss = keras.losses.SparseCategoricalCrossentropy(
+        ignore_class=-1, reduction=KERAS_REDUCTION[reduction],
+        dtype=np.dtype(dtype).name,
+    )  # fmt: skip
+    theirs = keras_value(loss(labels, x, sample_weight=w))
+    ours = sparse_categorical_cross_entropy(
+        labels, x, ignore_class=-1, sample_weight=w, reduction=reduction,
+        convention="keras",
+    )  # fmt: skip
+    assert ulp_distance(ours, theirs, dtype) <= REDUCTION_BOUNDS[np.dtype(dtype).name]
+
+
 def test_float64_binary_label_mean_is_float32_as_in_keras():
     """Keras' ops.mean computes float64 in float32: 'keras' reproduces it."""
     y, p = np.array([[1.0], [0.0]]), np.array([[0.3], [0.2]])
