@@ -37,7 +37,12 @@ from sklearn_ext.metrics._info_checks import (
     check_finite,
     check_unit_interval,
 )
-from sklearn_ext.metrics._keras_ops import binary_losses, categorical_losses, label_mean
+from sklearn_ext.metrics._keras_ops import (
+    binary_losses,
+    categorical_losses,
+    label_mean,
+    true_class_losses,
+)
 from sklearn_ext.metrics._loss_common import (
     binary_inputs,
     binary_logs,
@@ -259,8 +264,7 @@ def sparse_categorical_cross_entropy(
         rule = "a label that leaves at least one sample"
         raise parameter_error(func, "ignore_class", rule, ignore_class)
     if keras:
-        onehot = np.eye(z.shape[1], dtype=z.dtype)[labels]
-        losses = categorical_losses(onehot, z, from_logits)
+        losses = true_class_losses(z, labels, from_logits)
     else:
         log_p = categorical_logs(z, from_logits)
         losses = -log_p[np.arange(z.shape[0]), labels]

@@ -34,7 +34,9 @@ __all__ = [
     "categorical_losses",
     "label_mean",
     "log_loss_losses",
+    "log_probabilities",
     "reduce_keras",
+    "true_class_losses",
     "working_dtype",
 ]
 
@@ -173,7 +175,8 @@ def binary_focal(y, z, from_logits, gamma, alpha):
 
 
 # -------------------------------------------------------- categorical ---
-def _log_probabilities(z, from_logits):
+def log_probabilities(z, from_logits):
+    """Keras' log-probabilities: ``jax.nn.log_softmax``, or rescale, clip, log."""
     if from_logits:  # jax.nn.log_softmax
         shifted = z - z.max(axis=1, keepdims=True)
         return shifted - _log(_row_sum(_exp(shifted))[:, None])
@@ -182,7 +185,13 @@ def _log_probabilities(z, from_logits):
 
 def categorical_losses(y, z, from_logits):
     """``ops.categorical_crossentropy`` (also the sparse one, y one-hot)."""
-    return -_row_sum(y * _log_probabilities(z, from_logits))
+    return -_row_sum(y * log_probabilities(z, from_logits))
+
+
+def true_class_losses(z, labels, from_logits):
+    """The sparse loss: -sum(one_hot * log p) is -log p of the label exactly."""
+    log_p = log_probabilities(z, from_logits)
+    return -log_p[np.arange(z.shape[0]), labels]
 
 
 def categorical_focal(y, z, from_logits, gamma, alpha):
@@ -209,6 +218,8 @@ def log_loss_losses(proba, idx, label_smoothing=0.0):
         if s:
             y = y * (1.0 - s) + 0.5 * s
         return binary_losses(y, proba, False)
+    if not s:
+        return true_class_losses(proba, idx, False)
     dtype = proba.dtype.type
     y = np.zeros(proba.shape, dtype=proba.dtype)
     y[np.arange(proba.shape[0]), idx] = 1
