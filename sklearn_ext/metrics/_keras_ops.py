@@ -50,7 +50,7 @@ def working_dtype(arr):
 
 
 def _flush(x):
-    """Subnormals to (signed) zero, as XLA's CPU code runs with FTZ / DAZ."""
+    """Subnormals to zero, as XLA's CPU code runs with FTZ / DAZ."""
     tiny = np.finfo(x.dtype).smallest_normal
     return np.where(np.abs(x) < tiny, np.zeros_like(x), x)
 
