@@ -6,9 +6,10 @@ Classifier evaluation (scikit-learn's signature style ``y_true, y_proba, *, ...`
 Between distributions: :func:`entropy`, :func:`cross_entropy`, :func:`kl_divergence`,
 :func:`js_divergence`. Keras-style losses: :func:`binary_cross_entropy`,
 :func:`categorical_cross_entropy`, :func:`sparse_categorical_cross_entropy`,
-:func:`binary_focal_loss`, :func:`categorical_focal_loss`. Stable activations and the
-softmax cross-entropy gradient. Mergeable accumulators for data that does not fit in
-one call. ``base=None`` means nats, ``base=2`` bits.
+:func:`binary_focal_loss`, :func:`categorical_focal_loss` (``convention="exact"`` by
+default; ``"keras"`` reproduces Keras 3 on JAX in float32 or float64). Stable
+activations and the softmax cross-entropy gradient. Mergeable accumulators for data
+that does not fit in one call. ``base=None`` means nats, ``base=2`` bits.
 
 Imports numpy, scipy, scikit-learn and cemethod's parameter checks (not the optimizer).
 """

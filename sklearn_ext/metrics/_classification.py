@@ -91,6 +91,8 @@ def log_loss(
         torch        none       warning, used as given      inf (1-D: 100)
         ===========  =========  ==========================  ===================
 
+        "keras" is Keras 3 on the JAX backend op for op, in the dtype of
+        ``y_proba`` (within 2 ulp of Keras 3.15, measured by the parity tests).
         See ``docs/metric_conventions.md`` for the full table.
     y_pred : array-like, deprecated
         The former name of ``y_proba``, accepted with scikit-learn 1.9's

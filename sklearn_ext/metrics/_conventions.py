@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sklearn_ext.metrics._keras_ops import log_loss_losses
 from sklearn_ext.metrics._validation import check_choice
 
 __all__ = ["CONVENTIONS", "Convention", "get_convention", "sample_losses"]
@@ -102,7 +103,7 @@ CONVENTIONS = {
             sorts_labels=True,
         ),
         Convention(
-            "keras", "Keras", "3 (categorical/binary_crossentropy)", 1e-7, True,
+            "keras", "Keras", "3.15, JAX (categorical/binary_crossentropy)", 1e-7, True,
             "renormalize, clip", True, False, None, False,
         ),
         Convention(
@@ -202,6 +203,8 @@ def sample_losses(
     -------
     ndarray of shape (n_samples,)
     """
+    if conv.name == "keras":  # Keras 3 on JAX, op for op
+        return log_loss_losses(proba, idx, label_smoothing)
     renormalized = conv.renormalize and (proba.ndim == 2 or conv.renormalize_binary)
     if label_smoothing == 0 and not renormalized:
         # Adding the zero terms of -sum(onehot * log p) is exact, so gathering the

@@ -1,24 +1,28 @@
 """Keras-style cross-entropy losses: binary, categorical and sparse categorical.
 
-The semantics follow Keras 3 (``keras.losses``), so that numbers can be compared
-with a Keras training log:
+Two conventions (``convention=``), documented with their measured agreement in
+``docs/metric_conventions.md``:
+
+* ``"exact"`` (default): float64 arithmetic and exact log-sigmoid /
+  log-softmax for ``from_logits`` (a logit of 1000 with target 0 costs exactly
+  1000 nats), with Keras' clipping of probabilities;
+* ``"keras"``: Keras 3 on JAX op for op, in the dtype of ``y_pred`` (float32
+  stays float32, so that values match a Keras training log); see
+  ``_keras_ops``.
+
+Shared semantics:
 
 * probabilities are clipped to [1e-7, 1 - 1e-7] (``keras.backend.epsilon()``)
   before the log; categorical rows are first rescaled to sum to 1;
-* ``from_logits=True`` uses log-sigmoid / log-softmax, which are exact for any
-  finite logit (as Keras' TensorFlow backend; its NumPy backend applies the
-  sigmoid and then clips, which caps a binary loss at -log(1e-7) = 16.1);
 * label smoothing is y (1 - s) + 0.5 s (binary) or y (1 - s) + s / K
   (categorical, K classes);
 * 2-D binary targets (multilabel indicators) give the mean over the labels of
   each sample, as Keras' ``axis=-1`` mean does; 1-D targets give one loss per
-  sample (their mean is Keras' value);
+  sample, as Keras does for targets of shape (n_samples, 1);
 * ``reduction="none"`` returns the per-sample losses times ``sample_weight``,
-  as Keras does, so that "sum" is the sum of that array.
-
-One deliberate difference: ``reduction="mean"`` with ``sample_weight`` is the
-weighted mean sum(w l) / sum(w) (as scikit-learn weights a mean), while Keras'
-``"sum_over_batch_size"`` divides sum(w l) by the number of samples.
+  as Keras does, so that "sum" is the sum of that array; "mean" is
+  sum(w l) / sum(w), Keras' ``"mean_with_sample_weight"`` (which is its
+  default ``"sum_over_batch_size"`` when no weights are given).
 """
 
 from __future__ import annotations
@@ -32,6 +36,12 @@ from sklearn_ext.metrics._info_checks import (
     as_float_array,
     check_finite,
     check_unit_interval,
+)
+from sklearn_ext.metrics._keras_ops import (
+    binary_losses,
+    categorical_losses,
+    label_mean,
+    true_class_losses,
 )
 from sklearn_ext.metrics._loss_common import (
     binary_inputs,
@@ -64,6 +74,7 @@ def binary_cross_entropy(
     sample_weight=None,
     reduction="mean",
     base=None,
+    convention="exact",
 ):
     """Binary cross-entropy -[y log p + (1 - y) log(1 - p)], Keras semantics.
 
@@ -77,16 +88,22 @@ def binary_cross_entropy(
         Keras, or logits if ``from_logits``.
     from_logits : bool, default=False
         Read ``y_pred`` as logits: log p = log-sigmoid(z), exact for any finite
-        z (a logit of 1000 with target 0 costs exactly 1000 nats).
+        z (a logit of 1000 with target 0 costs exactly 1000 nats), with either
+        convention (Keras' JAX backend uses log-sigmoid too).
     label_smoothing : float in [0, 1), default=0.0
         Targets become y (1 - s) + 0.5 s.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
     reduction : {"mean", "sum", "none"}, default="mean"
-        "mean" is sum(w l) / sum(w) (Keras' "sum_over_batch_size" divides by
-        n_samples instead); "sum" is sum(w l); "none" returns w l per sample.
+        "mean" is sum(w l) / sum(w) (Keras' "mean_with_sample_weight"; its
+        default "sum_over_batch_size" divides by n_samples instead); "sum" is
+        sum(w l); "none" returns w l per sample.
     base : float or None, default=None
         Logarithm base (None: nats, 2: bits).
+    convention : {"exact", "keras"}, default="exact"
+        "exact": float64 and exact log-sigmoid for logits. "keras": Keras 3
+        on JAX in the dtype of ``y_pred`` (float32 kept); in float64 the mean
+        over labels is rounded to float32, as Keras' ``ops.mean`` does.
 
     Returns
     -------
@@ -105,16 +122,20 @@ def binary_cross_entropy(
     array([1.4427e-07, 1.0000e+00])
     """
     func = "binary_cross_entropy"
-    from_logits, scale = check_options(func, from_logits, reduction, base)
+    opts = check_options(func, from_logits, reduction, base, convention)
+    from_logits, scale, keras = opts
     s = check_label_smoothing(label_smoothing, func)
-    y, z = binary_inputs(y_true, y_pred, func, from_logits)
+    y, z = binary_inputs(y_true, y_pred, func, from_logits, keras)
     if s:
         y = y * (1.0 - s) + 0.5 * s
-    log_p, log_q = binary_logs(z, from_logits)
-    losses = -(y * log_p + (1.0 - y) * log_q)
-    if losses.ndim == 2:
-        losses = losses.mean(axis=1)
-    return reduce(losses, reduction, sample_weight, scale, func)
+    if keras:
+        losses = label_mean(binary_losses(y, z, from_logits))
+    else:
+        log_p, log_q = binary_logs(z, from_logits)
+        losses = -(y * log_p + (1.0 - y) * log_q)
+        if losses.ndim == 2:
+            losses = losses.mean(axis=1)
+    return reduce(losses, reduction, sample_weight, scale, func, keras=keras)
 
 
 def categorical_cross_entropy(
@@ -127,6 +148,7 @@ def categorical_cross_entropy(
     sample_weight=None,
     reduction="mean",
     base=None,
+    convention="exact",
 ):
     """Categorical cross-entropy -sum_k y_k log p_k, Keras semantics.
 
@@ -144,8 +166,9 @@ def categorical_cross_entropy(
         Targets become y (1 - s) + s / n_classes.
     axis : int, default=-1
         The class axis of the 2-D arrays (the other axis indexes samples).
-    sample_weight, reduction, base
-        As in :func:`binary_cross_entropy`.
+    sample_weight, reduction, base, convention
+        As in :func:`binary_cross_entropy` (here "keras" keeps float64 all
+        through: only the binary losses' label mean is rounded to float32).
 
     Returns
     -------
@@ -162,19 +185,26 @@ def categorical_cross_entropy(
     1000.0
     """
     func = "categorical_cross_entropy"
-    from_logits, scale = check_options(func, from_logits, reduction, base)
+    opts = check_options(func, from_logits, reduction, base, convention)
+    from_logits, scale, keras = opts
     s = check_label_smoothing(label_smoothing, func)
-    z, ax = categorical_pred(y_pred, func, from_logits, axis)
+    z, ax = categorical_pred(y_pred, func, from_logits, axis, keras)
     y = as_float_array(y_true, param="y_true", func=func)
     if y.shape != np.shape(y_pred):
         rule = f"an array of the shape of y_pred {np.shape(y_pred)}"
         raise parameter_error(func, "y_true", rule, y)
     y = y.T if ax == 0 else y
     check_unit_interval(y, param="y_true", func=func)
-    if s:
-        y = y * (1.0 - s) + s / y.shape[1]
-    losses = -(y * categorical_logs(z, from_logits)).sum(axis=1)
-    return reduce(losses, reduction, sample_weight, scale, func)
+    if keras:
+        y = y.astype(z.dtype, copy=False)
+        if s:  # Keras: s / cast(n_classes, dtype), in the dtype
+            y = y * (1.0 - s) + z.dtype.type(s) / z.dtype.type(y.shape[1])
+        losses = categorical_losses(y, z, from_logits)
+    else:
+        if s:
+            y = y * (1.0 - s) + s / y.shape[1]
+        losses = -(y * categorical_logs(z, from_logits)).sum(axis=1)
+    return reduce(losses, reduction, sample_weight, scale, func, keras=keras)
 
 
 def sparse_categorical_cross_entropy(
@@ -186,6 +216,7 @@ def sparse_categorical_cross_entropy(
     sample_weight=None,
     reduction="mean",
     base=None,
+    convention="exact",
 ):
     """Cross-entropy -log p_y with integer class indices, Keras semantics.
 
@@ -202,8 +233,9 @@ def sparse_categorical_cross_entropy(
         Samples with this label (which may lie outside the class range, e.g. a
         "void" label 255) are left out of the numerator and the denominator of
         the mean; with ``reduction="none"`` their loss is 0, as in Keras.
-    sample_weight, reduction, base
-        As in :func:`binary_cross_entropy`.
+    sample_weight, reduction, base, convention
+        As in :func:`binary_cross_entropy` (here "keras" keeps float64 all
+        through: only the binary losses' label mean is rounded to float32).
 
     Returns
     -------
@@ -219,20 +251,24 @@ def sparse_categorical_cross_entropy(
     0.051293
     """
     func = "sparse_categorical_cross_entropy"
-    from_logits, scale = check_options(func, from_logits, reduction, base)
+    opts = check_options(func, from_logits, reduction, base, convention)
+    from_logits, scale, keras = opts
     ok = isinstance(ignore_class, numbers.Integral) and not isinstance(
         ignore_class, (bool, np.bool_)
     )
     if ignore_class is not None and not ok:
         raise parameter_error(func, "ignore_class", "None or an integer", ignore_class)
-    z, _ = categorical_pred(y_pred, func, from_logits, -1)
+    z, _ = categorical_pred(y_pred, func, from_logits, -1, keras)
     labels, valid = class_labels(y_true, z.shape[0], z.shape[1], func, ignore_class)
     if not valid.any():
         rule = "a label that leaves at least one sample"
         raise parameter_error(func, "ignore_class", rule, ignore_class)
-    log_p = categorical_logs(z, from_logits)
-    losses = -log_p[np.arange(z.shape[0]), labels]
-    return reduce(losses, reduction, sample_weight, scale, func, valid)
+    if keras:
+        losses = true_class_losses(z, labels, from_logits)
+    else:
+        log_p = categorical_logs(z, from_logits)
+        losses = -log_p[np.arange(z.shape[0]), labels]
+    return reduce(losses, reduction, sample_weight, scale, func, valid, keras)
 
 
 def cross_entropy_gradient(y_true, logits):

@@ -1,7 +1,8 @@
 """Private building blocks of the Keras-style and focal losses.
 
 Input checks (one message format), Keras' clipping constant, exact
-log-probabilities from logits, label handling and the reductions.
+log-probabilities from logits, label handling and the reductions. The
+``convention="keras"`` arithmetic itself is in ``_keras_ops``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sklearn_ext.metrics._info_checks import (
     check_nonnegative,
     check_unit_interval,
 )
+from sklearn_ext.metrics._keras_ops import reduce_keras, working_dtype
 from sklearn_ext.metrics._validation import (
     check_base,
     check_choice,
@@ -28,6 +30,7 @@ from sklearn_ext.metrics._validation import (
 )
 
 __all__ = [
+    "CONVENTIONS",
     "EPSILON",
     "binary_inputs",
     "binary_logs",
@@ -41,17 +44,32 @@ __all__ = [
 ]
 
 EPSILON = 1e-7  # keras.backend.epsilon()
+CONVENTIONS = ("exact", "keras")
 
 
-def check_options(func, from_logits, reduction, base):
-    """Validate the keywords common to every loss; returns (from_logits, scale)."""
+def check_options(func, from_logits, reduction, base, convention="exact"):
+    """Validate the keywords common to every loss.
+
+    Returns (from_logits, scale, keras) with ``keras`` True for
+    ``convention="keras"``.
+    """
     from_logits = check_bool(from_logits, param="from_logits", func=func)
     check_choice(reduction, ("mean", "sum", "none"), param="reduction", func=func)
-    return from_logits, log_scale(check_base(base, func=func))
+    keras = check_choice(convention, CONVENTIONS, param="convention", func=func)
+    return from_logits, log_scale(check_base(base, func=func)), keras == "keras"
 
 
-def binary_inputs(y_true, y_pred, func, from_logits):
-    """(n,) or (n, n_labels) targets in [0, 1] and predictions of that shape."""
+def keras_dtype(y_pred):
+    """The dtype Keras computes in: float32 kept, anything else float64."""
+    return working_dtype(np.asarray(y_pred))
+
+
+def binary_inputs(y_true, y_pred, func, from_logits, keras=False):
+    """(n,) or (n, n_labels) targets in [0, 1] and predictions of that shape.
+
+    Both float64, or with ``keras`` both in the dtype of ``y_pred`` (float32
+    kept), as Keras casts ``y_true`` to the dtype of ``y_pred``.
+    """
     y = as_float_array(y_true, param="y_true", func=func, min_ndim=1)
     z = as_float_array(y_pred, param="y_pred", func=func, min_ndim=1)
     for name, arr in (("y_true", y), ("y_pred", z)):
@@ -67,6 +85,9 @@ def binary_inputs(y_true, y_pred, func, from_logits):
         check_finite(z, param="y_pred", func=func)
     else:
         check_unit_interval(z, param="y_pred", func=func, hint=" (or from_logits)")
+    if keras:
+        dtype = keras_dtype(y_pred)
+        return y.astype(dtype, copy=False), z.astype(dtype, copy=False)
     return y, z
 
 
@@ -78,8 +99,11 @@ def binary_logs(z, from_logits):
     return np.log(p), np.log(1.0 - p)
 
 
-def categorical_pred(y_pred, func, from_logits, axis):
-    """2-D predictions as (n_samples, n_classes), classes last; and the axis."""
+def categorical_pred(y_pred, func, from_logits, axis, keras=False):
+    """2-D predictions as (n_samples, n_classes), classes last; and the axis.
+
+    float64, or with ``keras`` in the dtype Keras computes in.
+    """
     z = as_float_array(y_pred, param="y_pred", func=func, min_ndim=2)
     if z.ndim != 2:
         raise parameter_error(func, "y_pred", "a 2-D array", z)
@@ -92,6 +116,8 @@ def categorical_pred(y_pred, func, from_logits, axis):
         check_nonnegative(z, param="y_pred", func=func)
         if not np.all(z.sum(axis=1) > 0):
             raise parameter_error(func, "y_pred", "rows with a positive sum", z)
+    if keras:
+        z = z.astype(keras_dtype(y_pred), copy=False)
     return z, ax
 
 
@@ -137,16 +163,23 @@ def targets(y_true, shape, func):
     return np.eye(shape[1])[labels]
 
 
-def reduce(losses, reduction, sample_weight, scale, func, valid=None):
+def reduce(losses, reduction, sample_weight, scale, func, valid=None, keras=False):
     """Scale to ``base``, weight, drop ignored samples, and reduce.
 
     "none" returns the weighted per-sample losses (0 for ignored samples), as
     Keras does; "sum" their sum; "mean" sum(w l) / sum(w) over kept samples.
+    With ``keras`` in the dtype of the losses, in Keras' order.
     """
     n = losses.shape[0]
     w = check_sample_weight(sample_weight, n, func=func)
     if scale != 1.0:
         losses = losses * scale
+    if keras:
+        ignored_all = valid is not None and w is not None and not w[valid].any()
+        if reduction == "mean" and ignored_all:
+            rule = "not all zero on the samples that are not ignored"
+            raise parameter_error(func, "sample_weight", rule, w)
+        return reduce_keras(losses, reduction, w, valid)
     if valid is not None and not valid.all():
         losses = np.where(valid, losses, 0.0)
         if reduction == "mean":

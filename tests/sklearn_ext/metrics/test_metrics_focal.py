@@ -196,3 +196,46 @@ def test_bad_arrays_rejected():
         categorical_focal_loss([2, 0], [[0.3, 0.7], [0.6, 0.4]])
     with pytest.raises(ValueError, match="'sample_weight' parameter"):
         categorical_focal_loss([1, 0], [[0.3, 0.7], [0.6, 0.4]], sample_weight=[1])
+
+
+# -------------------------------------------------- convention="keras" ---
+def test_keras_focal_from_logits_clips_after_the_sigmoid():
+    # Keras: sigmoid(1000) = 1, clipped to 1 - 1e-7: -log(1 - (1 - 1e-7)) = 16.12,
+    # focal factor (1 - p_t)^2 = 1 with p_t = 0, alpha_t = 0.75; label mean float32
+    got = binary_focal_loss([0.0], [1000.0], from_logits=True, convention="keras")
+    assert got == float(np.float32(0.75 * -math.log(1 - (1 - 1e-7))))
+    assert binary_focal_loss([0.0], [1000.0], from_logits=True) == 750.0
+
+
+def test_keras_focal_soft_target_uses_p_t():
+    y, p, g = 0.3, 0.8, 2.0
+    got = binary_focal_loss(
+        [y], [p], gamma=g, alpha=None, reduction="none", convention="keras"
+    )
+    p_t = y * p + (1 - y) * (1 - p)
+    bce = -(y * math.log(p) + (1 - y) * math.log(1 - p))
+    assert got[0] == pytest.approx(float(np.float32((1 - p_t) ** g * bce)), rel=1e-7)
+
+
+def test_keras_categorical_focal_from_logits_is_capped():
+    got = categorical_focal_loss(
+        [0], [[-1000.0, 1000.0]], gamma=0.0, from_logits=True, convention="keras"
+    )
+    assert got == pytest.approx(-math.log(1e-7), rel=1e-9)
+    z = [[-1000.0, 1000.0]]
+    assert categorical_focal_loss([0], z, gamma=0.0, from_logits=True) == 2000.0
+
+
+def test_keras_focal_keeps_float32():
+    z = np.float32([[0.2, 0.8], [0.6, 0.4]])
+    got = categorical_focal_loss([1, 0], z, reduction="none", convention="keras")
+    assert got.dtype == np.float32
+    assert (
+        binary_focal_loss(
+            np.float32([1, 0]),
+            np.float32([0.9, 0.2]),
+            reduction="none",
+            convention="keras",
+        ).dtype
+        == np.float32
+    )

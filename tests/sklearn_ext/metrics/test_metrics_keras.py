@@ -331,3 +331,61 @@ def test_gradient_of_unnormalised_targets_and_extremes():
 def test_bad_input_names_the_parameter(func, args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         func(*args, **kwargs)
+
+
+# -------------------------------------------------- convention="keras" ---
+# Without Keras installed: dtypes and closed forms. The ulp-level parity with
+# Keras itself is in tests/sklearn_ext/compat/test_keras_parity.py.
+@pytest.mark.parametrize(
+    "func, y, x",
+    [
+        (binary_cross_entropy, [[1.0, 0.0]], [[0.3, 0.9]]),
+        (categorical_cross_entropy, [[0.0, 1.0]], [[0.3, 0.7]]),
+        (sparse_categorical_cross_entropy, [1], [[0.3, 0.7]]),
+    ],
+)
+def test_keras_convention_keeps_float32(func, y, x):
+    x32 = np.asarray(x, dtype=np.float32)
+    got = func(y, x32, reduction="none", convention="keras")
+    assert got.dtype == np.float32
+    assert func(y, x32, reduction="none").dtype == np.float64  # "exact"
+    assert func(y, np.asarray(x), reduction="none", convention="keras").dtype == (
+        np.float64
+    )
+
+
+def test_keras_float32_clip_bound_is_rounded_to_float32():
+    # -log(1 - float32(1 - 1e-7)) = -log(2^-23) in float32: 15.94, not 16.12
+    got = binary_cross_entropy(
+        np.float32([0.0]), np.float32([1.0]), reduction="none", convention="keras"
+    )
+    assert got[0] == np.float32(23 * math.log(2))
+
+
+def test_keras_float64_binary_label_mean_is_rounded_to_float32():
+    got = binary_cross_entropy([1.0], [0.3], reduction="none", convention="keras")
+    assert got[0] == float(np.float32(-math.log(0.3)))
+    assert binary_cross_entropy([1.0], [0.3]) == pytest.approx(-math.log(0.3), 1e-15)
+
+
+def test_keras_categorical_smoothing_in_the_dtype():
+    y, p, s = [[0.0, 1.0, 0.0]], [[0.2, 0.5, 0.3]], 0.1
+    got = categorical_cross_entropy(
+        y, p, label_smoothing=s, reduction="none", convention="keras"
+    )
+    t = [s / 3, 1 - s + s / 3, s / 3]
+    want = -sum(a * math.log(b) for a, b in zip(t, p[0], strict=True))
+    assert got[0] == pytest.approx(want, rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    "func",
+    [binary_cross_entropy, categorical_cross_entropy, sparse_categorical_cross_entropy],
+)
+def test_unknown_convention_names_the_parameter(func):
+    args = ([1], [[0.3, 0.7]]) if func is sparse_categorical_cross_entropy else (
+        [[0.0, 1.0]], [[0.3, 0.7]]
+    )  # fmt: skip
+    match = f"'convention' parameter of {func.__name__} .*'exact'.*'jax'"
+    with pytest.raises(ValueError, match=match):
+        func(*args, convention="jax")
