@@ -18,7 +18,8 @@ sampling), and a third the cost outside the objective per evaluated point of
 our ask/tell loop and pycma's, at each one's default population.
 
 Run: ``python benchmarks/bench_optimizer.py`` (``--quick`` for a smoke run,
-``--seeds N`` to change the number of seeds, default 10).
+``--seeds N`` to change the number of seeds, default 10; ``--only NAME`` and
+``--methods A,B`` to run part of the table).
 """
 
 from __future__ import annotations
@@ -477,9 +478,15 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="tiny sizes")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--only", default=None, help="problems whose name has this")
+    parser.add_argument(
+        "--methods", default=None, help="comma-separated: methods whose name has one"
+    )
     args = parser.parse_args(argv)
     print(machine_line())
     methods = available_methods()
+    if args.methods:
+        wanted = args.methods.split(",")
+        methods = [m for m in methods if any(w in m[0] for w in wanted)]
     if args.quick:
         cases = [(Rastrigin(3), 1500), (Sphere(4), 3000), (Shekel(10), 1500)]
         seeds = range(2)

