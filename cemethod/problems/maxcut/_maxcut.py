@@ -15,6 +15,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
+from cemethod._limits import check_memory
 from cemethod._validation import parameter_error
 from cemethod.families import Bernoulli
 from cemethod.problems.maxcut._weights import (
@@ -196,7 +197,14 @@ class MaxCut:
         w = e[:, 2] if e.shape[1] == 3 else np.ones(len(e))
         if sparse:
             return cls(symmetric_csr(int(n_nodes), ij, w), **kwargs)
-        W = np.zeros((int(n_nodes), int(n_nodes)))
+        n = int(n_nodes)
+        check_memory(
+            func,
+            f"{n} nodes",
+            16.0 * n * n,
+            "the dense weight matrix (sparse=True holds only the edges)",
+        )
+        W = np.zeros((n, n))
         np.add.at(W, (ij[:, 0], ij[:, 1]), w)
         np.add.at(W, (ij[:, 1], ij[:, 0]), w)
         return cls(W, **kwargs)

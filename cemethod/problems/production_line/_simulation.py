@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.stats
 
+from cemethod._limits import check_memory
 from cemethod._validation import (
     check_choice,
     check_int_at_least,
@@ -173,6 +174,14 @@ def run_replications(
     (common random numbers); otherwise every (line, replication) has its own.
     """
     n = mu.shape[0]
+    # every (line, replication) pair is a simulated line: its rates, state and
+    # buffer levels (about 41 bytes a machine) and counters
+    check_memory(
+        "the line simulation",
+        f"{n} lines x replications={replications}",
+        float(n) * replications * (41.0 * mu.shape[1] + 80.0),
+        "the state of the simulated lines",
+    )
     rep = lambda a: np.repeat(a, replications, axis=0)  # noqa: E731
     lam_l = rep(lam)
     warm = np.ceil(warmup * lam_l).astype(np.int64)
