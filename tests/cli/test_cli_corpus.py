@@ -86,3 +86,24 @@ def test_corpus_file_in_a_subprocess_under_2_gib_and_60_s(case):
         preexec_fn=_limit_memory,
     )  # fmt: skip
     _check(proc.returncode, proc.stderr, case, path)
+
+
+def _run(argv, capsys):
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    return code, capsys.readouterr().err
+
+
+def test_max_memory_raises_the_limit_for_one_run(capsys):
+    path = CORPUS / "tsp" / "dimension_20000.tsp"  # 3 cities of a declared 20000
+    code, err = _run(["tsp", path, "--quiet"], capsys)
+    assert code == 2 and "DIMENSION 20000 needs about 11.9 GiB" in err
+    code, err = _run(["tsp", path, "--max-memory", "16G", "--quiet"], capsys)
+    assert code == 2 and "needs about" not in err
+    assert "line 9: expected NODE_COORD_SECTION: 20000 lines" in err  # read on
+    code, err = _run(["tsp", path, "--quiet"], capsys)  # the next run: 2 GiB again
+    assert "needs about 11.9 GiB" in err
+    code, err = _run(["tsp", path, "--max-memory", "lots"], capsys)
+    assert code == 2 and "argument --max-memory: expected a byte count" in err
