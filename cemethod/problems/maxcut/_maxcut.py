@@ -15,12 +15,12 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-from cemethod._limits import check_memory
 from cemethod._validation import parameter_error
 from cemethod.families import Bernoulli
 from cemethod.problems.maxcut._weights import (
     check_dense_weights,
     check_sparse_weights,
+    dense_matrix,
     symmetric_csr,
 )
 from cemethod.problems.maxcut.dimacs import read_dimacs
@@ -197,14 +197,7 @@ class MaxCut:
         w = e[:, 2] if e.shape[1] == 3 else np.ones(len(e))
         if sparse:
             return cls(symmetric_csr(int(n_nodes), ij, w), **kwargs)
-        n = int(n_nodes)
-        check_memory(
-            func,
-            f"{n} nodes",
-            16.0 * n * n,
-            "the dense weight matrix (sparse=True holds only the edges)",
-        )
-        W = np.zeros((n, n))
+        W = dense_matrix(func, int(n_nodes), 0.0)
         np.add.at(W, (ij[:, 0], ij[:, 1]), w)
         np.add.at(W, (ij[:, 1], ij[:, 0]), w)
         return cls(W, **kwargs)
@@ -297,7 +290,7 @@ class MaxCut:
             raise parameter_error(func, "m", f"an int in [1, {n - 1}]", m)
         rng = np.random.default_rng(rng)
         n, m = int(n), int(m)
-        W = np.ones((n, n))
+        W = dense_matrix(func, n, 1.0)
         for lo, hi in ((0, m), (m, n)):
             k = hi - lo
             u = np.triu(rng.random((k, k)), 1)

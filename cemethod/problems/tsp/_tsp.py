@@ -9,7 +9,6 @@ import numbers
 
 import numpy as np
 
-from cemethod._limits import check_memory
 from cemethod._validation import check_int_at_least, check_real, parameter_error
 from cemethod.families import Permutation
 from cemethod.optimize._minimize import minimize
@@ -93,10 +92,6 @@ class TSP:
             raise parameter_error(
                 cls, "distances", "a square 2-D array with at least 3 rows", D
             )
-        n = D.shape[0]
-        # a float copy of the distances, the family's n x n transition
-        # probabilities and their update: about 24 bytes an entry
-        check_memory(cls, f"{n} cities", 24.0 * n * n, f"the {n} x {n} matrices")
         if D.dtype.kind in "iub":
             D = D.astype(np.int64)
         elif D.dtype.kind == "f":
