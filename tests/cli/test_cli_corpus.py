@@ -107,3 +107,17 @@ def test_max_memory_raises_the_limit_for_one_run(capsys):
     assert "needs about 11.9 GiB" in err
     code, err = _run(["tsp", path, "--max-memory", "lots"], capsys)
     assert code == 2 and "argument --max-memory: expected a byte count" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["tsp", "{f}"], ["maxcut", "{f}"], ["reliability", "{f}"], ["buffer", "{f}"],
+     ["align", "{f}", "ACGT"], ["schedule", "{f}"], ["evaluate", "{f}", "{f}"]],
+)  # fmt: skip
+def test_a_file_too_large_to_read_is_refused_unread(argv, tmp_path, capsys):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(100 << 20)  # sparse: 100 MiB declared, nothing on disk
+    code, err = _run([a.replace("{f}", str(big)) for a in argv] + ["--quiet"], capsys)
+    assert code == 2, err
+    assert f"{big}: a file of {100 << 20} bytes needs about 2.93 GiB" in err
