@@ -127,10 +127,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _with_input(args, exc) -> str:
     """The message of a library check, led by the input file it is about when
-    it names none (a size refused by the memory limit, a simulation too long)."""
-    text = str(exc)
+    it names none (a size refused by the memory limit, an allocation that
+    failed); other library checks are about an option and say which."""
+    from cemethod._limits import SizeLimitError
     from cemethod.cli._examples import INPUTS
 
+    text = str(exc)
+    if not isinstance(exc, SizeLimitError) and not getattr(exc, "from_input", False):
+        return text
     paths = [
         str(getattr(args, name))
         for name in INPUTS
@@ -148,10 +152,12 @@ def _out_of_memory(exc) -> ValueError:
         if isinstance(exc, RecursionError)
         else "needs more memory than this process could get"
     )
-    return ValueError(
+    error = ValueError(
         f"the input {what} ({type(exc).__name__}: {exc}); smaller inputs or "
         "options, or a larger limit with --max-memory, may help"
     )
+    error.from_input = True
+    return error
 
 
 def _run(argv):
