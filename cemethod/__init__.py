@@ -31,6 +31,8 @@ _LAZY = {
     "RareEventResult": "rare_event",
     "crude_monte_carlo": "rare_event",
     "estimate_rare_event": "rare_event",
+    "SizeLimitError": "_limits",
+    "set_max_memory": "_limits",
 }
 _SUBPACKAGES = ("cli", "families", "optimize", "problems", "rare_event", "testing")
 
@@ -53,6 +55,9 @@ __all__ += [
     "crude_monte_carlo",
     "estimate_rare_event",
 ]
+
+# The memory limit checked before large allocations
+__all__ += ["SizeLimitError", "set_max_memory"]
 
 
 def __getattr__(name: str):

@@ -14,6 +14,7 @@ import math
 import numpy as np
 from scipy.special import xlogy
 
+from cemethod._limits import check_memory
 from sklearn_ext._report_format import as_frame, as_text, band
 from sklearn_ext.metrics._classification import (
     d2_value,
@@ -96,7 +97,10 @@ def expected_calibration_error(y_true, y_proba, *, labels=None, sample_weight=No
 def _check_bins(n_bins, func):
     if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
         raise parameter_error(func, "n_bins", "an int >= 1", n_bins)
-    return int(check_real(n_bins, param="n_bins", func=func, low=1))
+    n_bins = int(check_real(n_bins, param="n_bins", func=func, low=1))
+    # the bin edges and the two per-bin sums: 24 bytes a bin
+    check_memory(func, f"n_bins={n_bins}", 24.0 * n_bins, "the calibration bins")
+    return n_bins
 
 
 def _inputs(y_true, y_proba, labels, sample_weight, func):

@@ -91,6 +91,13 @@ def check_input_file(path: str) -> str:
         raise InputError(f"{path}: no such file")
     if os.path.isdir(path):
         raise InputError(f"{path}: is a folder, expected a file")
+    # Every reader holds the text, its lines and their values at once as Python
+    # objects: a peak of 8 (G-set), 20 (edge list) and 28 (jobs CSV) bytes a
+    # byte of file, measured with tracemalloc on files of 200000 lines.
+    from cemethod._limits import check_memory
+
+    size = os.path.getsize(path)
+    check_memory(path, f"a file of {size} bytes", 30.0 * size, "its text and lines")
     return path
 
 

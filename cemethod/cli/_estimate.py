@@ -237,6 +237,7 @@ def run_buffer(args, out, progress):
                 cfg.get("repair_rates"),
                 cfg["total_buffer"],
                 rng=args.seed,
+                max_steps=args.max_steps,
                 **sim,
             )
             what = (
@@ -244,11 +245,15 @@ def run_buffer(args, out, progress):
                 f"slots to share"
             )
         else:
-            problem = ThroughputMaximization(**cfg, rng=args.seed, **sim)
+            problem = ThroughputMaximization(
+                **cfg, rng=args.seed, max_steps=args.max_steps, **sim
+            )
             what = (
                 f"{problem.n_stations} stations, rate budget "
                 f"{problem.total_rate}, buffer budget {problem.total_buffer}"
             )
+        if args.enumerate:  # refused before the run, not after it
+            problem.check_enumeration()
     except ValueError as exc:
         raise InputError(f"{path}: {exc}") from None
     print(
@@ -269,7 +274,10 @@ def run_buffer(args, out, progress):
         **opts,
     )
     x = np.asarray(res.x).astype(int).tolist()
-    exact = problem.exact_throughput(x) if args.exact else None
+    try:
+        exact = problem.exact_throughput(x) if args.exact else None
+    except ValueError as exc:  # a line too large for the Markov chain
+        raise InputError(f"{path}: --exact: {exc}") from None
     lines = [f"decision {x}: {honest_line(res, 'throughput')}"]
     if exact is not None:
         lines[0] += f"; exact (Markov chain) {exact:.5g}"
@@ -285,7 +293,10 @@ def run_buffer(args, out, progress):
     }
     if args.enumerate:
         progress.step("enumeration")
-        best = problem.enumerate_optimum()
+        try:
+            best = problem.enumerate_optimum()
+        except ValueError as exc:  # too many decisions, or too large a line
+            raise InputError(f"{path}: --enumerate: {exc}") from None
         lines.append(
             f"enumeration of {best.n_candidates} decisions (exact throughput): "
             f"best {best.fun:.5g} at {best.x.tolist()}"

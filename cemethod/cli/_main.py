@@ -125,6 +125,41 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
+def _with_input(args, exc) -> str:
+    """The message of a library check, led by the input file it is about when
+    it names none (a size refused by the memory limit, an allocation that
+    failed); other library checks are about an option and say which."""
+    from cemethod._limits import SizeLimitError
+    from cemethod.cli._examples import INPUTS
+
+    text = str(exc)
+    if not isinstance(exc, SizeLimitError) and not getattr(exc, "from_input", False):
+        return text
+    paths = [
+        str(getattr(args, name))
+        for name in INPUTS
+        if getattr(args, name, None) is not None
+        and os.path.isfile(str(getattr(args, name)))
+    ]
+    if isinstance(exc, InputError) or not paths or any(p in text for p in paths):
+        return text
+    return f"{', '.join(paths)}: {text}"
+
+
+def _out_of_memory(exc) -> ValueError:
+    what = (
+        "is nested too deeply to read"
+        if isinstance(exc, RecursionError)
+        else "needs more memory than this process could get"
+    )
+    error = ValueError(
+        f"the input {what} ({type(exc).__name__}: {exc}); smaller inputs or "
+        "options, or a larger limit with --max-memory, may help"
+    )
+    error.from_input = True
+    return error
+
+
 def _run(argv):
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
@@ -135,6 +170,9 @@ def _run(argv):
         return _examples.run_examples(args)
     _examples.resolve_inputs(args)
     progress = pool = None
+    from cemethod._limits import set_max_memory
+
+    previous_limit = set_max_memory(getattr(args, "max_memory", None))
     try:
         # imported after parsing: ``--help`` and usage errors stay fast
         from cemethod.cli._common import Outputs, check_output_places, worker_pool
@@ -174,7 +212,12 @@ def _run(argv):
     except (InputError, ValueError) as exc:  # ValueError: a library check
         if progress is not None:
             progress.close()
-        usage.error(str(exc))  # prints usage and the message; exits with code 2
+        usage.error(_with_input(args, exc))  # prints usage and the message; exit 2
+    except (MemoryError, RecursionError) as exc:
+        # the last line of defence: an allocation no estimate foresaw
+        if progress is not None:
+            progress.close()
+        usage.error(_with_input(args, _out_of_memory(exc)))
     except KeyboardInterrupt:
         if progress is not None:
             progress.close()
@@ -183,6 +226,7 @@ def _run(argv):
         )
         return 130
     finally:
+        set_max_memory(previous_limit)
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     return 2  # pragma: no cover (usage.error exits)

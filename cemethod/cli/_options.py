@@ -40,6 +40,24 @@ def _int_at_least(low: int):
     return parse
 
 
+def int_between(low: int, high: int):
+    """An argparse type: an integer in ``low..high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected an integer from {low} to {high}, got {text!r}"
+            )
+        return value
+
+    parse.__name__ = f"integer in {low}..{high}"
+    return parse
+
+
 def _real_in(low: float, high: float | None, *, low_open: bool, what: str):
     def parse(text: str) -> float:
         try:
@@ -102,6 +120,9 @@ _COMMON_HELP = {
     "plot": "write PNG plots into the folder DIR, created if needed (needs "
     "matplotlib); e.g. --plot plots/",
     "quiet": "print only the summary, no progress on stderr; e.g. --quiet",
+    "max-memory": "refuse inputs whose arrays are estimated to need more "
+    "memory than this (default 2G, or the environment variable "
+    "CEMETHOD_MAX_MEMORY); units K, M, G, T; e.g. --max-memory 8G",
 }
 
 _COMMON_TYPES = {
@@ -137,3 +158,22 @@ def add_common_options(parser, names=ALL_COMMON, **help_overrides) -> None:
     group.add_argument("--json", metavar="PATH", help=_COMMON_HELP["json"])
     group.add_argument("--plot", metavar="DIR", help=_COMMON_HELP["plot"])
     group.add_argument("--quiet", action="store_true", help=_COMMON_HELP["quiet"])
+    group.add_argument(
+        "--max-memory",
+        type=byte_count,
+        metavar="BYTES",
+        help=_COMMON_HELP["max-memory"],
+    )
+
+
+def byte_count(text: str) -> int:
+    """``--max-memory``: ``8G``, ``512M``, ``3000000000`` (powers of 1024)."""
+    from cemethod._limits import parse_bytes  # standard library only
+
+    try:
+        return parse_bytes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+byte_count.__name__ = "byte count"

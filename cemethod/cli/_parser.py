@@ -8,7 +8,7 @@ import argparse
 from cemethod import __version__
 from cemethod.cli._options import (
     add_common_options,
-    nonnegative_int,
+    int_between,
     nonnegative_real,
     positive_int,
     probability,
@@ -16,6 +16,11 @@ from cemethod.cli._options import (
 )
 
 __all__ = ["build_parser"]
+
+# A CE estimate of a rare event settles in a handful of updates (Rubinstein &
+# Kroese 2004, Ch. 3): 1000 bounds the loop without limiting any real use.
+iteration_count = int_between(0, 1000)
+digit_count = int_between(0, 17)  # float64 carries 17 significant digits
 
 _RAW = argparse.RawDescriptionHelpFormatter
 _FOOTER = (
@@ -239,11 +244,11 @@ def _reliability(sub):
     )
     p.add_argument(
         "--iterations",
-        type=nonnegative_int,
+        type=iteration_count,
         default=3,
         metavar="K",
-        help="CE updates of the importance-sampling law (default 3); "
-        "e.g. --iterations 5",
+        help="CE updates of the importance-sampling law (default 3, at most "
+        "1000); e.g. --iterations 5",
     )
     p.add_argument(
         "--final-samples",
@@ -287,7 +292,17 @@ def _buffer(sub):
         "--enumerate",
         action="store_true",
         help="also find the optimum by trying every decision with the "
-        "exact throughput (small lines only); e.g. --enumerate",
+        "exact throughput (small lines only: at most 100000 decisions); "
+        "e.g. --enumerate",
+    )
+    p.add_argument(
+        "--max-steps",
+        type=positive_int,
+        default=10_000_000,
+        metavar="N",
+        help="refuse lines whose simulation takes more steps than N (about "
+        "the event rate times warmup + horizon; default 10000000); "
+        "e.g. --max-steps 100000000",
     )
     add_common_options(p)
 
@@ -420,10 +435,10 @@ def _evaluate(sub):
     )
     p.add_argument(
         "--digits",
-        type=int,
+        type=digit_count,
         default=4,
         metavar="D",
-        help="decimals in the report (default 4); e.g. --digits 3",
+        help="decimals in the report (default 4, 0 to 17); e.g. --digits 3",
     )
     p.add_argument(
         "--bins",

@@ -28,7 +28,7 @@ def _read_text(path, newline=None) -> str:
     """The whole text of the input file ``path`` (``newline`` as for ``open``)."""
     check_input_file(path)
     try:
-        with open(path, encoding="utf-8", newline=newline) as handle:
+        with open(path, encoding="utf-8-sig", newline=newline) as handle:
             return handle.read()
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a UTF-8 text file") from None
@@ -251,6 +251,11 @@ def read_buffer_config(path) -> dict:
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}, line {exc.lineno}: expected a JSON object ({exc.msg})"
+        ) from None
+    except RecursionError:  # the decoder recurses once a level
+        raise InputError(
+            f"{path}: expected a JSON object of plain keys, numbers and lists, "
+            "got arrays or objects nested too deeply to read"
         ) from None
     if not isinstance(config, dict):
         raise InputError(f"{path}, line 1: expected a JSON object {{...}}")

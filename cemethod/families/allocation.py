@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.stats
 
+from cemethod._limits import check_memory
 from cemethod._validation import parameter_error
 from cemethod.families._discrete_common import (
     ArrayFamilyMixin,
@@ -160,6 +161,12 @@ class SequentialAllocation(ArrayFamilyMixin):
         if not isinstance(total, numbers.Integral) or total < 0:
             raise parameter_error(func, "total", "a non-negative integer", total)
         d, total = int(n_buffers), int(total)
+        check_memory(
+            func,
+            f"{d} buffers of 0..{total} slots",
+            32.0 * d * (total + 1),
+            "the probability table",
+        )
         lo = _int_vector(lower, "lower", func, d, 0)
         hi = np.minimum(_int_vector(upper, "upper", func, d, total), total)
         j = np.arange(total + 1)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import parameter_error
 from cemethod.families._discrete_common import (
     ArrayFamilyMixin,
@@ -176,6 +177,12 @@ class Categorical(ArrayFamilyMixin):
                 "a non-empty 1-D sequence of positive integers",
                 nv,
             )
+        check_memory(
+            "Categorical.uniform",
+            f"{nv.size} positions of up to {int(nv.max())} values",
+            24.0 * nv.size * float(nv.max()),
+            "the probability table",
+        )
         k = np.arange(nv.max())
         probs = np.where(k < nv[:, None], 1.0 / nv[:, None], 0.0)
         return cls(probs, n_values=nv)

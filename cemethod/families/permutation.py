@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import parameter_error
 from cemethod.families._discrete_common import (
     ArrayFamilyMixin,
@@ -161,6 +162,8 @@ class Permutation(ArrayFamilyMixin):
         diagonal."""
         if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 2:
             raise parameter_error("Permutation.uniform", "n", "an integer >= 2", n)
+        # the matrix, its validated copy and an update's: 24 bytes an entry
+        check_memory("Permutation.uniform", f"n={n}", 24.0 * n * n, "the n x n matrix")
         P = np.full((n, n), 1.0 / (n - 1))
         np.fill_diagonal(P, 0.0)
         return cls(P, start=start, reverse_weight=reverse_weight)

@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import format_value
 from cemethod.optimize._checkpoint import load_checkpoint, write_checkpoint
 from cemethod.optimize._constraints import as_constraints
@@ -51,6 +52,14 @@ def _run(
         if name not in OPTION_NAMES or name in ("direction", "callback", "rng"):
             raise TypeError(f"{func}() got an unexpected keyword argument {name!r}")
     replications = check_int(replications, param="replications", func=func, low=1)
+    batch = options.get("n_samples") or 100  # checked again, with the rest, later
+    if replications > 1 and isinstance(batch, int):
+        check_memory(
+            func,
+            f"replications={replications} of {batch} samples",
+            16.0 * replications * batch,
+            "the seeds and values of every replication",
+        )
     for name, flag in [
         ("vectorized", vectorized),
         ("progress", progress),

@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import check_choice, check_real, format_value, parameter_error
 from cemethod.families._base import SamplingFamily
 from cemethod.optimize._amalgam import ADAPTIVE_FAMILIES, SELECTION, default_sizes
@@ -298,6 +299,7 @@ def validate_options(
     )
     if max_n_samples is None:
         max_n_samples = 10 * n_samples
+    _check_sample_memory(func, n_samples, dim)
     if injection is not None:
         injection = check_real(
             injection, param="injection", func=func, low=0, low_inclusive=False, high=1
@@ -354,3 +356,14 @@ def validate_options(
         "injection": injection,
         "max_injections": max_injections,
     }
+
+
+def _check_sample_memory(func, n_samples: int, dim: int) -> None:
+    """Refuse a batch that cannot fit before it is drawn: the samples, a copy
+    (sorting, the elite) and the values, 8 bytes an entry."""
+    check_memory(
+        func,
+        f"n_samples={n_samples} samples of {dim} values",
+        3.0 * n_samples * (dim + 2) * 8,
+        "one batch of samples and their values",
+    )

@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import (
     check_choice,
     check_confidence_level,
@@ -186,6 +187,13 @@ def crude_monte_carlo(
     )
     _check_family(family, func, ("sample",))
     n_samples = check_int_at_least(n_samples, param="n_samples", func=func, low=2)
+    dim = int(np.size(family.mode())) if hasattr(family, "mode") else 1
+    check_memory(
+        func,
+        f"n_samples={n_samples} samples of {dim} values",
+        3.0 * n_samples * (dim + 2) * 8,
+        "the samples and their scores",
+    )
     rng = np.random.default_rng(rng)
     sign = 1.0 if direction == "greater" else -1.0
     with BatchEvaluator(

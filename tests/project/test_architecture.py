@@ -42,7 +42,7 @@ def unit(module: str) -> str:
     if len(parts) == 1:
         return "top"
     head = parts[1]
-    if head in ("_validation", "_splitmix"):
+    if head in ("_validation", "_splitmix", "_limits"):
         return "base"
     if head == "__main__":
         return "cli"

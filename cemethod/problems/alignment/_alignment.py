@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import check_choice, check_int_at_least, parameter_error
 from cemethod.families._discrete_common import (
     ArrayFamilyMixin,
@@ -258,6 +259,14 @@ class SequenceAlignment:
                 f"Got {type(matrix).__name__} instead."
             )
         self.a, self.b = a, b
+        # the family's (m+1, n+1, 3) move probabilities and mask, their update,
+        # and the three dynamic-programming tables: about 64 bytes a cell
+        check_memory(
+            func,
+            f"sequences of {len(a)} and {len(b)} letters",
+            64.0 * (len(a) + 1) * (len(b) + 1),
+            f"the ({len(a) + 1} x {len(b) + 1}) edit graph",
+        )
         self._ai, self._bi = self.matrix.encode(a), self.matrix.encode(b)
         self.gap_open, self.gap_extend = check_gaps(gap_open, gap_extend, func)
         self.mode = check_choice(mode, ("global", "local"), param="mode", func=func)

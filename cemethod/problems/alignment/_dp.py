@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import check_choice, check_real, parameter_error
 
 __all__ = ["BLOSUM62", "SubstitutionMatrix", "align_dp", "dna_matrix", "score_paths"]
@@ -191,6 +192,12 @@ def align_dp(a, b, matrix=None, *, gap_open=2.0, gap_extend=None, mode="global")
         )
     o, e = check_gaps(gap_open, gap_extend, func)
     mode = check_choice(mode, ("global", "local"), param="mode", func=func)
+    check_memory(
+        func,
+        f"sequences of {len(a)} and {len(b)} letters",
+        32.0 * (len(a) + 1) * (len(b) + 1),
+        "the three dynamic-programming tables",
+    )
     return _align(matrix.encode(a), matrix.encode(b), matrix.scores, o, e, mode)
 
 

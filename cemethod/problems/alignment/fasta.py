@@ -67,7 +67,7 @@ def _read_fasta_records(path) -> list[tuple[str, str, list[tuple[int, int, int]]
                 )
             records.append((name, "".join(parts), spans))
 
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8-sig") as f:
         for lineno, raw in enumerate(f, 1):
             line = raw.strip()
             if not line or line.startswith(";"):

@@ -20,6 +20,7 @@ from cemethod.families import Bernoulli
 from cemethod.problems.maxcut._weights import (
     check_dense_weights,
     check_sparse_weights,
+    dense_matrix,
     symmetric_csr,
 )
 from cemethod.problems.maxcut.dimacs import read_dimacs
@@ -196,7 +197,7 @@ class MaxCut:
         w = e[:, 2] if e.shape[1] == 3 else np.ones(len(e))
         if sparse:
             return cls(symmetric_csr(int(n_nodes), ij, w), **kwargs)
-        W = np.zeros((int(n_nodes), int(n_nodes)))
+        W = dense_matrix(func, int(n_nodes), 0.0)
         np.add.at(W, (ij[:, 0], ij[:, 1]), w)
         np.add.at(W, (ij[:, 1], ij[:, 0]), w)
         return cls(W, **kwargs)
@@ -289,7 +290,7 @@ class MaxCut:
             raise parameter_error(func, "m", f"an int in [1, {n - 1}]", m)
         rng = np.random.default_rng(rng)
         n, m = int(n), int(m)
-        W = np.ones((n, n))
+        W = dense_matrix(func, n, 1.0)
         for lo, hi in ((0, m), (m, n)):
             k = hi - lo
             u = np.triu(rng.random((k, k)), 1)

@@ -5,9 +5,15 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from cemethod._limits import check_memory
 from cemethod._validation import parameter_error
 
-__all__ = ["check_dense_weights", "check_sparse_weights", "symmetric_csr"]
+__all__ = [
+    "check_dense_weights",
+    "check_sparse_weights",
+    "dense_matrix",
+    "symmetric_csr",
+]
 
 
 def check_dense_weights(weights, func: str) -> np.ndarray:
@@ -62,3 +68,15 @@ def symmetric_csr(n: int, ij: np.ndarray, w: np.ndarray) -> sp.csr_matrix:
     rows = np.concatenate([ij[:, 0], ij[:, 1]])
     cols = np.concatenate([ij[:, 1], ij[:, 0]])
     return sp.csr_matrix((np.concatenate([w, w]), (rows, cols)), shape=(n, n))
+
+
+def dense_matrix(func: str, n: int, value: float) -> np.ndarray:
+    """An n x n matrix filled with ``value``, refused first when it and the
+    problem's copy of it (16 bytes an entry) would not fit."""
+    check_memory(
+        func,
+        f"{n} nodes",
+        16.0 * n * n,
+        "the dense weight matrix (sparse=True holds only the edges)",
+    )
+    return np.full((n, n), value)

@@ -25,6 +25,7 @@ from cemethod.problems.maxcut.gset import (
     _data_lines,
     _int,
     _show,
+    check_graph_memory,
 )
 
 __all__ = ["looks_like_dimacs", "read_dimacs"]
@@ -102,6 +103,7 @@ def read_dimacs(path) -> GsetGraph:
     lines = _body(path)
     first = next(lines, None)
     n, m = _problem_line(path, first)
+    check_graph_memory("read_dimacs", path, first[0], n, m, "problem line")
     edges = np.empty((m, 2), dtype=np.int64)
     weights = np.empty(m, dtype=np.float64)
     k = 0

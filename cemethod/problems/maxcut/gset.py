@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from cemethod._limits import check_memory
+
 __all__ = ["GsetGraph", "looks_like_gset", "read_gset", "write_gset"]
 
 
@@ -47,7 +49,7 @@ def _data_lines(path):
     if not os.path.isfile(path):
         raise ValueError(f"{path}: no such file")
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a UTF-8 text file") from None
@@ -55,6 +57,18 @@ def _data_lines(path):
         tokens = raw.split()
         if tokens:
             yield number, tokens
+
+
+def check_graph_memory(func, path, number, n: int, m: int, header: str) -> None:
+    """Refuse a declared size whose arrays cannot fit, before allocating them:
+    the m edges read (24 bytes each), their symmetric CSR matrix (2 m entries
+    of 24 bytes) and the per-node arrays (16 bytes each)."""
+    check_memory(
+        func,
+        f"{path}, line {number}: {n} nodes and {m} edges (the {header})",
+        72.0 * m + 16.0 * n,
+        "the edges and their sparse weight matrix",
+    )
 
 
 def _int(token: str) -> int | None:
@@ -159,6 +173,7 @@ def read_gset(path) -> GsetGraph:
             f"integers: n >= 2 nodes, m >= 0 edges), got {_show(tokens)}"
         )
     n, m = header
+    check_graph_memory("read_gset", path, number, n, m, "header 'n m'")
     edges = np.empty((m, 2), dtype=np.int64)
     weights = np.empty(m, dtype=np.float64)
     k = 0

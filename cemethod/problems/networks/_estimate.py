@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import (
     check_choice,
     check_confidence_level,
@@ -54,6 +55,13 @@ def run_estimate(
         method, n_samples, n_iterations, n_final, smoothing, defensive
     )
     level = check_confidence_level(confidence_level, func=_FUNC)
+    largest = max(n_samples, n_final)
+    check_memory(
+        _FUNC,
+        f"{largest} samples of {rel.network.n_edges} links",
+        3.0 * largest * (rel.network.n_edges + 2) * 8,
+        "one batch of link states, their weights and scores",
+    )
     rng = np.random.default_rng(rng)
     terminals = rel._terminal_nodes()
     if rel.node_q is not None:  # node failures: splitting only

@@ -20,10 +20,12 @@ exact value of its continuous-time Markov chain (``_line_markov``).
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import (
     check_choice,
     check_int_at_least,
@@ -32,8 +34,12 @@ from cemethod._validation import (
 )
 from cemethod.families import Categorical, SequentialAllocation
 from cemethod.problems.production_line._checks import (
+    MAX_CANDIDATES,
+    MAX_STEPS,
+    check_candidates,
     check_integral,
     check_line,
+    check_steps,
 )
 from cemethod.problems.production_line._markov import line_throughput
 from cemethod.problems.production_line._simulation import run_replications
@@ -90,11 +96,15 @@ class _LineProblem:
 
     direction = "maximize"
 
-    def _setup(self, func, horizon, warmup, estimator, rng, compiled):
+    def _setup(self, func, horizon, warmup, estimator, rng, compiled, rate, max_steps):
         self.horizon = check_real(
             horizon, param="horizon", func=func, low=0.0, low_inclusive=False
         )
         self.warmup = check_real(warmup, param="warmup", func=func, low=0.0)
+        self.max_steps = check_int_at_least(
+            max_steps, param="max_steps", func=func, low=1
+        )
+        check_steps(func, rate, self.warmup, self.horizon, self.max_steps)
         self.estimator = check_choice(
             estimator, ("completions", "busy"), param="estimator", func=func
         )
@@ -160,6 +170,10 @@ class BufferAllocation(_LineProblem):
         Uniforms of the calls without ``seed``.
     compiled : None or bool
         Numba kernel (None: when installed) or the numpy one.
+    max_steps : int, default=10_000_000
+        Refuse a line whose simulation takes more steps than this (about
+        ``rate * (warmup + horizon)``, ``rate`` the sum over the machines of
+        ``max(mu + f, r)``), which would run for a very long time.
 
     Notes
     -----
@@ -198,6 +212,7 @@ class BufferAllocation(_LineProblem):
         estimator="completions",
         rng=None,
         compiled=None,
+        max_steps=MAX_STEPS,
     ):
         func = "BufferAllocation"
         self.total_buffer = check_int_at_least(
@@ -218,7 +233,16 @@ class BufferAllocation(_LineProblem):
             )
         self.service_rates, self.failure_rates, self.repair_rates = mu[0], f[0], r[0]
         self.n_dims = mu.shape[1] - 1
-        self._setup(func, horizon, warmup, estimator, rng, compiled)
+        # the family's (buffers, total_buffer + 1) probability table, its
+        # update and the simulation state of a batch: bounded before use
+        check_memory(
+            func,
+            f"total_buffer={self.total_buffer} slots over {self.n_dims} buffers",
+            32.0 * self.n_dims * (self.total_buffer + 1),
+            "the allocation family's probability table",
+        )
+        rate = float(np.maximum(mu[0] + f[0], r[0]).sum())
+        self._setup(func, horizon, warmup, estimator, rng, compiled, rate, max_steps)
 
     def __repr__(self) -> str:
         return (
@@ -281,8 +305,17 @@ class BufferAllocation(_LineProblem):
         )
         return float(out[0]) if single else out
 
-    def enumerate_optimum(self) -> LineOptimum:
-        """Best allocation(s) by exhaustive enumeration with the exact throughput."""
+    def check_enumeration(self, max_candidates=MAX_CANDIDATES) -> int:
+        """The number of allocations :meth:`enumerate_optimum` tries; a
+        ValueError above ``max_candidates`` (checked before any is built)."""
+        count = math.comb(self.total_buffer + self.n_dims - 1, self.n_dims - 1)
+        check_candidates("BufferAllocation.enumerate_optimum", count, max_candidates)
+        return count
+
+    def enumerate_optimum(self, *, max_candidates=MAX_CANDIDATES) -> LineOptimum:
+        """Best allocation(s) by exhaustive enumeration with the exact throughput
+        (refused above ``max_candidates`` allocations)."""
+        self.check_enumeration(max_candidates)
         X = _compositions(self.total_buffer, self.n_dims)
         return _best(X, np.atleast_1d(self.exact_throughput(X)))
 
@@ -308,7 +341,7 @@ class ThroughputMaximization(_LineProblem):
     n_stations : int, default=3
     total_rate : int, default=20
     total_buffer : int, default=20
-    horizon, warmup, estimator, rng, compiled
+    horizon, warmup, estimator, rng, compiled, max_steps
         As in :class:`BufferAllocation`.
 
     Notes
@@ -340,6 +373,7 @@ class ThroughputMaximization(_LineProblem):
         estimator="completions",
         rng=None,
         compiled=None,
+        max_steps=MAX_STEPS,
     ):
         func = "ThroughputMaximization"
         self.n_stations = check_int_at_least(
@@ -353,7 +387,17 @@ class ThroughputMaximization(_LineProblem):
             total_buffer, param="total_buffer", func=func, low=m - 1
         )
         self.n_dims = 2 * m - 1
-        self._setup(func, horizon, warmup, estimator, rng, compiled)
+        widest = max(self.total_rate - (m - 1), self.total_buffer - (m - 2)) + 1
+        check_memory(
+            func,
+            f"n_stations={m}, total_rate={self.total_rate}, "
+            f"total_buffer={self.total_buffer}",
+            32.0 * self.n_dims * widest,
+            "the family's probability table",
+        )
+        # the fastest line the family can draw: every rate at its largest
+        rate = float(m * (self.total_rate - (m - 1)))
+        self._setup(func, horizon, warmup, estimator, rng, compiled, rate, max_steps)
 
     def __repr__(self) -> str:
         return (
@@ -419,12 +463,25 @@ class ThroughputMaximization(_LineProblem):
         out = line_throughput(rates.astype(float), places - 1)
         return float(out[0]) if single else out
 
-    def enumerate_optimum(self) -> LineOptimum:
+    def check_enumeration(self, max_candidates=MAX_CANDIDATES) -> int:
+        """The number of decisions :meth:`enumerate_optimum` tries; a
+        ValueError above ``max_candidates`` (checked before any is built)."""
+        m = self.n_stations
+        count = math.comb(self.total_rate - 1, m - 1) * math.comb(
+            self.total_buffer - 1, m - 2
+        )
+        check_candidates(
+            "ThroughputMaximization.enumerate_optimum", count, max_candidates
+        )
+        return count
+
+    def enumerate_optimum(self, *, max_candidates=MAX_CANDIDATES) -> LineOptimum:
         """Best decision(s) by exhaustive enumeration with the exact throughput,
         over the points that use both budgets in full (the throughput of an
         exponential line does not decrease when a rate or a buffer grows, so
         a maximizer lies there): 3249 points, some 20 s, for the published sizes."""
         m = self.n_stations
+        self.check_enumeration(max_candidates)
         rates = _compositions(self.total_rate - m, m) + 1
         places = _compositions(self.total_buffer - (m - 1), m - 1) + 1
         X = np.concatenate(

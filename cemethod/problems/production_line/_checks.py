@@ -6,7 +6,14 @@ import numpy as np
 
 from cemethod._validation import parameter_error
 
-__all__ = ["check_integral", "check_line"]
+__all__ = [
+    "MAX_CANDIDATES",
+    "MAX_STEPS",
+    "check_candidates",
+    "check_integral",
+    "check_line",
+    "check_steps",
+]
 
 
 def check_integral(x, *, param: str, func: str, width: int) -> np.ndarray:
@@ -76,3 +83,34 @@ def check_line(func, service_rates, buffers, failure_rates, repair_rates):
     mu, f, r = (np.broadcast_to(a, (n, m)) for a in (mu, f, r))
     cap = np.broadcast_to(cap, (n, m - 1))
     return mu, f, r, cap, single
+
+
+# Default bound on the steps of one simulated line (rate * (warmup + horizon)):
+# some 0.1-1 s for one line, 1000 times the default sizes.
+MAX_STEPS = 10_000_000
+# Default bound on the decisions an enumeration solves exactly (one Markov
+# chain each).
+MAX_CANDIDATES = 100_000
+
+
+def check_candidates(func, count: int, max_candidates: int) -> None:
+    if count > max_candidates:
+        raise ValueError(
+            f"{func}: {count} decisions to try, each by an exact Markov chain, "
+            f"more than max_candidates={max_candidates}; the enumeration is for "
+            "small lines (raise max_candidates if it is meant to run this long)"
+        )
+
+
+def check_steps(func, rate: float, warmup: float, horizon: float, max_steps: int):
+    """The uniformized simulation takes ``rate * (warmup + horizon)`` steps a
+    line: a bound on the work of one evaluation, checked before any."""
+    steps = rate * (warmup + horizon)
+    if not steps <= max_steps:
+        raise ValueError(
+            f"{func}: a simulation of warmup + horizon = {warmup + horizon:g} "
+            f"time units at the line's event rate {rate:g} takes about "
+            f"{steps:.3g} steps a line, more than max_steps={max_steps}; shorten "
+            "the horizon or the warmup, lower the rates, or raise max_steps "
+            "(cemethod buffer: --max-steps)"
+        )

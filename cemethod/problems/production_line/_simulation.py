@@ -30,13 +30,18 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.stats
 
+from cemethod._limits import check_memory
 from cemethod._validation import (
     check_choice,
     check_int_at_least,
     check_real,
     parameter_error,
 )
-from cemethod.problems.production_line._checks import check_line
+from cemethod.problems.production_line._checks import (
+    MAX_STEPS,
+    check_line,
+    check_steps,
+)
 from cemethod.problems.production_line._markov import BLOCKED, DOWN, STARVED, WORKING
 
 __all__ = [
@@ -173,6 +178,14 @@ def run_replications(
     (common random numbers); otherwise every (line, replication) has its own.
     """
     n = mu.shape[0]
+    # every (line, replication) pair is a simulated line: its rates, state and
+    # buffer levels (about 41 bytes a machine) and counters
+    check_memory(
+        "the line simulation",
+        f"{n} lines x replications={replications}",
+        float(n) * replications * (41.0 * mu.shape[1] + 80.0),
+        "the state of the simulated lines",
+    )
     rep = lambda a: np.repeat(a, replications, axis=0)  # noqa: E731
     lam_l = rep(lam)
     warm = np.ceil(warmup * lam_l).astype(np.int64)
@@ -246,6 +259,7 @@ def simulate_line_throughput(
     common_random_numbers=True,
     estimator="completions",
     compiled=None,
+    max_steps=MAX_STEPS,
 ) -> ThroughputEstimate:
     """Steady-state throughput of serial production lines by simulation.
 
@@ -275,6 +289,9 @@ def simulate_line_throughput(
     compiled : None or bool
         Use the numba kernel (None: when numba is installed; False: the numpy
         kernel, same results).
+    max_steps : int, default=10_000_000
+        Refuse lines whose simulation takes more steps than this (about
+        ``sum(max(mu + f, r)) * (warmup + horizon)`` a replication).
 
     Returns
     -------
@@ -305,8 +322,10 @@ def simulate_line_throughput(
     check_choice(estimator, ("completions", "busy"), param="estimator", func=func)
     if compiled not in (None, True, False):
         raise parameter_error(func, "compiled", "None, True or False", compiled)
-    rng = np.random.default_rng(rng)
+    max_steps = check_int_at_least(max_steps, param="max_steps", func=func)
     lam = np.maximum(mu + f, r).sum(axis=1)
+    check_steps(func, float(lam.max()), warmup, horizon, max_steps)
+    rng = np.random.default_rng(rng)
     values = run_replications(
         mu, f, r, cap, lam, horizon=horizon, warmup=warmup,
         replications=replications, rng=rng, common=bool(common_random_numbers),

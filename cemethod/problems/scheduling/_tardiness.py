@@ -16,6 +16,7 @@ import functools
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod._validation import parameter_error
 from cemethod.problems.scheduling._placement import PositionAssignment
 
@@ -94,6 +95,12 @@ class WeightedTardiness:
     def __init__(self, processing, weights, due, optimum=None):
         self.processing = _vector(processing, "processing", positive=True)
         n = self.processing.size
+        # the family's n x n position probabilities, their update and the
+        # per-position costs of the polish: about 24 bytes an entry
+        check_memory(
+            "WeightedTardiness", f"{n} jobs", 24.0 * n * n,
+            f"the {n} x {n} job-position matrices",
+        )  # fmt: skip
         self.weights = _vector(weights, "weights", n)
         self.due = _vector(due, "due", n)
         if optimum is not None:

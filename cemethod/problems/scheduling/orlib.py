@@ -27,16 +27,22 @@ def _integers(path, func):
             f"The 'path' parameter of {func} must be a path. Got {path!r} instead."
         )
     values = []
-    with open(path) as f:
-        for lineno, line in enumerate(f, 1):
-            for tok in line.split():
-                try:
-                    values.append(int(tok))
-                except ValueError:
-                    raise ValueError(
-                        f"{func}: {os.fspath(path)!s}, line {lineno}: expected an "
-                        f"integer, got {tok!r}."
-                    ) from None
+    try:
+        with open(path, encoding="utf-8-sig") as f:  # a byte-order mark is dropped
+            text = f.read()
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"{func}: {os.fspath(path)!s}: not a UTF-8 text file"
+        ) from None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for tok in line.split():
+            try:
+                values.append(int(tok))
+            except ValueError:
+                raise ValueError(
+                    f"{func}: {os.fspath(path)!s}, line {lineno}: expected an "
+                    f"integer, got {tok!r}."
+                ) from None
     return np.array(values, dtype=np.int64)
 
 

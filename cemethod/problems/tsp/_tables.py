@@ -28,7 +28,8 @@ def read_text(path, func: str) -> tuple[str, str]:
             f"The 'path' parameter of {func} must be a str or os.PathLike. "
             f"Got {type(path).__name__} instead."
         )
-    with open(path, encoding="ascii", errors="replace") as f:
+    # utf-8-sig: a leading byte-order mark (Windows editors) is dropped
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
         return f.read(), os.fspath(path)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cemethod._limits import check_memory
 from cemethod.problems.tsp._distances import (
     COORD_DIMENSION,
     EXPLICIT_FORMATS,
@@ -254,8 +255,25 @@ def _dimension(lines: _Lines, spec, row: int, section: str) -> int:
     return int(spec["DIMENSION"][0])
 
 
+def _check_dimension_memory(lines: _Lines, spec, key: str, n: int) -> None:
+    """Refuse a DIMENSION whose arrays cannot fit, before any is allocated:
+    an n x n int64 distance matrix and, from coordinates, the (n, n, 3) float
+    differences it is computed from; a tour needs n entries."""
+    if key == "TOUR_SECTION":
+        estimate, what = 16.0 * n, "the tour"
+    else:
+        estimate, what = 32.0 * n * n, f"the {n} x {n} distance matrix"
+    check_memory(
+        "read_tsplib",
+        f"file {lines.path!r}, line {spec['DIMENSION'][1] + 1}: DIMENSION {n}",
+        estimate,
+        what,
+    )
+
+
 def _read_section(lines: _Lines, key: str, spec, row: int):
     n = _dimension(lines, spec, row, key)
+    _check_dimension_memory(lines, spec, key, n)
     if key in ("NODE_COORD_SECTION", "DISPLAY_DATA_SECTION"):
         return _read_coordinates(lines, key, spec, n)
     if key == "EDGE_WEIGHT_SECTION":
