@@ -126,8 +126,8 @@ class Rosenbrock(_BoxFunction):
     def default_options(self) -> dict:
         """None beyond the library's defaults: AMaLGaM's update with its
         ``10 sqrt(d)`` sample and, with ``max_evaluations``, IPOP restarts reach
-        ``f <= 1e-6`` for ``d = 10`` in about ``1e4`` evaluations and for
-        ``d = 30`` in about ``1e5`` (``benchmarks/bench_optimizer.py``). The
+        ``f <= 1e-6`` for ``d = 10`` in about ``8e3`` evaluations and for
+        ``d = 30`` in about ``8e4`` (medians, ``benchmarks/bench_optimizer.py``). The
         plain CE update (``update="ce"``) stalls near ``f = 7`` for ``d = 10``:
         its covariance collapses in the curved valley."""
         return {}
