@@ -25,8 +25,8 @@ __all__ = [
     "factorize_categorical",
     "factorize_str_list",
     "factorize_strings",
-    "int_list_as_int64",
-    "python_scalars",
+    "python_ints_as_int64",
+    "python_scalar_type",
 ]
 
 MIN_LABELS = 1 << 15  # below this np.unique is fast enough (and numba is not loaded)
@@ -103,20 +103,19 @@ def factorize_strings(y: np.ndarray):
     return uniques[order], rank[codes]
 
 
-def python_scalars(y: np.ndarray):
-    """``(type, y.tolist())`` for a large 1-D object array of only str or only int.
+def python_scalar_type(y: np.ndarray):
+    """``str`` or ``int`` for a large 1-D object array of only that exact type.
 
     Returns None for other arrays, small ones, or entries of mixed or other types
     (``bool``, numpy scalars and subclasses included: ``type(v) is str`` or ``int``).
     """
     if y.ndim != 1 or y.dtype != object or y.shape[0] < MIN_LABELS:
         return None
-    values = y.tolist()
-    kinds = set(map(type, values))
+    kinds = set(map(type, y))
     if len(kinds) != 1:
         return None
     kind = kinds.pop()
-    return (kind, values) if kind is str or kind is int else None
+    return kind if kind is str or kind is int else None
 
 
 def factorize_str_list(values: list):
@@ -138,10 +137,10 @@ def factorize_str_list(values: list):
     return np.array([distinct[i] for i in order], dtype=object), rank[codes]
 
 
-def int_list_as_int64(values: list):
-    """The Python ints ``values`` as an int64 array, or None if one does not fit."""
+def python_ints_as_int64(y: np.ndarray):
+    """An object array of Python ints as int64, or None if one does not fit."""
     try:
-        return np.fromiter(values, dtype=np.int64, count=len(values))
+        return y.astype(np.int64)
     except OverflowError:
         return None
 

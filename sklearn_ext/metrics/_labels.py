@@ -16,8 +16,8 @@ from sklearn_ext.metrics._factorize import (
     factorize_categorical,
     factorize_str_list,
     factorize_strings,
-    int_list_as_int64,
-    python_scalars,
+    python_ints_as_int64,
+    python_scalar_type,
 )
 from sklearn_ext.metrics._validation import (
     format_value,
@@ -101,13 +101,12 @@ def _encode_inferred(y, func):
         lo, hi = int(y.min()), int(y.max())
         if hi - lo < _TABLE_FACTOR * y.shape[0] + _TABLE_SLACK:
             return _encode_integers_by_table(y, lo, hi)
-    scalars = python_scalars(y)  # object arrays of only str or only int
-    if scalars is not None:
-        kind, values = scalars
-        if kind is str:
-            classes, idx = factorize_str_list(values)
-            return idx, classes
-        ints = int_list_as_int64(values)
+    kind = python_scalar_type(y)  # object arrays of only str or only int
+    if kind is str:
+        classes, idx = factorize_str_list(y.tolist())
+        return idx, classes
+    if kind is int:
+        ints = python_ints_as_int64(y)
         if ints is not None:  # np.unique of Python ints: object classes
             idx, classes = _encode_inferred(ints, func)
             return idx, classes.astype(object)
@@ -171,10 +170,8 @@ def _encode_against(y, classes, func, y_true=None, labels=None):
     order = np.argsort(classes, kind="stable")
     ordered = classes[order]
     factorized = factorize_strings(y) if classes.dtype.kind == "U" else None
-    if factorized is None:
-        scalars = python_scalars(y)
-        if scalars is not None and scalars[0] is str:
-            factorized = factorize_str_list(scalars[1])
+    if factorized is None and python_scalar_type(y) is str:
+        factorized = factorize_str_list(y.tolist())
     if factorized is not None:  # search the few distinct values, not all of y
         distinct, codes = factorized
         try:
