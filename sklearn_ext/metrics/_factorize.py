@@ -2,7 +2,9 @@
 
 scikit-learn's ``LabelBinarizer`` (and ``np.unique``) sort the n labels to find the
 classes, which for 1e6 strings costs more than the whole log loss. Here each label's
-bytes (a numpy ``<U`` array viewed as uint32 code points) are hashed (FNV-1a) into
+bytes (a numpy ``<U`` array viewed as 64-bit words, or as uint32 code points when
+its width is odd) are hashed (FNV-1a, its high half folded into the low bits that
+pick the slot) into
 an open-addressing table of the distinct values, each hit checked against the
 first row of its group, so the codes are exact whatever the collisions; the few
 distinct values are then sorted, giving ``np.unique``'s classes and inverse.
@@ -52,6 +54,7 @@ def _compile():
             h = np.uint64(14695981039346656037)
             for j in range(width):
                 h = (h ^ np.uint64(words[i, j])) * np.uint64(1099511628211)
+            h ^= h >> np.uint64(32)  # the low bits alone ignore the words' high bits
             s = np.int64(h & mask)
             while True:
                 k = slots[s]
@@ -92,7 +95,8 @@ def factorize_strings(y: np.ndarray):
     if _kernel is None:
         _kernel = _compile()
     y = np.ascontiguousarray(y)
-    words = y.view(np.uint32).reshape(y.shape[0], -1)
+    word = np.uint64 if y.dtype.itemsize % 8 == 0 else np.uint32
+    words = y.view(word).reshape(y.shape[0], -1)
     codes, firsts, groups = _kernel(words, MAX_GROUPS)
     if groups < 0:
         return None

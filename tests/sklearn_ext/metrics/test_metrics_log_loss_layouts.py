@@ -138,6 +138,34 @@ def _assert_unique_encoding(y, **kwargs):
     return classes
 
 
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["a", "b", "c"],  # width 1: uint32 words
+        ["ab", "ba", "a", "b"],  # width 2: uint64 words
+        ["class0", "class1", "class10", "class2"],
+        ["\u4e00a", "\u4e01a", "a\u4e00", "\U0001f600"],  # high code points
+        [f"s{i:04d}" for i in range(3000)],  # many groups, collisions
+        [chr(0x4E00 + i) + "abc" for i in range(3000)],  # differ in one word only
+        [chr(0x4E00 + i) + "abcd" for i in range(3000)],  # the same, uint32
+        ["abc" + chr(0x4E00 + i) for i in range(3000)],  # in the last word only
+        ["abcd" + chr(0x4E00 + i) for i in range(3000)],
+        # code points 2**14 apart: FNV's low bits collide, the slots are shared
+        ["abc" + chr(0x100 + (i << 14)) for i in range(60)],
+        [chr(0x100 + (i << 14)) + "abc" for i in range(60)],
+        ["abcd" + chr(0x100 + (i << 14)) for i in range(60)],
+        [f"s{i:05d}" for i in range(5000)],  # more than MAX_GROUPS: np.unique
+    ],
+)
+def test_fixed_width_strings_encode_as_np_unique(names):
+    rng = np.random.default_rng(15)
+    names = np.array(names)
+    y = names[rng.integers(0, len(names), size=MIN_LABELS + 9)]
+    y[: len(names)] = names
+    _assert_unique_encoding(y)
+    _assert_unique_encoding(y[::-1])  # not contiguous
+
+
 def test_object_strings_encode_as_np_unique():
     rng = np.random.default_rng(7)
     _assert_unique_encoding(_object_strings(rng))
