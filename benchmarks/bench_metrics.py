@@ -1,10 +1,11 @@
 """Speed and memory of sklearn_ext.metrics against scikit-learn and scipy, one process.
 
-Usage: python benchmarks/bench_metrics.py [--quick]
+Usage: python benchmarks/bench_metrics.py [--quick] [--layouts]
 
 Prints a Markdown table of median times, the speed-up ratio (peer / ours), whether
 the values agree, and the target each row is held to (issue #2). ``--quick`` runs
-small sizes only (the test suite uses it so the script cannot rot).
+small sizes only (the test suite uses it so the script cannot rot); ``--layouts``
+only the log_loss rows of the label and memory layouts (issue 18 item 4).
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def _row(name, peer, ours, *, target, repeat, number=1, check="equal"):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument(
+        "--layouts", action="store_true", help="only the log_loss layout rows"
+    )
     args = parser.parse_args(argv)
     rng = np.random.default_rng(0)
     n_big, n_bin, repeat = (10**4, 10**5, 2) if args.quick else (10**6, 10**7, 5)
@@ -69,23 +73,46 @@ def main(argv=None) -> int:
     P_fortran = np.asfortranarray(P)
 
     # The log_loss layouts on 1e6 x 10 (issue 18 item 4: each >= 15x): the same
-    # call for both libraries, only y_true, y_proba and labels change.
+    # call for both libraries, only y_true, y_proba and labels change. The last
+    # entry is the peer's y_true: the same object, except for object-dtype ints,
+    # which scikit-learn refuses ("Unknown label type"), timed as int64.
     layouts = [
-        ("int labels", y, P, None),
-        ("string labels", y_str, P, None),
-        ("Fortran order", y, P_fortran, None),
-        ("labels= given", y, P, classes),
+        ("int labels", y, P, None, y),
+        ("string labels", y_str, P, None, y_str),
+        ("Fortran order", y, P_fortran, None, y),
+        ("labels= given", y, P, classes, y),
+        ("object str labels", y_str.astype(object), P, None, y_str.astype(object)),
+        ("object int labels*", y.astype(object), P, None, y),
     ]
+    try:
+        import pandas as pd
+    except ImportError:  # the category row needs pandas (extra `test`)
+        pd = None
+    if pd is not None:
+        y_cat = pd.Series(y_str, dtype="category")
+        layouts.append(("pandas category", y_cat, P, None, y_cat))
     rows = [
         _row(
             f"log_loss {n_big:.0e} x 10, {name}",
-            lambda yt=yt, yp=yp, lab=lab: sklearn.metrics.log_loss(yt, yp, labels=lab),
+            lambda yt=peer_y, yp=yp, lab=lab: sklearn.metrics.log_loss(
+                yt, yp, labels=lab
+            ),
             lambda yt=yt, yp=yp, lab=lab: metrics.log_loss(yt, yp, labels=lab),
             target=">= 15x",
             repeat=repeat,
         )
-        for name, yt, yp, lab in layouts
+        for name, yt, yp, lab, peer_y in layouts
     ]
+    if args.layouts:
+        print(machine_line())
+        print()
+        print_table(
+            ("case", "peer", "sklearn_ext", "speed-up", "values", "target"), rows
+        )
+        print(
+            "\n* scikit-learn refuses object-dtype ints; its peer is the int64 labels."
+        )
+        return 0
     rows += [
         _row(
             f"log_loss binary 1-D, {n_bin:.0e}",
@@ -122,6 +149,7 @@ def main(argv=None) -> int:
     print(machine_line())
     print()
     print_table(("case", "peer", "sklearn_ext", "speed-up", "values", "target"), rows)
+    print("\n* scikit-learn refuses object-dtype ints; its peer is the int64 labels.")
 
     peak_peer = peak_bytes(lambda: sklearn.metrics.log_loss(y, P))
     peak_ours = peak_bytes(lambda: metrics.log_loss(y, P))

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sklearn_ext.metrics._factorize import factorize_strings
+from sklearn_ext.metrics._factorize import (
+    factorize_categorical,
+    factorize_str_list,
+    factorize_strings,
+    python_ints_as_int64,
+    python_scalar_type,
+)
 from sklearn_ext.metrics._validation import (
     format_value,
     parameter_error,
@@ -95,6 +101,15 @@ def _encode_inferred(y, func):
         lo, hi = int(y.min()), int(y.max())
         if hi - lo < _TABLE_FACTOR * y.shape[0] + _TABLE_SLACK:
             return _encode_integers_by_table(y, lo, hi)
+    kind = python_scalar_type(y)  # object arrays of only str or only int
+    if kind is str:
+        classes, idx = factorize_str_list(y.tolist())
+        return idx, classes
+    if kind is int:
+        ints = python_ints_as_int64(y)
+        if ints is not None:  # np.unique of Python ints: object classes
+            idx, classes = _encode_inferred(ints, func)
+            return idx, classes.astype(object)
     factorized = factorize_strings(y)
     if factorized is not None:
         return factorized[1], factorized[0]
@@ -136,6 +151,14 @@ def _encode_against(y, classes, func, y_true=None, labels=None):
     if y.dtype.kind in "iu" and classes.dtype.kind in "iu":
         lo = min(int(y.min()), int(classes.min()))
         hi = max(int(y.max()), int(classes.max()))
+        first = int(classes[0])
+        if (
+            y.dtype.kind == "i"
+            and first <= lo
+            and hi < first + k
+            and np.array_equal(classes, np.arange(first, first + k))
+        ):  # the classes are first, first + 1, ...: no lookup needed
+            return y if first == 0 else y - first
         if hi - lo < _TABLE_FACTOR * y.shape[0] + _TABLE_SLACK:
             table = np.full(hi - lo + 1, -1, dtype=np.intp)
             table[classes - lo] = np.arange(k)
@@ -147,11 +170,16 @@ def _encode_against(y, classes, func, y_true=None, labels=None):
     order = np.argsort(classes, kind="stable")
     ordered = classes[order]
     factorized = factorize_strings(y) if classes.dtype.kind == "U" else None
+    if factorized is None and python_scalar_type(y) is str:
+        factorized = factorize_str_list(y.tolist())
     if factorized is not None:  # search the few distinct values, not all of y
         distinct, codes = factorized
-        pos = np.minimum(np.searchsorted(ordered, distinct), k - 1)
-        found = ordered[pos] == distinct
-        if not found.all():
+        try:
+            pos = np.minimum(np.searchsorted(ordered, distinct), k - 1)
+            found = ordered[pos] == distinct
+        except TypeError:  # e.g. string labels against integer targets
+            found = np.zeros(distinct.shape, dtype=bool)
+        if not np.all(found):
             raise _missing_error(y, classes, found[codes], func, y_true, labels)
         return order[pos][codes]
     try:
@@ -232,6 +260,10 @@ def encode_labels(y_true, labels=None, *, func: str, sort_labels: bool = False):
         ``classes[idx[i]] == y_true[i]``.
     classes : ndarray of shape (n_classes,)
     """
+    if labels is None:
+        categorical = factorize_categorical(y_true)  # pandas: codes, no objects
+        if categorical is not None:
+            return categorical
     y = _as_targets(y_true, func)
     if y.ndim == 2:
         idx, classes = _encode_indicator(y, func)
