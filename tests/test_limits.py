@@ -20,6 +20,8 @@ from cemethod._limits import (
 )
 from cemethod.families import Gaussian, Permutation
 from cemethod.problems import (
+    ATSP,
+    TSP,
     BufferAllocation,
     MaxCut,
     SequenceAlignment,
@@ -28,6 +30,10 @@ from cemethod.problems import (
     align_dp,
 )
 from cemethod.problems.tsp.tsplib import read_tsplib
+
+
+def _broadcast_matrix(n):
+    return np.lib.stride_tricks.as_strided(np.ones(1), shape=(n, n), strides=(0, 0))
 
 
 @pytest.fixture(autouse=True)
@@ -125,6 +131,14 @@ def test_crude_monte_carlo_refuses_a_huge_sample():
         (
             lambda: ThroughputMaximization(total_rate=10**12),
             "total_rate=1000000000000",
+        ),
+        (  # a zero-memory 20,000 x 20,000 matrix: 18 bytes per entry = 6.71 GiB
+            lambda: TSP(_broadcast_matrix(20_000)),
+            r"TSP: distances of 20000 cities \(20000 x 20000\) needs about 6.71 GiB",
+        ),
+        (
+            lambda: ATSP(_broadcast_matrix(12_000)),
+            r"ATSP: distances of 12000 cities .* needs about 2.41 GiB",
         ),
     ],
 )

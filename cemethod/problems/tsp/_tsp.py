@@ -14,6 +14,7 @@ from cemethod.families import Permutation
 from cemethod.optimize._minimize import minimize
 from cemethod.optimize._options import check_bool
 from cemethod.problems.tsp._local_search import local_search, memetic_run
+from cemethod.problems.tsp._matrix_checks import checked_distances
 from cemethod.problems.tsp._polish import (
     final_kicks,
     iteration_kicks,
@@ -87,26 +88,7 @@ class TSP:
 
     def __init__(self, distances, name=None, optimum=None):
         cls = type(self).__name__
-        D = np.asarray(distances)
-        if D.ndim != 2 or D.shape[0] != D.shape[1] or D.shape[0] < 3:
-            raise parameter_error(
-                cls, "distances", "a square 2-D array with at least 3 rows", D
-            )
-        if D.dtype.kind in "iub":
-            D = D.astype(np.int64)
-        elif D.dtype.kind == "f":
-            D = D.astype(np.float64)
-        else:
-            raise parameter_error(cls, "distances", "an array of real numbers", D)
-        off = ~np.eye(D.shape[0], dtype=bool)
-        if not np.all(np.isfinite(D[off])) or np.any(D[off] < 0):
-            raise parameter_error(
-                cls, "distances", "finite and non-negative off the diagonal", D
-            )
-        if self._symmetric and not np.array_equal(D, D.T):
-            raise parameter_error(
-                cls, "distances", "symmetric (use ATSP for asymmetric distances)", D
-            )
+        D = checked_distances(cls, distances, self._symmetric)
         if name is not None and not isinstance(name, str):
             raise parameter_error(cls, "name", "None or a str", name)
         if optimum is not None and not (
@@ -115,8 +97,6 @@ class TSP:
             and math.isfinite(optimum)
         ):
             raise parameter_error(cls, "optimum", "None or a finite number", optimum)
-        D = np.array(D, copy=True)
-        D.flags.writeable = False
         self._distances = D
         self.name = name
         self.optimum = optimum
