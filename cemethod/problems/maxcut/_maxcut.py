@@ -17,6 +17,7 @@ import scipy.sparse as sp
 
 from cemethod._validation import parameter_error
 from cemethod.families import Bernoulli
+from cemethod.problems.maxcut._synthetic import synthetic_instance
 from cemethod.problems.maxcut._weights import (
     check_dense_weights,
     check_sparse_weights,
@@ -279,27 +280,8 @@ class MaxCut:
         >>> p.optimum, p(p.optimal_solution[None, :])
         (9.0, array([9.]))
         """
-        func = "MaxCut.synthetic"
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 2:
-            raise parameter_error(func, "n", "an int >= 2", n)
-        if (
-            not isinstance(m, numbers.Integral)
-            or isinstance(m, bool)
-            or not (1 <= m < n)
-        ):
-            raise parameter_error(func, "m", f"an int in [1, {n - 1}]", m)
-        rng = np.random.default_rng(rng)
-        n, m = int(n), int(m)
-        W = dense_matrix(func, n, 1.0)
-        for lo, hi in ((0, m), (m, n)):
-            k = hi - lo
-            u = np.triu(rng.random((k, k)), 1)
-            W[lo:hi, lo:hi] = u + u.T
-        block = np.zeros(n, dtype=np.int8)
-        block[:m] = 1
-        if 2 * m == n:
-            return cls(W, optimum=float(m * (n - m)), optimal_solution=block)
-        return cls(W)
+        W, optimum, block = synthetic_instance(n, m, rng)
+        return cls(W, optimum=optimum, optimal_solution=block)
 
     # -- the objective -----------------------------------------------------
     def _check_X(self, X, func: str) -> np.ndarray:
