@@ -170,6 +170,24 @@ def _scores_optuna(est, space, X, y, cv, budget, seed):
     return np.array([t.user_attrs.get("mean_test_score", np.nan) for t in trials])
 
 
+class RecordingCV:
+    """A ``StratifiedKFold`` that records the test folds of every ``split``
+    call, so that the script can check that the methods it pairs were
+    evaluated on the same folds (every CE generation calls ``split`` again)."""
+
+    def __init__(self, seed):
+        self.splitter = StratifiedKFold(N_SPLITS, shuffle=True, random_state=seed)
+        self.folds = set()
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return N_SPLITS
+
+    def split(self, X, y=None, groups=None):
+        splits = list(self.splitter.split(X, y, groups))
+        self.folds.add(tuple(test.tobytes() for _, test in splits))
+        yield from splits
+
+
 def fits_to_target(scores, target, budget):
     """``(fits, reached)``: N_SPLITS times the 1-based index of the first score
     at or above ``target``, or the whole budget."""
@@ -179,13 +197,76 @@ def fits_to_target(scores, target, budget):
     return budget * N_SPLITS, False
 
 
+def best_loss(scores, n_candidates):
+    """Best mean CV log loss among the first ``n_candidates`` evaluated."""
+    return -np.nanmax(np.asarray(scores)[:n_candidates])
+
+
+def mean_se(values, digits):
+    """``"mean ± standard error"`` over seeds (the mean alone for one seed)."""
+    values = np.asarray(values, dtype=float)
+    if values.size < 2:
+        return f"{values.mean():.{digits}f}"
+    se = values.std(ddof=1) / np.sqrt(values.size)
+    return f"{values.mean():.{digits}f} ± {se:.{digits}f}"
+
+
+def paired(diff, digits):
+    """``(text, verdict)`` for per-seed differences CE - random: mean ± SE and
+    whether |mean| exceeds two standard errors (and in whose favour: lower
+    log loss and fewer fits are better)."""
+    diff = np.asarray(diff, dtype=float)
+    text = f"{diff.mean():+.{digits}f}"
+    if diff.size < 2:
+        return text, "n/a"
+    se = diff.std(ddof=1) / np.sqrt(diff.size)
+    text += f" ± {se:.{digits}f}"
+    if abs(diff.mean()) <= 2 * se:
+        return text, "no (within 2 SE)"
+    return text, "yes, CE better" if diff.mean() < 0 else "yes, random better"
+
+
+def run_dataset(name, X, y, est, space, methods, seeds, budget, n_ref, folds):
+    """Per method: fits to target, best loss at half and full budget, per seed."""
+    target = None
+    if folds == "fixed":
+        ref = _scores_random(est, space, X, y, RecordingCV(0), n_ref, 12345)
+        target = np.nanpercentile(ref, 90)  # 10th percentile of the log loss
+    out = {}
+    for method, run in methods.items():
+        rows = []
+        for s in seeds:
+            cv = RecordingCV(0 if folds == "fixed" else s)
+            scores = run(est, space, X, y, cv, budget, s)
+            fits, reached = (
+                fits_to_target(scores, target, budget) if target is not None
+                else (np.nan, False)
+            )  # fmt: skip
+            half, full = best_loss(scores, budget // 2), best_loss(scores, budget)
+            rows.append((fits, reached, half, full, cv.folds))
+        out[method] = rows
+    # The pairing is only valid if every method saw the same folds at a seed.
+    for k in range(len(seeds)):
+        folds_seen = [rows[k][4] for rows in out.values()]
+        if any(len(f) != 1 or f != folds_seen[0] for f in folds_seen):
+            raise RuntimeError(f"{name}, seed {seeds[k]}: methods saw other folds")
+    return target, out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes")
-    parser.add_argument("--seeds", type=int, default=10, help="seeds per method")
-    parser.add_argument("--first-seed", type=int, default=0, help="first seed")
+    parser.add_argument("--seeds", type=int, default=40, help="seeds per method")
+    parser.add_argument("--first-seed", type=int, default=200, help="first seed")
+    parser.add_argument(
+        "--folds",
+        choices=["fixed", "per-seed"],
+        default="fixed",
+        help="fixed: one 3-fold split for every seed (fits to target need it); "
+        "per-seed: the split of seed s for both methods at seed s",
+    )
     args = parser.parse_args(argv)
-    n_ref, budget, n_seeds = (6, 4, 1) if args.quick else (100, 30, args.seeds)
+    n_ref, budget, n_seeds = (6, 4, 2) if args.quick else (100, 30, args.seeds)
     seeds = range(args.first_seed, args.first_seed + n_seeds)
     methods = {"RandomizedSearchCV": _scores_random, "CrossEntropySearchCV": _scores_ce}
     if not args.quick:
@@ -196,43 +277,69 @@ def main(argv=None):
         except ImportError:
             print("optuna-integration not importable: OptunaSearchCV skipped")
     warnings.simplefilter("ignore")  # convergence / experimental warnings
-    cv = StratifiedKFold(N_SPLITS, shuffle=True, random_state=0)
-    rows = []
+    fits_rows, loss_rows, diff_rows = [], [], []
     start = time.perf_counter()
     for name, X, y, est, space in problems():
         if args.quick:
             X, y = X[:200], y[:200]
-        ref = _scores_random(est, space, X, y, cv, n_ref, 12345)
-        target = np.nanpercentile(ref, 90)  # 10th percentile of the log loss
-        for method, run in methods.items():
-            results = [
-                fits_to_target(run(est, space, X, y, cv, budget, s), target, budget)
-                for s in seeds
-            ]
-            fits = np.array([f for f, _ in results], dtype=float)
-            reached = sum(r for _, r in results)
-            rows.append(
-                [
-                    name,
-                    f"{-target:.4f}",
-                    method,
-                    f"{fits.mean():.1f} ± {fits.std(ddof=1) / np.sqrt(fits.size):.1f}"
-                    if fits.size > 1
-                    else f"{fits.mean():.1f}",
-                    f"{np.median(fits):.0f}",
-                    f"{reached}/{len(results)}",
-                ]
-            )
+        target, out = run_dataset(
+            name, X, y, est, space, methods, seeds, budget, n_ref, args.folds
+        )
+        for method, rows in out.items():
+            fits, reached, half, full, _ = zip(*rows, strict=True)
+            loss_rows.append([name, method, mean_se(half, 4), mean_se(full, 4)])
+            if target is not None:
+                fits_rows.append(
+                    [
+                        name,
+                        f"{-target:.4f}",
+                        method,
+                        mean_se(fits, 1),
+                        f"{np.median(fits):.0f}",
+                        f"{sum(reached)}/{len(rows)}",
+                    ]
+                )
+        rnd = np.array([r[:4] for r in out["RandomizedSearchCV"]], dtype=float)
+        ce = np.array([r[:4] for r in out["CrossEntropySearchCV"]], dtype=float)
+        diff = ce - rnd
+        full_text, full_verdict = paired(diff[:, 3], 4)
+        half_text, half_verdict = paired(diff[:, 2], 4)
+        wins = f"{(diff[:, 3] < 0).sum()} / {(diff[:, 3] == 0).sum()} / "
+        wins += f"{(diff[:, 3] > 0).sum()}"
+        row = [name, full_text, full_verdict, wins, half_text, half_verdict]
+        if target is not None:
+            row += list(paired(diff[:, 0], 1))
+        diff_rows.append(row)
     print(machine_line())
     print(
         f"reference random search: {n_ref} candidates; budget {budget} candidates "
-        f"x {N_SPLITS} folds; seeds {seeds.start}-{seeds.stop - 1}; "
+        f"x {N_SPLITS} folds; seeds {seeds.start}-{seeds.stop - 1}; folds "
+        f"{args.folds} (checked: the same for both methods at each seed); "
         f"{time.perf_counter() - start:.0f} s"
     )
-    print_table(
-        ["dataset", "target log loss", "method", "mean fits", "median", "reached"],
-        rows,
+    if fits_rows:
+        print("\nFits to the target log loss:\n")
+        print_table(
+            ["dataset", "target log loss", "method", "mean fits", "median", "reached"],
+            fits_rows,
+        )
+    print(
+        f"\nBest mean CV log loss after {budget // 2 * N_SPLITS} fits (half) and "
+        f"{budget * N_SPLITS} fits (full budget), mean ± SE over seeds:\n"
     )
+    print_table(["dataset", "method", "half budget", "full budget"], loss_rows)
+    print("\nPaired per seed, CrossEntropySearchCV - RandomizedSearchCV (± SE):\n")
+    header = [
+        "dataset",
+        "log loss diff, full",
+        "|diff| > 2 SE",
+        "CE lower / tie / higher",
+        "log loss diff, half",
+        "|diff| > 2 SE (half)",
+    ]
+    if fits_rows:
+        header += ["fits-to-target diff", "|diff| > 2 SE (fits)"]
+    print_table(header, diff_rows)
 
 
 if __name__ == "__main__":
