@@ -59,8 +59,8 @@ class Convention:
         ``LabelBinarizer``, with 1.9's warning when they were given unsorted)
         rather than the order given.
     keeps_float16 : bool
-        Whether float16 probabilities are computed in float16 (scikit-learn 1.9)
-        instead of float64.
+        Whether float16 probabilities are kept float16 (every scikit-learn
+        version) instead of converted to float64.
     log_dtype : type or None
         Dtype the clipped probabilities are cast to before the log: None keeps
         their dtype; scikit-learn 1.5 to 1.8 take ``xlogy`` of an int64 one-hot
@@ -131,7 +131,8 @@ CONVENTIONS = {
         Convention(
             "sklearn<1.2", "scikit-learn", "< 1.2 (eps=1e-15)", 1e-15, True,
             "clip, renormalize", True, True, None, False, np.float64,
-            sorts_labels=True, proba_name="y_pred", zero_log_is_nan=True,
+            sorts_labels=True, keeps_float16=True, proba_name="y_pred",
+            zero_log_is_nan=True,
         ),
         Convention(
             "keras", "Keras", "3.15, JAX (categorical/binary_crossentropy)", 1e-7, True,

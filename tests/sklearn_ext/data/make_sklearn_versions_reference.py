@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 OUT_DIR = Path(__file__).resolve().parent / "sklearn_versions"
-DTYPES = ("float64", "float32")
+DTYPES = ("float64", "float32", "float16")
 
 
 def _with_edges(p, rng):
