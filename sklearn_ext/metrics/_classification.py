@@ -78,7 +78,8 @@ def log_loss(
         Score against targets ``(1 - s) * onehot + s / n_classes``.
     reduction : {"mean", "sum", "none"}, default=None
         Overrides ``normalize``; "none" returns the per-sample losses (unweighted,
-        dtype of ``y_proba``).
+        dtype of ``y_proba``; float64 with "sklearn<1.9", "sklearn<1.7" and
+        "sklearn<1.2", as those versions).
     convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.2", "keras", \
             "torch"}, default="sklearn"
         Whose clipping and renormalisation to reproduce:

@@ -248,7 +248,7 @@ def sample_losses(
     proba = _prepared_matrix(proba, conv)
     if conv.log_dtype is not None:
         proba = proba.astype(conv.log_dtype, copy=False)
-    if conv.zero_log_is_nan:
+    if conv.zero_log_is_nan and label_smoothing == 0:
         logp = np.log(proba)  # numpy's divide warning, as scikit-learn < 1.2 gave
     else:
         with np.errstate(divide="ignore"):
