@@ -78,10 +78,10 @@ def log_loss(
         Score against targets ``(1 - s) * onehot + s / n_classes``.
     reduction : {"mean", "sum", "none"}, default=None
         Overrides ``normalize``; "none" returns the per-sample losses (unweighted,
-        dtype of ``y_proba``; float64 with "sklearn<1.9", "sklearn<1.7" and
-        "sklearn<1.2", as those versions).
-    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.2", "keras", \
-            "torch"}, default="sklearn"
+        dtype of ``y_proba``; float64 with the "sklearn<1.x" conventions, as
+        those versions).
+    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.5", \
+            "sklearn<1.3", "sklearn<1.2", "keras", "torch"}, default="sklearn"
         Whose clipping and renormalisation to reproduce:
 
         ===========  =========  ==========================  ===================
@@ -90,6 +90,8 @@ def log_loss(
         sklearn      dtype eps  warning, used as given      36.04 nats (f64)
         sklearn<1.9  dtype eps  warning, used as given      36.04 nats (f64)
         sklearn<1.7  dtype eps  warning, used as given      36.04 nats (f64)
+        sklearn<1.5  dtype eps  clipped, then renormalised  36.04 nats (f64)
+        sklearn<1.3  dtype eps  clipped, then renormalised  36.04 nats (f64)
         sklearn<1.2  1e-15      clipped, then renormalised  about 34.5 nats
         keras        1e-7       renormalised, then clipped  16.12 nats
         torch        none       warning, used as given      inf (1-D: 100)
@@ -97,9 +99,10 @@ def log_loss(
 
         "sklearn" is scikit-learn 1.9; "sklearn<1.9" is 1.7 and 1.8 and
         "sklearn<1.7" 1.5 and 1.6, which take the log of float32 probabilities
-        in float64 (float64 losses) and differ in their warnings; "sklearn<1.2"
-        is 1.1 and older (measured against each version, bit for bit but for
-        1 ulp of numpy 1.x's float64 log with 1.1).
+        in float64 (float64 losses) and differ in their warnings; "sklearn<1.5"
+        is 1.3 and 1.4, "sklearn<1.3" 1.2 (renormalising, log in float64);
+        "sklearn<1.2" is 1.1 and older (measured against each version, bit for
+        bit but for 1 ulp of numpy 1.x's float64 log with 1.1).
         "keras" is Keras 3 on the JAX backend op for op, in the dtype of
         ``y_proba`` (within 2 ulp of Keras 3.15, measured by the parity tests).
         See ``docs/metric_conventions.md`` for the full table.
@@ -204,8 +207,8 @@ def log_loss_per_class(
         Logarithm base (None: nats).
     label_smoothing : float in [0, 1), default=0.0
         As in :func:`log_loss`.
-    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.2", "keras", \
-            "torch"}, default="sklearn"
+    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.5", \
+            "sklearn<1.3", "sklearn<1.2", "keras", "torch"}, default="sklearn"
         As in :func:`log_loss`.
 
     Returns
@@ -285,8 +288,8 @@ def perplexity(
         on it.
     label_smoothing : float in [0, 1), default=0.0
         As in :func:`log_loss`.
-    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.2", "keras", \
-            "torch"}, default="sklearn"
+    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.5", \
+            "sklearn<1.3", "sklearn<1.2", "keras", "torch"}, default="sklearn"
         As in :func:`log_loss`.
 
     Returns

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sklearn_ext.metrics._keras_ops import log_loss_losses
-from sklearn_ext.metrics._validation import check_choice
+from sklearn_ext.metrics._validation import check_choice, warn_user
 
 __all__ = ["CONVENTIONS", "Convention", "get_convention", "sample_losses"]
 
@@ -76,6 +76,9 @@ class Convention:
         probability 0 in another column than the true one gives ``0 * -inf``,
         NaN, with numpy's ``RuntimeWarning``s (only 1-D float32 input reaches 0
         there: ``1 - p`` for ``p`` clipped to ``1 - 1e-15``, which is 1 in float32).
+    renormalize_warning : str or None
+        The ``UserWarning`` that scikit-learn 1.3 and 1.4 give before
+        renormalising clipped rows whose sums are not within ``5 eps`` of 1.
     """
 
     name: str
@@ -95,6 +98,7 @@ class Convention:
     warns_unsorted_labels: bool = False
     proba_name: str = "y_prob"
     zero_log_is_nan: bool = False
+    renormalize_warning: str | None = None
 
     def bounds(self, dtype):
         """The clipping interval for ``dtype``, or (None, None) without clipping."""
@@ -107,6 +111,12 @@ class Convention:
         # Python floats, as the libraries pass them to ``np.clip``
         return self.eps, 1 - self.eps
 
+
+# scikit-learn 1.3 and 1.4's text, missing space included
+_RENORMALIZE_WARNING = (
+    "The y_pred values do not sum to one. Starting from 1.5 thiswill result in an "
+    "error."
+)
 
 CONVENTIONS = {
     c.name: c
@@ -125,6 +135,18 @@ CONVENTIONS = {
         Convention(
             "sklearn<1.7", "scikit-learn", "1.5, 1.6", "dtype", False,
             "clip, renormalize", False, False, None, True,
+            sorts_labels=True, keeps_float16=True, log_dtype=np.float64,
+            proba_name="y_pred",
+        ),
+        Convention(
+            "sklearn<1.5", "scikit-learn", "1.3, 1.4", "dtype", True,
+            "clip, renormalize", True, True, None, False,
+            sorts_labels=True, keeps_float16=True, log_dtype=np.float64,
+            proba_name="y_pred", renormalize_warning=_RENORMALIZE_WARNING,
+        ),
+        Convention(
+            "sklearn<1.3", "scikit-learn", "1.2", "dtype", True,
+            "clip, renormalize", True, True, None, False,
             sorts_labels=True, keeps_float16=True, log_dtype=np.float64,
             proba_name="y_pred",
         ),
@@ -211,7 +233,12 @@ def _prepared_matrix(proba, conv):
     if clip:
         proba = np.clip(proba, lo, hi)
     if conv.order == "clip, renormalize" and renormalize:
-        proba = proba / proba.sum(axis=1)[:, np.newaxis]
+        sums = proba.sum(axis=1)
+        # scikit-learn 1.3, 1.4: np.isclose(sums, 1, rtol=1e-15, atol=5 * eps)
+        far = conv.renormalize_warning and np.any(np.abs(sums - 1) > 5 * lo + 1e-15)
+        if far:
+            warn_user(conv.renormalize_warning, UserWarning)
+        proba = proba / sums[:, np.newaxis]
     return proba
 
 

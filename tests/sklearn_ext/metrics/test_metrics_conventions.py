@@ -185,6 +185,8 @@ def test_convention_records_are_frozen_and_documented():
         "sklearn",
         "sklearn<1.9",
         "sklearn<1.7",
+        "sklearn<1.5",
+        "sklearn<1.3",
         "sklearn<1.2",
         "keras",
         "torch",

@@ -119,7 +119,9 @@ def _where_value(comparisons):
 
 
 def test_references_rebuild_the_same_inputs_and_cover_the_versions():
-    assert set(REFERENCES) >= {"1.1.3", "1.5.2", "1.6.1", "1.7.2", "1.8.0", "1.9.1"}
+    assert set(REFERENCES) >= {
+        "1.1.3", "1.2.2", "1.3.2", "1.4.2", "1.5.2", "1.6.1", "1.7.2", "1.8.0", "1.9.1"
+    }  # fmt: skip
     for version, reference in REFERENCES.items():
         assert reference["sklearn"] == version
         assert len(reference["cases"]) == len(CASES)
