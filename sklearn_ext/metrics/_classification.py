@@ -78,19 +78,31 @@ def log_loss(
         Score against targets ``(1 - s) * onehot + s / n_classes``.
     reduction : {"mean", "sum", "none"}, default=None
         Overrides ``normalize``; "none" returns the per-sample losses (unweighted,
-        dtype of ``y_proba``).
-    convention : {"sklearn", "sklearn<1.2", "keras", "torch"}, default="sklearn"
+        dtype of ``y_proba``; float64 with the "sklearn<1.x" conventions, as
+        those versions).
+    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.5", \
+            "sklearn<1.3", "sklearn<1.2", "keras", "torch"}, default="sklearn"
         Whose clipping and renormalisation to reproduce:
 
         ===========  =========  ==========================  ===================
         convention   clip eps   rows not summing to 1       p(true class) = 0
         ===========  =========  ==========================  ===================
         sklearn      dtype eps  warning, used as given      36.04 nats (f64)
+        sklearn<1.9  dtype eps  warning, used as given      36.04 nats (f64)
+        sklearn<1.7  dtype eps  warning, used as given      36.04 nats (f64)
+        sklearn<1.5  dtype eps  clipped, then renormalised  36.04 nats (f64)
+        sklearn<1.3  dtype eps  clipped, then renormalised  36.04 nats (f64)
         sklearn<1.2  1e-15      clipped, then renormalised  about 34.5 nats
         keras        1e-7       renormalised, then clipped  16.12 nats
         torch        none       warning, used as given      inf (1-D: 100)
         ===========  =========  ==========================  ===================
 
+        "sklearn" is scikit-learn 1.9; "sklearn<1.9" is 1.7 and 1.8 and
+        "sklearn<1.7" 1.5 and 1.6, which take the log of float32 probabilities
+        in float64 (float64 losses) and differ in their warnings; "sklearn<1.5"
+        is 1.3 and 1.4, "sklearn<1.3" 1.2 (renormalising, log in float64);
+        "sklearn<1.2" is 1.1 and older (measured against each version, bit for
+        bit but for 1 ulp of numpy 1.x's float64 log with 1.1).
         "keras" is Keras 3 on the JAX backend op for op, in the dtype of
         ``y_proba`` (within 2 ulp of Keras 3.15, measured by the parity tests).
         See ``docs/metric_conventions.md`` for the full table.
@@ -195,7 +207,8 @@ def log_loss_per_class(
         Logarithm base (None: nats).
     label_smoothing : float in [0, 1), default=0.0
         As in :func:`log_loss`.
-    convention : {"sklearn", "sklearn<1.2", "keras", "torch"}, default="sklearn"
+    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.5", \
+            "sklearn<1.3", "sklearn<1.2", "keras", "torch"}, default="sklearn"
         As in :func:`log_loss`.
 
     Returns
@@ -275,7 +288,8 @@ def perplexity(
         on it.
     label_smoothing : float in [0, 1), default=0.0
         As in :func:`log_loss`.
-    convention : {"sklearn", "sklearn<1.2", "keras", "torch"}, default="sklearn"
+    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7", "sklearn<1.5", \
+            "sklearn<1.3", "sklearn<1.2", "keras", "torch"}, default="sklearn"
         As in :func:`log_loss`.
 
     Returns
@@ -296,8 +310,9 @@ def perplexity(
 
 
 def d2_log_loss_score(
-    y_true, y_proba=None, *, sample_weight=None, labels=None, y_pred="deprecated"
-):
+    y_true, y_proba=None, *, sample_weight=None, labels=None, y_pred="deprecated",
+    convention="sklearn",
+):  # fmt: skip
     """D² score: fraction of log loss explained, as scikit-learn computes it.
 
     ``1 - log_loss(y, p) / log_loss(y, prior)`` where the prior predicts the
@@ -319,6 +334,9 @@ def d2_log_loss_score(
         ``UserWarning`` says so when they are given unsorted).
     y_pred : array-like, deprecated
         The former name of ``y_proba`` (scikit-learn 1.9's ``FutureWarning``).
+    convention : {"sklearn", "sklearn<1.9", "sklearn<1.7"}, default="sklearn"
+        The scikit-learn version whose log loss the numerator repeats (see
+        :func:`log_loss`; the prior's loss is float64 in all of them).
 
     Returns
     -------
@@ -331,12 +349,20 @@ def d2_log_loss_score(
     0.5686
     """
     y_proba = resolve_y_pred(y_proba, y_pred, "d2_log_loss_score")
-    return d2_value("d2_log_loss_score", y_true, y_proba, sample_weight, labels)
+    return d2_value(
+        "d2_log_loss_score", y_true, y_proba, sample_weight, labels, convention
+    )
 
 
-def d2_value(func, y_true, y_proba, sample_weight=None, labels=None):
+D2_CONVENTIONS = ("sklearn", "sklearn<1.9", "sklearn<1.7")  # d2 exists from 1.5
+
+
+def d2_value(
+    func, y_true, y_proba, sample_weight=None, labels=None, convention="sklearn"
+):
     """:func:`d2_log_loss_score` whose errors name ``func``."""
-    conv = get_convention("sklearn", func=func)
+    check_choice(convention, D2_CONVENTIONS, param="convention", func=func)
+    conv = get_convention(convention, func=func)
     proba = as_proba(y_proba, func)
     check_lengths(y_true, proba, func, sample_weight)
     if proba.shape[0] < 2:

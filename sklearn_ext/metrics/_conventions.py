@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sklearn_ext.metrics._keras_ops import log_loss_losses
-from sklearn_ext.metrics._validation import check_choice
+from sklearn_ext.metrics._validation import check_choice, warn_user
 
 __all__ = ["CONVENTIONS", "Convention", "get_convention", "sample_losses"]
 
@@ -59,8 +59,26 @@ class Convention:
         ``LabelBinarizer``, with 1.9's warning when they were given unsorted)
         rather than the order given.
     keeps_float16 : bool
-        Whether float16 probabilities are computed in float16 (scikit-learn 1.9)
-        instead of float64.
+        Whether float16 probabilities are kept float16 (every scikit-learn
+        version) instead of converted to float64.
+    log_dtype : type or None
+        Dtype the clipped probabilities are cast to before the log: None keeps
+        their dtype; scikit-learn 1.5 to 1.8 take ``xlogy`` of an int64 one-hot
+        matrix and float32 probabilities, which computes the log in float64.
+    warns_unsorted_labels : bool
+        Whether ``labels`` given unsorted gives scikit-learn's ``UserWarning``
+        (from 1.7 on; earlier versions sort them silently).
+    proba_name : str
+        The name of the probabilities in the "do not sum to one" warning
+        (``y_pred`` up to scikit-learn 1.6, ``y_prob`` from 1.7).
+    zero_log_is_nan : bool
+        scikit-learn < 1.2 multiplies the one-hot matrix by ``log p``: a
+        probability 0 in another column than the true one gives ``0 * -inf``,
+        NaN, with numpy's ``RuntimeWarning``s (only 1-D float32 input reaches 0
+        there: ``1 - p`` for ``p`` clipped to ``1 - 1e-15``, which is 1 in float32).
+    renormalize_warning : str or None
+        The ``UserWarning`` that scikit-learn 1.3 and 1.4 give before
+        renormalising clipped rows whose sums are not within ``5 eps`` of 1.
     """
 
     name: str
@@ -76,6 +94,11 @@ class Convention:
     loss_dtype: type | None = None
     sorts_labels: bool = False
     keeps_float16: bool = False
+    log_dtype: type | None = None
+    warns_unsorted_labels: bool = False
+    proba_name: str = "y_prob"
+    zero_log_is_nan: bool = False
+    renormalize_warning: str | None = None
 
     def bounds(self, dtype):
         """The clipping interval for ``dtype``, or (None, None) without clipping."""
@@ -89,18 +112,49 @@ class Convention:
         return self.eps, 1 - self.eps
 
 
+# scikit-learn 1.3 and 1.4's text, missing space included
+_RENORMALIZE_WARNING = (
+    "The y_pred values do not sum to one. Starting from 1.5 thiswill result in an "
+    "error."
+)
+
 CONVENTIONS = {
     c.name: c
     for c in (
         Convention(
-            "sklearn", "scikit-learn", ">= 1.5", "dtype", False,
+            "sklearn", "scikit-learn", ">= 1.9", "dtype", False,
             "clip, renormalize", False, False, None, True,
-            sorts_labels=True, keeps_float16=True,
+            sorts_labels=True, keeps_float16=True, warns_unsorted_labels=True,
+        ),
+        Convention(
+            "sklearn<1.9", "scikit-learn", "1.7, 1.8", "dtype", False,
+            "clip, renormalize", False, False, None, True,
+            sorts_labels=True, keeps_float16=True, log_dtype=np.float64,
+            warns_unsorted_labels=True,
+        ),
+        Convention(
+            "sklearn<1.7", "scikit-learn", "1.5, 1.6", "dtype", False,
+            "clip, renormalize", False, False, None, True,
+            sorts_labels=True, keeps_float16=True, log_dtype=np.float64,
+            proba_name="y_pred",
+        ),
+        Convention(
+            "sklearn<1.5", "scikit-learn", "1.3, 1.4", "dtype", True,
+            "clip, renormalize", True, True, None, False,
+            sorts_labels=True, keeps_float16=True, log_dtype=np.float64,
+            proba_name="y_pred", renormalize_warning=_RENORMALIZE_WARNING,
+        ),
+        Convention(
+            "sklearn<1.3", "scikit-learn", "1.2", "dtype", True,
+            "clip, renormalize", True, True, None, False,
+            sorts_labels=True, keeps_float16=True, log_dtype=np.float64,
+            proba_name="y_pred",
         ),
         Convention(
             "sklearn<1.2", "scikit-learn", "< 1.2 (eps=1e-15)", 1e-15, True,
             "clip, renormalize", True, True, None, False, np.float64,
-            sorts_labels=True,
+            sorts_labels=True, keeps_float16=True, proba_name="y_pred",
+            zero_log_is_nan=True,
         ),
         Convention(
             "keras", "Keras", "3.15, JAX (categorical/binary_crossentropy)", 1e-7, True,
@@ -153,6 +207,8 @@ def _gathered(proba, idx, conv, true_column=None):
             pt = proba[np.arange(n), idx]
         if lo is not None:
             np.clip(pt, lo, hi, out=pt)
+    if conv.log_dtype is not None:
+        pt = pt.astype(conv.log_dtype, copy=False)
     with np.errstate(divide="ignore"):
         np.log(pt, out=pt)
     if proba.ndim == 1 and conv.binary_log_floor is not None:
@@ -177,7 +233,12 @@ def _prepared_matrix(proba, conv):
     if clip:
         proba = np.clip(proba, lo, hi)
     if conv.order == "clip, renormalize" and renormalize:
-        proba = proba / proba.sum(axis=1)[:, np.newaxis]
+        sums = proba.sum(axis=1)
+        # scikit-learn 1.3, 1.4: np.isclose(sums, 1, rtol=1e-15, atol=5 * eps)
+        far = conv.renormalize_warning and np.any(np.abs(sums - 1) > 5 * lo + 1e-15)
+        if far:
+            warn_user(conv.renormalize_warning, UserWarning)
+        proba = proba / sums[:, np.newaxis]
     return proba
 
 
@@ -212,12 +273,22 @@ def sample_losses(
         return _gathered(proba, idx, conv, true_column)
     binary = proba.ndim == 1
     proba = _prepared_matrix(proba, conv)
-    with np.errstate(divide="ignore"):
-        logp = np.log(proba)
+    if conv.log_dtype is not None:
+        proba = proba.astype(conv.log_dtype, copy=False)
+    if conv.zero_log_is_nan and label_smoothing == 0:
+        logp = np.log(proba)  # numpy's divide warning, as scikit-learn < 1.2 gave
+    else:
+        with np.errstate(divide="ignore"):
+            logp = np.log(proba)
     if binary and conv.binary_log_floor is not None:
         np.maximum(logp, conv.binary_log_floor, out=logp)
     rows = np.arange(proba.shape[0])
-    if label_smoothing == 0:
+    if label_smoothing == 0 and conv.zero_log_is_nan and np.isneginf(logp).any():
+        # scikit-learn < 1.2's -(onehot * log p).sum(axis=1): 0 * -inf is NaN
+        onehot = np.zeros(logp.shape, dtype=np.int64)
+        onehot[rows, idx] = 1
+        losses = -(onehot * logp).sum(axis=1)
+    elif label_smoothing == 0:
         losses = -logp[rows, idx]
     else:
         dtype = proba.dtype.type

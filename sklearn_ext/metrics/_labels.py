@@ -223,9 +223,9 @@ def _check_labels(labels, func):
     return classes, uniq
 
 
-def _sorted_labels(labels, classes, uniq):
-    """scikit-learn 1.9's order: sorted, with its warning when it differs."""
-    if not np.array_equal(uniq, classes):
+def _sorted_labels(labels, classes, uniq, warn=True):
+    """scikit-learn's order: sorted, with 1.7's warning when it differs."""
+    if warn and not np.array_equal(uniq, classes):
         warn_user(
             f"Labels passed were {labels}. But this function "
             "assumes labels are ordered lexicographically. "
@@ -236,7 +236,10 @@ def _sorted_labels(labels, classes, uniq):
     return uniq
 
 
-def encode_labels(y_true, labels=None, *, func: str, sort_labels: bool = False):
+def encode_labels(
+    y_true, labels=None, *, func: str, sort_labels: bool = False,
+    warn_unsorted: bool = True,
+):  # fmt: skip
     """Integer column index of every target and the classes in column order.
 
     Parameters
@@ -253,6 +256,9 @@ def encode_labels(y_true, labels=None, *, func: str, sort_labels: bool = False):
         Order the columns by the sorted ``labels``, as scikit-learn's
         ``LabelBinarizer`` does, and warn (scikit-learn 1.9's ``UserWarning``)
         when ``labels`` was given in another order. False keeps the given order.
+    warn_unsorted : bool, default=True
+        With ``sort_labels``: whether to give that warning (scikit-learn before
+        1.7 sorted silently).
 
     Returns
     -------
@@ -270,7 +276,7 @@ def encode_labels(y_true, labels=None, *, func: str, sort_labels: bool = False):
         if labels is not None:
             classes, uniq = _check_labels(labels, func)
             if sort_labels:
-                classes = _sorted_labels(labels, classes, uniq)
+                classes = _sorted_labels(labels, classes, uniq, warn_unsorted)
             if classes.shape[0] != y.shape[1]:
                 raise parameter_error(
                     func,
@@ -296,5 +302,5 @@ def encode_labels(y_true, labels=None, *, func: str, sort_labels: bool = False):
         return idx, classes
     classes, uniq = _check_labels(labels, func)
     if sort_labels:
-        classes = _sorted_labels(labels, classes, uniq)
+        classes = _sorted_labels(labels, classes, uniq, warn_unsorted)
     return _encode_against(y, classes, func, y_true, labels), classes

@@ -125,7 +125,7 @@ def _in_unit_interval(p):
     return bool(p.min() >= 0 and p.max() <= 1)  # NaN fails both comparisons
 
 
-def _check_range(p, idx, warn, func):
+def _check_range(p, idx, warn, func, proba_name="y_prob"):
     """Finite, in [0, 1], and (optionally) a warning when rows do not sum to 1.
 
     Returns the true-class column when the fused one-pass scan produced it on the
@@ -148,9 +148,10 @@ def _check_range(p, idx, warn, func):
     tol = dtype(1e-8) + dtype(math.sqrt(np.finfo(p.dtype).eps))
     if abs(lowest - 1) > tol or abs(highest - 1) > tol:
         warn_user(
-            "The y_prob values do not sum to one. Make sure to pass probabilities.",
+            f"The {proba_name} values do not sum to one. Make sure to pass "
+            "probabilities.",
             UserWarning,
-        )  # scikit-learn 1.9's text, so that filters written for it apply
+        )  # scikit-learn's text, so that filters written for it apply
     return true_column
 
 
@@ -224,12 +225,15 @@ def validate(func, y_true, y_proba, sample_weight, labels, conv):
     n = proba.shape[0]
     check_lengths(y_true, proba, func, sample_weight)
     idx, classes = encode_labels(
-        y_true, labels, func=func, sort_labels=conv.sorts_labels
-    )
+        y_true, labels, func=func, sort_labels=conv.sorts_labels,
+        warn_unsorted=conv.warns_unsorted_labels,
+    )  # fmt: skip
     n_columns = 2 if proba.ndim == 1 else proba.shape[1]
     if classes.shape[0] != n_columns:
         raise _classes_error(func, labels, classes, n_columns, proba.shape)
-    true_column = _check_range(proba, idx, conv.warns_unnormalized, func)
+    true_column = _check_range(
+        proba, idx, conv.warns_unnormalized, func, conv.proba_name
+    )
     w = _check_weights(sample_weight, n, func)
     return proba, idx, classes, w, true_column
 

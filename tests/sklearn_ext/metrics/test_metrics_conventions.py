@@ -181,4 +181,13 @@ def test_convention_records_are_frozen_and_documented():
         assert f"`{name}`" in text
         with pytest.raises(AttributeError):
             conv.eps = 0.5
-    assert set(CONVENTIONS) == {"sklearn", "sklearn<1.2", "keras", "torch"}
+    assert set(CONVENTIONS) == {
+        "sklearn",
+        "sklearn<1.9",
+        "sklearn<1.7",
+        "sklearn<1.5",
+        "sklearn<1.3",
+        "sklearn<1.2",
+        "keras",
+        "torch",
+    }
