@@ -116,6 +116,7 @@ class AdaptiveGaussianUpdate:
         self.c = 1.0
         self.stretch = 0  # generations without improvement while c <= 1
         self.best = math.inf  # best score of this run (minimization scale)
+        self.best_violation = math.inf  # ... and its violation (none yet)
         self.base = family  # the unscaled estimate (c = 1)
         self.mean_shift = np.zeros(dim)
 
@@ -163,15 +164,33 @@ class AdaptiveGaussianUpdate:
             z = diff @ factor / np.square(factor).sum(axis=0)
         return float(np.abs(z).max())
 
-    def _scale_step(self, family, X, scores):
+    def _improving(self, scores, violation):
+        """Rows better than the run's best in the ranking's order: smaller
+        violation first, then smaller score (constraint domination, as
+        AMaLGaM's implementations rank; without it a run whose samples are
+        all infeasible never improves and converges where it stands)."""
+        # Checkpoints written before the violation was kept have none (0).
+        best_v = getattr(self, "best_violation", 0.0)
+        if violation is None:  # every row feasible
+            return scores < self.best if best_v == 0 else np.isfinite(scores)
+        return (violation < best_v) | ((violation == best_v) & (scores < self.best))
+
+    def _scale_step(self, family, X, scores, violation=None):
         """AVS with the SDR trigger (BGT, Section 2.2): ``c`` after this sample."""
-        improving = scores < self.best
+        improving = self._improving(scores, violation)
         if improving.any():
             self.stretch = 0
             self.c = max(self.c, 1.0)
             if self._sdr(family, X[improving].mean(axis=0)) > THETA_SDR:
                 self.c /= ETA_DEC
-            self.best = float(scores[improving].min())
+            rows = np.flatnonzero(improving)
+            if violation is not None:
+                v = violation[rows]
+                rows = rows[v == v.min()]
+                self.best_violation = float(v.min())
+            else:
+                self.best_violation = 0.0
+            self.best = float(scores[rows].min())
             return
         if self.c <= 1.0:
             self.stretch += 1
@@ -180,9 +199,10 @@ class AdaptiveGaussianUpdate:
         if self.c < 1.0 and self.stretch < self.max_stretch:
             self.c = 1.0
 
-    def update(self, family, X, scores, elite_X, best_x):
+    def update(self, family, X, scores, elite_X, best_x, violation=None):
         """The next sampling family from the current one, the whole sample
-        ``X`` with its ``scores`` (minimization scale) and the selected rows.
+        ``X`` with its ``scores`` (minimization scale) and constraint
+        ``violation`` (None: all feasible), and the selected rows.
 
         Weighted maximum-likelihood mean and covariance of the ranked
         selection (BGT, eq. (1)-(2), with the weights of :func:`rank_weights`);
@@ -191,7 +211,7 @@ class AdaptiveGaussianUpdate:
         smoothed with ``eta_Sigma`` and ``eta_shift`` (BGT, eq. (3) and (6));
         the sampling covariance is ``c`` times the estimate.
         """
-        self._scale_step(family, X, scores)
+        self._scale_step(family, X, scores, violation)
         w = self.weights
         if len(w) != len(elite_X):  # a pool smaller than the elite size
             w = rank_weights(len(elite_X))

@@ -358,10 +358,9 @@ class CrossEntropyOptimizer(FaceSteps, TellChecks):
             self._keep = (X_c[kept], s_c[kept], None if v_c is None else v_c[kept])
         if self._adaptive is not None:
             # AMaLGaM's update (cemethod.optimize._amalgam) replaces steps 3-4;
-            # infeasible rows never count as improvements.
-            s_run = scores if v is None else np.where(v > 0, math.inf, scores)
+            # improvements in the ranking's order (violation, then value).
             self.family = self._adaptive.update(
-                self.family, X, s_run, X_c[elite], X_c[c_order[0]]
+                self.family, X, scores, X_c[elite], X_c[c_order[0]], v
             )
         else:
             self.family = self._ce_update(X_c[elite])

@@ -10,6 +10,7 @@ import pickle
 
 import numpy as np
 import pytest
+from scipy.optimize import Bounds, LinearConstraint
 
 import cemethod as ce
 from cemethod.families import (
@@ -52,7 +53,7 @@ def test_far_improvements_grow_the_multiplier_near_ones_keep_it_at_one():
 
 def test_no_improvement_decays_above_one_and_after_the_stretch():
     fam, up = _update(d=2)
-    up.best, up.c = 0.0, 1 / 0.9**2
+    up.best, up.best_violation, up.c = 0.0, 0.0, 1 / 0.9**2
     worse = np.array([[1.0, 1.0]]), np.array([1.0])
     up._scale_step(fam, *worse)  # c > 1: decays, stretch not counted
     assert up.c == pytest.approx(1 / 0.9) and up.stretch == 0
@@ -312,3 +313,43 @@ def test_plain_update_stalls_on_rosenbrock_10():
         f, f.default_family(), vectorized=True, rng=0, update="ce", patience=10
     )
     assert res.fun > 1.0
+
+
+# -- constraints: improvements in the ranking's order ---------------------------
+
+
+def test_smaller_violations_count_as_improvements_while_nothing_is_feasible():
+    fam = Gaussian(np.zeros(2), np.ones(2))
+    up = AdaptiveGaussianUpdate(fam, 4, 2)
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    values = np.array([-5.0, 1.0, 2.0, 3.0])
+    up._scale_step(fam, X, values, np.array([3.0, 2.0, 2.0, 4.0]))
+    # the smallest violation (2.0), then the smaller value among those rows
+    assert (up.best_violation, up.best, up.stretch) == (2.0, 1.0, 0)
+    up.c = 1.0  # (the SDR may have raised it; the stretch counts at c <= 1)
+    up._scale_step(fam, X, values, np.array([3.0, 2.5, 2.5, 4.0]))  # worse
+    assert (up.best_violation, up.stretch) == (2.0, 1)
+    up._scale_step(fam, X, values, np.array([0.0, 0.0, 1.0, 1.0]))  # feasible
+    assert (up.best_violation, up.best, up.stretch) == (0.0, -5.0, 0)
+    up.c = 1.0
+    up._scale_step(fam, X, values + 10.0, None)  # all feasible, all worse
+    assert up.stretch == 1
+
+
+def test_a_run_that_starts_infeasible_far_away_reaches_the_feasible_set():
+    # c @ x on the simplex from x0 = 10 + N(0, 1) in 30-D (bench_constrained,
+    # seed 3): counting only feasible rows as improvements, the multiplier
+    # decayed while every sample was infeasible and the run ended at violation 0.16.
+    d = 30
+    lin = np.linspace(-1.0, 1.0, d)
+    simplex = [Bounds(0.0, np.inf), LinearConstraint(np.ones((1, d)), -np.inf, 1.0)]
+    x0 = 10.0 + np.random.default_rng(3).normal(size=d)
+    res = ce.minimize(
+        lambda X: X @ lin,
+        Gaussian(x0, np.full(d, 10.0)),
+        vectorized=True,
+        constraints=simplex,
+        polish=False,
+        rng=3,
+    )
+    assert res.constraint_violation == 0.0 and res.fun < -0.8
