@@ -105,6 +105,8 @@ def log_loss(
         bit but for 1 ulp of numpy 1.x's float64 log with 1.1).
         "keras" is Keras 3 on the JAX backend op for op, in the dtype of
         ``y_proba`` (within 2 ulp of Keras 3.15, measured by the parity tests).
+        "torch" is PyTorch's ``NLLLoss`` of ``log p`` (1-D: ``BCELoss``, with its
+        ``log1p(-p)``), within 2 ulp of PyTorch 2.14 per sample.
         See ``docs/metric_conventions.md`` for the full table.
     y_pred : array-like, deprecated
         The former name of ``y_proba``, accepted with scikit-learn 1.9's

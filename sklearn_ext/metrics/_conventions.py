@@ -175,6 +175,17 @@ def get_convention(name, *, func: str) -> Convention:
     ]
 
 
+def _binary_logs(p, floor):
+    """PyTorch ``BCELoss``'s ``[max(log1p(-p), floor), max(log p, floor)]``.
+
+    ``log1p(-p)``, not ``log(1 - p)``: PyTorch's CPU kernel uses it, and it keeps
+    ``-log(1 - p) = p`` for tiny ``p`` where ``1 - p`` rounds to 1.
+    """
+    with np.errstate(divide="ignore"):
+        logs = np.column_stack((np.log1p(-p), np.log(p)))
+    return np.maximum(logs, floor, out=logs)
+
+
 def _gathered(proba, idx, conv, true_column=None):
     """-log p(true class) without building any (n, K) array.
 
@@ -182,6 +193,9 @@ def _gathered(proba, idx, conv, true_column=None):
     fused validation scan); it is overwritten.
     """
     lo, hi = conv.bounds(proba.dtype)
+    if proba.ndim == 1 and conv.binary_log_floor is not None:
+        logs = _binary_logs(proba, conv.binary_log_floor)
+        return -logs[np.arange(proba.shape[0]), idx]
     if proba.ndim == 1:
         p = proba
         if lo is not None and conv.binary_clip_first:
@@ -211,8 +225,6 @@ def _gathered(proba, idx, conv, true_column=None):
         pt = pt.astype(conv.log_dtype, copy=False)
     with np.errstate(divide="ignore"):
         np.log(pt, out=pt)
-    if proba.ndim == 1 and conv.binary_log_floor is not None:
-        np.maximum(pt, conv.binary_log_floor, out=pt)
     return np.negative(pt, out=pt)
 
 
@@ -240,6 +252,17 @@ def _prepared_matrix(proba, conv):
             warn_user(conv.renormalize_warning, UserWarning)
         proba = proba / sums[:, np.newaxis]
     return proba
+
+
+def _log_matrix(proba, conv, label_smoothing):
+    """log of the (n, K) probabilities after the convention's clipping and scaling."""
+    proba = _prepared_matrix(proba, conv)
+    if conv.log_dtype is not None:
+        proba = proba.astype(conv.log_dtype, copy=False)
+    if conv.zero_log_is_nan and label_smoothing == 0:
+        return np.log(proba)  # numpy's divide warning, as scikit-learn < 1.2 gave
+    with np.errstate(divide="ignore"):
+        return np.log(proba)
 
 
 def sample_losses(
@@ -271,18 +294,11 @@ def sample_losses(
         # Adding the zero terms of -sum(onehot * log p) is exact, so gathering the
         # true-class column reproduces scikit-learn's arithmetic bit for bit.
         return _gathered(proba, idx, conv, true_column)
-    binary = proba.ndim == 1
-    proba = _prepared_matrix(proba, conv)
-    if conv.log_dtype is not None:
-        proba = proba.astype(conv.log_dtype, copy=False)
-    if conv.zero_log_is_nan and label_smoothing == 0:
-        logp = np.log(proba)  # numpy's divide warning, as scikit-learn < 1.2 gave
+    if proba.ndim == 1 and conv.binary_log_floor is not None:
+        logp = _binary_logs(proba, conv.binary_log_floor)
     else:
-        with np.errstate(divide="ignore"):
-            logp = np.log(proba)
-    if binary and conv.binary_log_floor is not None:
-        np.maximum(logp, conv.binary_log_floor, out=logp)
-    rows = np.arange(proba.shape[0])
+        logp = _log_matrix(proba, conv, label_smoothing)
+    rows = np.arange(logp.shape[0])
     if label_smoothing == 0 and conv.zero_log_is_nan and np.isneginf(logp).any():
         # scikit-learn < 1.2's -(onehot * log p).sum(axis=1): 0 * -inf is NaN
         onehot = np.zeros(logp.shape, dtype=np.int64)
@@ -291,9 +307,9 @@ def sample_losses(
     elif label_smoothing == 0:
         losses = -logp[rows, idx]
     else:
-        dtype = proba.dtype.type
-        off = dtype(label_smoothing / proba.shape[1])
-        targets = np.full(proba.shape, off, dtype=proba.dtype)
+        dtype = logp.dtype.type
+        off = dtype(label_smoothing / logp.shape[1])
+        targets = np.full(logp.shape, off, dtype=logp.dtype)
         targets[rows, idx] = dtype(1.0 - label_smoothing) + off
         losses = -np.sum(targets * logp, axis=1)
     if conv.loss_dtype is not None:

@@ -80,7 +80,9 @@ def torch_bce(y, p):
     y = np.asarray(y, dtype=p.dtype)
     with np.errstate(divide="ignore"):
         a = np.maximum(np.log(p), -100)
-        b = np.maximum(np.log(1 - p), -100)
+        # PyTorch's CPU BCELoss kernel takes log1p(-p) (checked against torch
+        # 2.14 in tests/sklearn_ext/compat/test_torch_parity.py)
+        b = np.maximum(np.log1p(-p), -100)
     return -(y * a + (1 - y) * b)
 
 
