@@ -190,13 +190,16 @@ def cross_entropy_report(
     y_true : array-like of shape (n_samples,)
         True labels.
     y_proba : array-like of shape (n_samples, n_classes) or (n_samples,)
-        Predicted probabilities, columns in the order of ``labels``.
+        Predicted probabilities, columns in the order of the sorted classes
+        (scikit-learn 1.9's rule for ``log_loss``).
     labels : array-like of shape (n_classes,), default=None
-        Classes in column order (sorted classes of ``y_true`` by default).
+        The classes (default: those of ``y_true``); columns follow them sorted,
+        and ``labels`` given unsorted warns, as in scikit-learn 1.9.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
     target_names : list of str, default=None
-        Display names of the classes (default: ``str`` of the labels).
+        Display names of the classes, in the order of ``labels`` as given
+        (default: ``str`` of the labels).
     digits : int, default=4
         Decimals in the text output.
     output_dict : bool, default=False
@@ -264,6 +267,11 @@ def cross_entropy_report(
         if len(names) != len(classes):
             rule = f"a list of {len(classes)} names (one per class)"
             raise parameter_error(func, "target_names", rule, target_names)
+        if labels is not None:
+            # names follow `labels` as given (as in classification_report); the
+            # rows follow the classes in column order (sorted: log_loss's rule)
+            given = dict(zip(np.asarray(labels).tolist(), names, strict=True))
+            names = [given[c] for c in np.asarray(classes).tolist()]
     if bands:
         overall["band"] = band(overall["log_loss"])
     report = {"per_class": dict(zip(names, rows, strict=True)), "all": everyone,

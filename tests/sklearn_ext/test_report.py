@@ -170,3 +170,24 @@ def test_errors(data):
         cross_entropy_report(y, p, digits=1.5)
     with pytest.raises(ValueError, match="y_proba"):
         cross_entropy_report(y, p[:, :2])
+
+
+def test_target_names_follow_labels_as_given_like_classification_report():
+    # Columns follow the sorted classes (log_loss's rule, with its warning), but
+    # target_names name the labels in the order the user gave them, as in
+    # scikit-learn's classification_report.
+    from sklearn.metrics import classification_report
+
+    y = np.array(["b", "a", "c", "a", "b", "c", "b"])
+    proba = np.full((7, 3), 1.0 / 3.0)
+    labels, names = ["b", "a", "c"], ["Bee", "Ay", "Cee"]
+    with pytest.warns(UserWarning, match="ordered lexicographically"):
+        ours = cross_entropy_report(
+            y, proba, labels=labels, target_names=names, output="dict"
+        )
+    theirs = classification_report(
+        y, y, labels=labels, target_names=names, output_dict=True
+    )
+    assert {k: v["support"] for k, v in ours["per_class"].items()} == {
+        k: theirs[k]["support"] for k in names
+    }
