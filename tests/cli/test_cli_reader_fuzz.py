@@ -8,7 +8,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cemethod as ce
@@ -64,6 +64,7 @@ def small_limit():
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(content=FILES)
+@example(content=b"99999999999999999999")  # once an OverflowError in read_orlib_wt
 def test_any_file_is_read_or_refused_clearly(name, content, tmp_path, small_limit):
     path = tmp_path / "input.txt"
     path.write_bytes(content)

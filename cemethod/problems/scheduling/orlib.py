@@ -37,12 +37,18 @@ def _integers(path, func):
     for lineno, line in enumerate(text.splitlines(), 1):
         for tok in line.split():
             try:
-                values.append(int(tok))
+                value = int(tok)
             except ValueError:
                 raise ValueError(
                     f"{func}: {os.fspath(path)!s}, line {lineno}: expected an "
                     f"integer, got {tok!r}."
                 ) from None
+            if abs(value) >= 2**63:  # the array below is int64
+                raise ValueError(
+                    f"{func}: {os.fspath(path)!s}, line {lineno}: the integer "
+                    f"{tok} does not fit in 64 bits."
+                )
+            values.append(value)
     return np.array(values, dtype=np.int64)
 
 
