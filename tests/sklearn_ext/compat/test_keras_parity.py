@@ -10,7 +10,6 @@ float32). Skipped when keras or jax is not installed (extra ``compat``).
 from __future__ import annotations
 
 import os
-import pathlib
 
 os.environ.setdefault("KERAS_BACKEND", "jax")  # before the first keras import
 
@@ -23,6 +22,8 @@ if keras.backend.backend() != "jax":
     pytest.skip("keras is not on its JAX backend", allow_module_level=True)
 jax.config.update("jax_enable_x64", True)
 
+from parity_helpers import assert_docs_state, ulp_distance  # noqa: E402
+
 from sklearn_ext.metrics import (  # noqa: E402
     binary_cross_entropy,
     binary_focal_loss,
@@ -32,7 +33,6 @@ from sklearn_ext.metrics import (  # noqa: E402
     sparse_categorical_cross_entropy,
 )
 
-DOCS = pathlib.Path(__file__).resolve().parents[3] / "docs" / "metric_conventions.md"
 DTYPES = (np.float32, np.float64)
 SEEDS = range(12)
 
@@ -59,26 +59,6 @@ BOUNDS = {
 
 
 # --------------------------------------------------------------- helpers ---
-def ulp_distance(ours, theirs, dtype):
-    """Worst distance in ulp of ``dtype`` (+0 and -0 equal; inf to inf is 0)."""
-    a = np.asarray(ours, dtype=np.float64)
-    b = np.asarray(theirs, dtype=np.float64)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    assert np.array_equal(np.isnan(a), np.isnan(b))
-    a, b = a.astype(dtype), b.astype(dtype)  # exact: both were in ``dtype``
-    same = (a == b) | (np.isnan(a) & np.isnan(b))
-    if same.all():
-        return 0
-    int_type = np.int32 if np.dtype(dtype) == np.float32 else np.int64
-
-    def ordered(x):
-        i = x.view(int_type).astype(np.int64)
-        return np.where(i < 0, np.iinfo(int_type).min - i, i)
-
-    gap = np.abs(ordered(a) - ordered(b))
-    return int(np.where(same, 0, gap).max())
-
-
 def keras_value(x):
     return np.asarray(x)
 
@@ -358,9 +338,4 @@ def test_float64_binary_label_mean_is_float32_as_in_keras():
 
 
 def test_docs_state_these_bounds():
-    text = DOCS.read_text(encoding="utf-8")
-    for (case, dtype), bound in BOUNDS.items():
-        row = f"| {case} | {dtype} |"
-        assert row in text, row
-        line = next(li for li in text.splitlines() if li.startswith(row))
-        assert (f"| {bound} |" in line) or (bound == 0 and "bit for bit" in line), line
+    assert_docs_state(BOUNDS)

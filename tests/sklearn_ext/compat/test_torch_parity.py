@@ -11,7 +11,6 @@ installed (extra ``compat``).
 
 from __future__ import annotations
 
-import pathlib
 import warnings
 
 import numpy as np
@@ -20,6 +19,8 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
+from parity_helpers import assert_docs_state, ulp_distance  # noqa: E402
+
 from sklearn_ext.metrics import (  # noqa: E402
     kl_divergence,
     log_loss,
@@ -27,7 +28,6 @@ from sklearn_ext.metrics import (  # noqa: E402
     log_softmax,
 )
 
-DOCS = pathlib.Path(__file__).resolve().parents[3] / "docs" / "metric_conventions.md"
 DTYPES = (np.float32, np.float64)
 SEEDS = range(60)
 N_SAMPLES = 300
@@ -63,26 +63,6 @@ BOUNDS = {
     ("torchmetrics kl_divergence scaled", "float32"): 4,
     ("torchmetrics kl_divergence scaled", "float64"): 5,
 }
-
-
-def ulp_distance(ours, theirs, dtype):
-    """Worst distance in ulp of ``dtype`` (+0 and -0 equal; inf to inf is 0)."""
-    a = np.asarray(ours, dtype=np.float64)
-    b = np.asarray(theirs, dtype=np.float64)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    assert np.array_equal(np.isnan(a), np.isnan(b))
-    a, b = a.astype(dtype), b.astype(dtype)  # ours may be float64: rounded once
-    same = (a == b) | (np.isnan(a) & np.isnan(b))
-    if same.all():
-        return 0
-    int_type = np.int32 if np.dtype(dtype) == np.float32 else np.int64
-
-    def ordered(x):
-        i = x.view(int_type).astype(np.int64)
-        return np.where(i < 0, np.iinfo(int_type).min - i, i)
-
-    gap = np.abs(ordered(a) - ordered(b))
-    return int(np.where(same, 0, gap).max())
 
 
 def eps_distance(ours, theirs, dtype):
@@ -258,12 +238,7 @@ def test_nll_of_zero_probability_is_inf_as_pytorch():
 
 
 def test_docs_state_these_bounds():
-    text = DOCS.read_text(encoding="utf-8")
-    for (case, dtype), bound in BOUNDS.items():
-        row = f"| {case} | {dtype} |"
-        assert row in text, row
-        line = next(li for li in text.splitlines() if li.startswith(row))
-        assert (f"| {bound} |" in line) or (bound == 0 and "bit for bit" in line), line
+    assert_docs_state(BOUNDS)
 
 
 if __name__ == "__main__":  # measure: python test_torch_parity.py
