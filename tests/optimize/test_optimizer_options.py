@@ -54,14 +54,8 @@ def test_no_feasible_point(fam):
 
 
 def test_feasibility_first_ranking(toy_gaussian):
-    opt = ce.CrossEntropyOptimizer(
-        toy_gaussian([0.0], [1.0]),
-        n_samples=4,
-        n_elite=2,
-        smoothing=1.0,
-        update="ce",
-        rng=0,
-    )
+    plain = {"n_samples": 4, "smoothing": 1.0, "update": "ce", "rng": 0}
+    opt = ce.CrossEntropyOptimizer(toy_gaussian([0.0], [1.0]), n_elite=2, **plain)
     X = np.array([[0.0], [1.0], [2.0], [3.0]])
     values = np.array([-100.0, 5.0, 7.0, -50.0])
     violation = np.array([2.0, 0.0, 0.0, 1.0])  # the best values are infeasible
@@ -70,14 +64,7 @@ def test_feasibility_first_ranking(toy_gaussian):
     assert res.x[0] == 1.0 and res.fun == 5.0 and res.constraint_violation == 0.0
     assert opt.family.mean[0] == 1.5  # elite = the two feasible points
     assert res.history.gamma[0] == 7.0
-    opt2 = ce.CrossEntropyOptimizer(
-        toy_gaussian([0.0], [1.0]),
-        n_samples=4,
-        n_elite=3,
-        smoothing=1.0,
-        update="ce",
-        rng=0,
-    )
+    opt2 = ce.CrossEntropyOptimizer(toy_gaussian([0.0], [1.0]), n_elite=3, **plain)
     opt2.tell(X, values, violation=violation)
     # Third elite is infeasible: then by violation (1.0 before 2.0); gamma = inf.
     assert opt2.family.mean[0] == 2.0 and opt2.result().history.gamma[0] == np.inf
